@@ -1,0 +1,54 @@
+# The two commands a newcomer needs: `make run` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DEMO_PASSWORD ?= more-than-migrants
+HOST ?= 127.0.0.1
+PORT ?= 5000
+export FLASK_APP := app
+export INSTANCE_PATH ?= $(CURDIR)/instance
+SOURCES := app.py accounts competition core judging templates
+
+.PHONY: run test test-postgres test-browser install compile-translations translations bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $@
+
+install: $(BIN)/.installed
+
+compile-translations: install
+	$(BIN)/pybabel compile --use-fuzzy=false -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+
+run: compile-translations
+	$(BIN)/flask db upgrade
+	$(BIN)/flask demo --password "$(DEMO_PASSWORD)" --if-empty
+	@echo
+	@echo "Serving on http://$(HOST):$(PORT)"
+	@echo "Demo logins (password: $(DEMO_PASSWORD)): secretariat@example.org, teacher@example.org,"
+	@echo "  teacher2@example.org, juror@example.org, juror2@example.org"
+	@echo
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: compile-translations
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The same suite on PostgreSQL (a fresh database each run); needs a server on 127.0.0.1:5432.
+test-postgres: compile-translations
+	$(BIN)/python tests/pg_database.py run -- $(BIN)/pytest --ignore=tests/browser $(PYTEST_ARGS)
+
+test-browser: compile-translations
+	REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser $(PYTEST_ARGS)
+
+# Extract every string into messages.pot and merge it into the catalogues.
+translations: install
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output -o translations/messages.pot $(SOURCES)
+	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+bench: install
+	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .hypothesis

@@ -1,0 +1,11 @@
+"""Users, login, roles and invitations."""
+from flask import Blueprint
+
+bp = Blueprint("accounts", __name__, url_prefix="/account")
+
+
+def init_app(app):
+    from . import cli, views  # noqa: F401  (registers the routes and commands)
+
+    app.register_blueprint(bp)
+    cli.init_app(app)

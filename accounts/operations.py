@@ -1,0 +1,87 @@
+"""Account state changes. They flush; the view commits once per request."""
+from __future__ import annotations
+
+from flask import current_app, url_for
+
+from core import mail
+from core.db import db
+
+from . import tokens
+from .models import Role, TokenPurpose, User, normalise_email
+from .passwords import hash_password
+
+
+def _external(endpoint: str, **values) -> str:
+    base = current_app.config.get("PUBLIC_BASE_URL")
+    if base:
+        return base.rstrip("/") + url_for(endpoint, **values)
+    return url_for(endpoint, _external=True, **values)
+
+
+def create_teacher(name: str, email: str, password_hash: str, language: str, timezone: str) -> User:
+    user = User(name=name, email=normalise_email(email), password_hash=password_hash, language=language, timezone=timezone)
+    user.add_role(Role.TEACHER)
+    db.session.add(user)
+    db.session.flush()
+    send_confirmation(user)
+    return user
+
+
+def create_user(name: str, email: str, password: str, roles: list[Role], *, language: str = "en",
+                timezone: str = "Europe/Paris", confirmed: bool = True) -> User:
+    from core.db import utcnow
+
+    user = User(
+        name=name,
+        email=normalise_email(email),
+        password_hash=hash_password(password),
+        language=language,
+        timezone=timezone,
+        email_confirmed_at=utcnow() if confirmed else None,
+    )
+    for role in roles:
+        user.add_role(role)
+    db.session.add(user)
+    db.session.flush()
+    return user
+
+
+def send_confirmation(user: User) -> None:
+    raw = tokens.issue(TokenPurpose.CONFIRM_EMAIL, current_app.config["TOKEN_MAX_AGE"], user=user)
+    mail.send_template(user.email, "confirm_email", user.language, user=user, link=_external("accounts.confirm_email", token=raw))
+
+
+def send_already_registered(user: User) -> None:
+    mail.send_template(
+        user.email, "already_registered", user.language, user=user,
+        login_link=_external("accounts.login"), reset_link=_external("accounts.forgot_password"),
+    )
+
+
+def send_password_reset(user: User) -> None:
+    tokens.revoke_unused(user, TokenPurpose.RESET_PASSWORD)
+    raw = tokens.issue(TokenPurpose.RESET_PASSWORD, current_app.config["RESET_TOKEN_MAX_AGE"], user=user)
+    mail.send_template(user.email, "reset_password", user.language, user=user, link=_external("accounts.reset_password", token=raw))
+
+
+def set_password(user: User, password: str) -> None:
+    """A new password ends every session and voids older reset links."""
+    user.password_hash = hash_password(password)
+    user.end_all_sessions()
+    tokens.revoke_unused(user, TokenPurpose.RESET_PASSWORD)
+
+
+def send_invitation(email: str, roles: list[Role], language: str, invited_by: User) -> None:
+    raw = tokens.issue(
+        TokenPurpose.INVITATION, current_app.config["TOKEN_MAX_AGE"], email=normalise_email(email),
+        roles=",".join(r.value for r in roles), created_by=invited_by,
+    )
+    mail.send_template(
+        email, "invitation", language, inviter=invited_by, roles=roles,
+        link=_external("accounts.accept_invitation", token=raw),
+    )
+
+
+def request_email_change(user: User, new_email: str) -> None:
+    raw = tokens.issue(TokenPurpose.CHANGE_EMAIL, current_app.config["TOKEN_MAX_AGE"], user=user, email=normalise_email(new_email))
+    mail.send_template(new_email, "change_email", user.language, user=user, link=_external("accounts.confirm_email_change", token=raw))

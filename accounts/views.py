@@ -1,0 +1,164 @@
+"""Sign-up, login, logout, password reset and email confirmation."""
+from __future__ import annotations
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_user, logout_user
+from sqlalchemy.exc import IntegrityError
+
+from core.db import db, utcnow
+from core.extensions import limiter
+from core.permissions import public, signed_in
+from core.security import is_safe_next
+
+from . import bp, operations, tokens
+from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from .models import TokenPurpose, User
+from .passwords import hash_password, needs_rehash, verify_password
+
+
+def _login_failed(response) -> bool:
+    return response.status_code != 302
+
+
+def _account_key() -> str:
+    from .models import normalise_email
+
+    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+
+
+def start_session(user: User) -> None:
+    """Renew the session at login: nothing from before survives but the language."""
+    lang = session.get("lang")
+    session.clear()
+    if lang:
+        session["lang"] = lang
+    login_user(user)
+    session.permanent = True
+    user.last_login_at = utcnow()
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@public
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"], deduct_when=_login_failed)
+def login():
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = User.by_email(form.email.data)
+        password_ok = verify_password(user.password_hash if user else None, form.password.data)
+        if not password_ok or user is None or not user.is_active_account:
+            form.form_errors.append(_("The email address or the password is not right. Check both and try again."))
+        elif user.email_confirmed_at is None:
+            operations.send_confirmation(user)
+            db.session.commit()
+            form.form_errors.append(_("Please confirm your email address first. We have sent you a new link."))
+        else:
+            if needs_rehash(user.password_hash):
+                user.password_hash = hash_password(form.password.data)
+            start_session(user)
+            db.session.commit()
+            target = request.args.get("next")
+            return redirect(target if is_safe_next(target) else url_for("core.index"))
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@signed_in
+def logout():
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        current_user.end_all_sessions()
+        db.session.commit()
+        lang = session.get("lang") or current_user.language
+        logout_user()
+        session.clear()
+        session["lang"] = lang
+        flash(_("You have logged out."), "success")
+    return redirect(url_for("core.index"))
+
+
+@bp.route("/signup", methods=["GET", "POST"])
+@public
+@limiter.limit("20 per hour", methods=["POST"])
+def signup():
+    form = SignupForm()
+    if form.validate_on_submit():
+        password_hash = hash_password(form.password.data)  # also when the address exists: same timing
+        existing = User.by_email(form.email.data)
+        if existing is None:
+            try:
+                operations.create_teacher(form.name.data, form.email.data, password_hash, form.language.data, form.timezone.data)
+                db.session.commit()
+            except IntegrityError:  # the same address signed up in parallel
+                db.session.rollback()
+                existing = User.by_email(form.email.data)
+        if existing is not None:
+            operations.send_already_registered(existing)
+            db.session.commit()
+        return redirect(url_for("accounts.check_email"))
+    return render_template("accounts/signup.html", form=form)
+
+
+@bp.get("/check-email")
+@public
+def check_email():
+    return render_template("accounts/check_email.html")
+
+
+def token_problem(error: tokens.TokenError, purpose: TokenPurpose):
+    return render_template("accounts/token_problem.html", problem=error.problem.value, purpose=purpose.value), 400
+
+
+@bp.route("/confirm/<token>", methods=["GET", "POST"])
+@public
+def confirm_email(token: str):
+    form = ConfirmForm()
+    try:
+        found = tokens.peek(token, TokenPurpose.CONFIRM_EMAIL)
+        if form.validate_on_submit():
+            found = tokens.consume(token, TokenPurpose.CONFIRM_EMAIL)
+            found.user.email_confirmed_at = found.user.email_confirmed_at or utcnow()
+            db.session.commit()
+            flash(_("Your email address is confirmed. You can log in now."), "success")
+            return redirect(url_for("accounts.login"))
+    except tokens.TokenError as error:
+        db.session.rollback()
+        return token_problem(error, TokenPurpose.CONFIRM_EMAIL)
+    return render_template("accounts/confirm_email.html", form=form, email=found.user.email)
+
+
+@bp.route("/forgot", methods=["GET", "POST"])
+@public
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        user = User.by_email(form.email.data)
+        if user is not None and user.is_active_account:
+            operations.send_password_reset(user)
+            db.session.commit()
+        return render_template("accounts/forgot_sent.html", email=form.email.data)
+    return render_template("accounts/forgot.html", form=form)
+
+
+@bp.route("/reset/<token>", methods=["GET", "POST"])
+@public
+def reset_password(token: str):
+    form = ResetPasswordForm()
+    try:
+        tokens.peek(token, TokenPurpose.RESET_PASSWORD)
+        if form.validate_on_submit():
+            found = tokens.consume(token, TokenPurpose.RESET_PASSWORD)
+            operations.set_password(found.user, form.password.data)
+            found.user.email_confirmed_at = found.user.email_confirmed_at or utcnow()
+            db.session.commit()
+            flash(_("Your password has been changed. Log in with the new password."), "success")
+            return redirect(url_for("accounts.login"))
+    except tokens.TokenError as error:
+        db.session.rollback()
+        return token_problem(error, TokenPurpose.RESET_PASSWORD)
+    return render_template("accounts/reset.html", form=form)
+
+
+from . import settings_views, invitation_views  # noqa: E402,F401  (more routes on bp)

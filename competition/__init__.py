@@ -1,0 +1,10 @@
+"""Teachers' side: editions, classes, entries and uploads."""
+from flask import Blueprint
+
+bp = Blueprint("competition", __name__, url_prefix="/competition")
+
+
+def init_app(app):
+    from . import views  # noqa: F401  (registers the routes on bp)
+
+    app.register_blueprint(bp)

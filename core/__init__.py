@@ -1,0 +1,1 @@
+"""Shared plumbing: configuration, database, mail, security, permissions, i18n."""

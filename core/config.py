@@ -1,0 +1,97 @@
+"""Settings, read from the environment with safe defaults.
+
+Every setting is documented in README.md. Tests pass a mapping to
+``create_app(config)`` which wins over the environment.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from datetime import timedelta
+from pathlib import Path
+
+ENV_SETTINGS = (
+    "DATABASE_URL",
+    "SECRET_KEY",
+    "MAIL_SERVER",
+    "MAIL_PORT",
+    "MAIL_USERNAME",
+    "MAIL_PASSWORD",
+    "MAIL_USE_TLS",
+    "MAIL_USE_SSL",
+    "MAIL_DEFAULT_SENDER",
+    "RATELIMIT_STORAGE_URI",
+    "MAX_UPLOAD_MB",
+    "SESSION_COOKIE_SECURE",
+    "TRUST_PROXY",
+    "PUBLIC_BASE_URL",
+)
+
+
+def _bool(value: str | None) -> bool:
+    return (value or "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def secret_key_from_instance(instance_path: str) -> str:
+    """Return the key kept in the instance folder, creating it on first use."""
+    key_file = Path(instance_path) / "secret_key"
+    if not key_file.exists():
+        key_file.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as fh:
+            fh.write(secrets.token_hex(32))
+    return key_file.read_text().strip()
+
+
+def load_config(app, overrides: dict | None = None) -> None:
+    """Fill ``app.config`` from defaults, then the environment, then overrides."""
+    overrides = dict(overrides or {})
+    env = {name: os.environ[name] for name in ENV_SETTINGS if os.environ.get(name)}
+    settings = {**env, **overrides}
+    instance = app.instance_path
+    Path(instance).mkdir(parents=True, exist_ok=True)
+
+    database_url = settings.get("DATABASE_URL") or f"sqlite:///{Path(instance) / 'app.db'}"
+    if database_url.startswith("postgresql://"):
+        database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
+    upload_mb = int(settings.get("MAX_UPLOAD_MB", 20))
+
+    app.config.update(
+        SECRET_KEY=settings.get("SECRET_KEY") or secret_key_from_instance(instance),
+        SQLALCHEMY_DATABASE_URI=database_url,
+        SQLALCHEMY_ENGINE_OPTIONS={"pool_pre_ping": True},
+        MAIL_SERVER=settings.get("MAIL_SERVER", ""),
+        MAIL_PORT=int(settings.get("MAIL_PORT", 25)),
+        MAIL_USERNAME=settings.get("MAIL_USERNAME", ""),
+        MAIL_PASSWORD=settings.get("MAIL_PASSWORD", ""),
+        MAIL_USE_TLS=_bool(str(settings.get("MAIL_USE_TLS", ""))),
+        MAIL_USE_SSL=_bool(str(settings.get("MAIL_USE_SSL", ""))),
+        MAIL_DEFAULT_SENDER=settings.get("MAIL_DEFAULT_SENDER", "competition@localhost"),
+        MAIL_OUTBOX=str(Path(instance) / "outbox"),
+        UPLOAD_FOLDER=str(Path(instance) / "uploads"),
+        MAX_UPLOAD_BYTES=upload_mb * 1024 * 1024,
+        # Room for the form fields and multipart overhead around the largest file.
+        MAX_CONTENT_LENGTH=upload_mb * 1024 * 1024 + 1024 * 1024,
+        RATELIMIT_STORAGE_URI=settings.get("RATELIMIT_STORAGE_URI", "memory://"),
+        RATELIMIT_HEADERS_ENABLED=False,
+        LOGIN_LIMIT_PER_ACCOUNT="10 per minute",
+        LOGIN_LIMIT_PER_IP="30 per minute",
+        SESSION_COOKIE_HTTPONLY=True,
+        SESSION_COOKIE_SAMESITE="Lax",
+        SESSION_COOKIE_SECURE=_bool(str(settings.get("SESSION_COOKIE_SECURE", ""))),
+        PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
+        TRUST_PROXY=_bool(str(settings.get("TRUST_PROXY", ""))),
+        PUBLIC_BASE_URL=settings.get("PUBLIC_BASE_URL", ""),
+        WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; logout ends it
+        BABEL_DEFAULT_LOCALE="en",
+        BABEL_DEFAULT_TIMEZONE="Europe/Paris",
+        LANGUAGES={"en": "English", "fr": "Français"},
+        TOKEN_MAX_AGE=timedelta(hours=48),
+        RESET_TOKEN_MAX_AGE=timedelta(hours=2),
+    )
+    # Any remaining override (TESTING, WTF_CSRF_ENABLED, ...) is applied last.
+    for key, value in overrides.items():
+        if key not in {"DATABASE_URL"}:
+            app.config[key] = value
+    if "DATABASE_URL" in overrides:
+        app.config["SQLALCHEMY_DATABASE_URI"] = database_url

@@ -1,0 +1,71 @@
+"""Validators and fields shared by every form."""
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from flask_babel import lazy_gettext as _l
+from wtforms import StringField
+from wtforms.validators import Email, Length, ValidationError
+
+_FORBIDDEN = re.compile(r"[<>\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
+
+
+def strip_filter(value):
+    return value.strip() if isinstance(value, str) else value
+
+
+def _contains_control(value: str) -> bool:
+    return any(unicodedata.category(ch) == "Cc" for ch in value)
+
+
+class PlainText:
+    """Refuses markup, control characters and direction overrides in short texts."""
+
+    def __init__(self, message=None):
+        self.message = message or _l("Use letters, numbers and ordinary punctuation only (no < or > and no control characters).")
+
+    def __call__(self, form, field):
+        if field.data and (_FORBIDDEN.search(field.data) or _contains_control(field.data)):
+            raise ValidationError(self.message)
+
+
+class NoNul:
+    """Long texts may hold markup-looking text (it is escaped), but never NUL or control characters."""
+
+    def __call__(self, form, field):
+        if field.data and any(unicodedata.category(ch) == "Cc" and ch not in "\n\r\t" for ch in field.data):
+            raise ValidationError(_l("The text contains invisible control characters. Retype it or paste it as plain text."))
+
+
+def email_field(label=None, required=True, **kwargs):
+    from wtforms.validators import InputRequired, Optional
+
+    return StringField(
+        label or _l("Email address"),
+        filters=[strip_filter, lambda v: v.lower() if isinstance(v, str) else v],
+        validators=[
+            InputRequired(message=_l("Enter an email address.")) if required else Optional(),
+            Length(max=254, message=_l("Enter an email address of at most 254 characters.")),
+            NoNul(),
+            Email(message=_l("Enter an email address in the correct format, like name@example.org."), check_deliverability=False),
+        ],
+        render_kw={"autocomplete": "email", "spellcheck": "false", "inputmode": "email"},
+        **kwargs,
+    )
+
+
+def name_field(label=None, **kwargs):
+    from wtforms.validators import InputRequired
+
+    return StringField(
+        label or _l("Full name"),
+        filters=[strip_filter],
+        validators=[
+            InputRequired(message=_l("Enter your name.")),
+            Length(max=120, message=_l("Enter a name of at most 120 characters.")),
+            PlainText(),
+        ],
+        render_kw={"autocomplete": "name"},
+        **kwargs,
+    )

@@ -1,0 +1,79 @@
+"""Outgoing mail: real SMTP when MAIL_SERVER is set, otherwise the log and an outbox folder.
+
+Each message is rendered in the recipient's language (``force_locale``).
+"""
+from __future__ import annotations
+
+import logging
+import os
+import smtplib
+import ssl
+import tempfile
+import time
+import uuid
+from email.message import EmailMessage
+from email.utils import formatdate, make_msgid
+from pathlib import Path
+
+from flask import current_app, render_template
+from flask_babel import force_locale
+
+log = logging.getLogger("app.mail")
+
+
+def build_message(to: str, subject: str, body: str, html: str | None = None) -> EmailMessage:
+    msg = EmailMessage()
+    msg["From"] = current_app.config["MAIL_DEFAULT_SENDER"]
+    msg["To"] = to
+    msg["Subject"] = subject
+    msg["Date"] = formatdate(localtime=False)
+    msg["Message-ID"] = make_msgid(domain="competition.local")
+    msg.set_content(body)
+    if html:
+        msg.add_alternative(html, subtype="html")
+    return msg
+
+
+def send_template(to: str, template: str, language: str, **context) -> EmailMessage:
+    """Render ``templates/email/<template>.txt`` (first line is the subject) in ``language`` and send it."""
+    with force_locale(language or "en"):
+        text = render_template(f"email/{template}.txt", **context)
+    subject, _, body = text.strip().partition("\n")
+    msg = build_message(to, subject.strip(), body.strip() + "\n")
+    send(msg)
+    return msg
+
+
+def send(msg: EmailMessage) -> None:
+    config = current_app.config
+    if config.get("MAIL_SERVER"):
+        _send_smtp(msg, config)
+    else:
+        _write_outbox(msg, Path(config["MAIL_OUTBOX"]))
+
+
+def _send_smtp(msg: EmailMessage, config) -> None:
+    host, port = config["MAIL_SERVER"], int(config["MAIL_PORT"])
+    if config.get("MAIL_USE_SSL"):
+        smtp = smtplib.SMTP_SSL(host, port, context=ssl.create_default_context(), timeout=30)
+    else:
+        smtp = smtplib.SMTP(host, port, timeout=30)
+    with smtp:
+        if config.get("MAIL_USE_TLS"):
+            smtp.starttls(context=ssl.create_default_context())
+        if config.get("MAIL_USERNAME"):
+            smtp.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+        smtp.send_message(msg)
+    log.info("mail sent over SMTP to=%s subject=%r", msg["To"], msg["Subject"])
+
+
+def _write_outbox(msg: EmailMessage, outbox: Path) -> Path:
+    outbox.mkdir(parents=True, exist_ok=True)
+    name = f"{time.strftime('%Y%m%dT%H%M%S')}-{uuid.uuid4().hex[:12]}.eml"
+    fd, tmp = tempfile.mkstemp(dir=outbox, suffix=".tmp")
+    with os.fdopen(fd, "wb") as fh:
+        fh.write(msg.as_bytes())
+    final = outbox / name
+    os.replace(tmp, final)
+    log.info("mail written to outbox to=%s subject=%r file=%s", msg["To"], msg["Subject"], final.name)
+    return final
