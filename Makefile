@@ -20,7 +20,7 @@ $(BIN)/.installed: pyproject.toml
 install: $(BIN)/.installed
 
 compile-translations: install
-	$(BIN)/pybabel compile --use-fuzzy=false -q -d translations 2>/dev/null || $(BIN)/pybabel compile -q -d translations
+	$(BIN)/pybabel compile -d translations --statistics
 
 run: compile-translations
 	$(BIN)/flask db upgrade
