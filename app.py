@@ -18,7 +18,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     core_config.load_config(app, config)
 
-    from core import db, errors, extensions, i18n, logs, permissions, security, templating
+    from core import audit, db, errors, extensions, i18n, logs, permissions, security, templating  # noqa: F401
 
     db.init_app(app)
     extensions.init_app(app)

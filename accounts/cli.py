@@ -2,13 +2,23 @@
 from __future__ import annotations
 
 import click
+import wtforms
 from flask.cli import with_appcontext
+from werkzeug.datastructures import MultiDict
 
 from core.db import db
+from core.forms import email_field, name_field
 
 from .models import Role, User
 from .operations import create_user
 from .passwords import password_problem
+
+
+class AccountDetails(wtforms.Form):
+    """The same checks as the web forms, for details typed on the command line."""
+
+    email = email_field()
+    name = name_field()
 
 
 @click.command("create-user")
@@ -24,6 +34,11 @@ def create_user_command(email, roles, name, password_file, language):
         password = password_file.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    details = AccountDetails(MultiDict({"email": email, "name": name}))
+    if not details.validate():
+        problems = [f"{field}: {message}" for field, messages in details.errors.items() for message in messages]
+        raise click.ClickException(" ".join(problems))
+    email, name = details.email.data, details.name.data
     problem = password_problem(password, email=email, name=name)
     if problem:
         raise click.ClickException(str(problem))

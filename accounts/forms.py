@@ -3,11 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField, SelectMultipleField
+from wtforms import BooleanField, PasswordField, SelectField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
 
-from core.forms import email_field, name_field
+from core.forms import MultiCheckboxField, email_field, name_field
 from core.i18n import timezone_choices
 
 from .models import ROLE_TITLES, Role
@@ -17,16 +16,36 @@ LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 
 
 class StrongPassword:
+    """Refuses weak passwords, including the account's own email address or name.
+
+    Those come from the form's ``email`` and ``name`` fields when it has them, else
+    from what the view told the form (``AccountPasswordForm``).
+    """
+
     def __call__(self, form, field):
-        email = getattr(form, "email", None)
-        name = getattr(form, "name", None)
         problem = password_problem(
             field.data or "",
-            email=(email.data or "") if email is not None else "",
-            name=(name.data or "") if name is not None else "",
+            email=_known(form, "email", "account_email"),
+            name=_known(form, "name", "account_name"),
         )
         if problem:
             raise ValidationError(problem)
+
+
+def _known(form, field_name: str, attribute: str) -> str:
+    field = form._fields.get(field_name)
+    if field is not None:
+        return field.data or ""
+    return getattr(form, attribute, "") or ""
+
+
+class AccountPasswordForm(FlaskForm):
+    """A form that sets the password of an account the form itself does not ask about."""
+
+    def __init__(self, *args, account_email: str = "", account_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.account_email = account_email
+        self.account_name = account_name
 
 
 def new_password_fields(label=None):
@@ -82,19 +101,14 @@ class ForgotPasswordForm(FlaskForm):
     email = email_field()
 
 
-class ResetPasswordForm(FlaskForm):
+class ResetPasswordForm(AccountPasswordForm):
     password, confirm = new_password_fields()
 
 
-class AcceptInvitationForm(FlaskForm):
+class AcceptInvitationForm(AccountPasswordForm):
     name = name_field()
     password, confirm = new_password_fields(_l("Choose a password"))
     timezone = timezone_field()
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
-    option_widget = CheckboxInput()
 
 
 class InviteForm(FlaskForm):
@@ -124,7 +138,7 @@ class ChangeEmailForm(FlaskForm):
     )
 
 
-class ChangePasswordForm(FlaskForm):
+class ChangePasswordForm(AccountPasswordForm):
     current_password = PasswordField(
         _l("Current password"),
         validators=[InputRequired(message=_l("Enter your current password.")), Length(max=256)],

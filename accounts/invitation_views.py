@@ -38,7 +38,7 @@ def accept_invitation(token: str):
     try:
         found = tokens.peek(token, TokenPurpose.INVITATION)
         existing = User.by_email(found.email)
-        form = ConfirmForm() if existing else AcceptInvitationForm()
+        form = ConfirmForm() if existing else AcceptInvitationForm(account_email=found.email)
         if form.validate_on_submit():
             found = tokens.consume(token, TokenPurpose.INVITATION)
             if existing:

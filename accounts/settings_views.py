@@ -46,14 +46,14 @@ def update_profile():
 @bp.post("/settings/password")
 @signed_in
 def change_password():
-    form = ChangePasswordForm(prefix="password")
-    form.email = type("F", (), {"data": current_user.email})()  # so the strength check sees the address
+    user = current_user._get_current_object()  # the User itself: login_user must not be given the proxy
+    form = ChangePasswordForm(prefix="password", account_email=user.email, account_name=user.name)
     if form.validate_on_submit():
-        if verify_password(current_user.password_hash, form.current_password.data):
-            operations.set_password(current_user, form.password.data)
-            login_user(current_user)  # this session continues under the new id; all others end
+        if verify_password(user.password_hash, form.current_password.data):
+            operations.set_password(user, form.password.data)
+            login_user(user)  # this session continues under the new id; all others end
             db.session.commit()
-            mail.send_template(current_user.email, "password_changed", current_user.language, user=current_user)
+            mail.send_template(user.email, "password_changed", user.language, user=user)
             flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
             return redirect(url_for("accounts.settings"))
         form.current_password.errors.append(_("The current password is not right."))

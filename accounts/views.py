@@ -145,9 +145,9 @@ def forgot_password():
 @bp.route("/reset/<token>", methods=["GET", "POST"])
 @public
 def reset_password(token: str):
-    form = ResetPasswordForm()
     try:
-        tokens.peek(token, TokenPurpose.RESET_PASSWORD)
+        account = tokens.peek(token, TokenPurpose.RESET_PASSWORD).user
+        form = ResetPasswordForm(account_email=account.email, account_name=account.name)
         if form.validate_on_submit():
             found = tokens.consume(token, TokenPurpose.RESET_PASSWORD)
             operations.set_password(found.user, form.password.data)

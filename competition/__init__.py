@@ -5,6 +5,7 @@ bp = Blueprint("competition", __name__, url_prefix="/competition")
 
 
 def init_app(app):
-    from . import views  # noqa: F401  (registers the routes on bp)
+    from . import cli, views  # noqa: F401  (registers the routes on bp)
 
     app.register_blueprint(bp)
+    cli.init_app(app)

@@ -4,6 +4,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from sqlalchemy import select
+
 from accounts.models import Role
 from accounts.operations import create_user
 from core.db import db
@@ -66,6 +68,13 @@ def load_demo(password: str) -> None:
         city = City(name=name, country_code=country)
         city.schools = [School(name=school) for school in schools]
         db.session.add(city)
-    for email, name, roles, _city in DEMO_ACCOUNTS:
-        create_user(name, email, password, roles, language="en", timezone="Europe/Paris")
     db.session.flush()
+    for email, name, roles, city_name in DEMO_ACCOUNTS:
+        user = create_user(name, email, password, roles, language="en", timezone="Europe/Paris")
+        if city_name:
+            user.city_id = db.session.scalar(select(City.id).where(City.name == city_name))
+    db.session.flush()
+
+    from core.demo_entries import load_demo_entries
+
+    load_demo_entries()

@@ -5,8 +5,9 @@ import re
 import unicodedata
 
 from flask_babel import lazy_gettext as _l
-from wtforms import StringField
+from wtforms import SelectMultipleField, StringField
 from wtforms.validators import Email, Length, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 _FORBIDDEN = re.compile(r"[<>\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -39,13 +40,14 @@ class NoNul:
 
 
 def email_field(label=None, required=True, **kwargs):
-    from wtforms.validators import InputRequired, Optional
+    from wtforms.validators import DataRequired, Optional
 
     return StringField(
         label or _l("Email address"),
         filters=[strip_filter, lambda v: v.lower() if isinstance(v, str) else v],
         validators=[
-            InputRequired(message=_l("Enter an email address.")) if required else Optional(),
+            # DataRequired looks at the value after the filters: only spaces is empty.
+            DataRequired(message=_l("Enter an email address.")) if required else Optional(),
             Length(max=254, message=_l("Enter an email address of at most 254 characters.")),
             NoNul(),
             Email(message=_l("Enter an email address in the correct format, like name@example.org."), check_deliverability=False),
@@ -56,16 +58,23 @@ def email_field(label=None, required=True, **kwargs):
 
 
 def name_field(label=None, **kwargs):
-    from wtforms.validators import InputRequired
+    from wtforms.validators import DataRequired
 
     return StringField(
         label or _l("Full name"),
         filters=[strip_filter],
         validators=[
-            InputRequired(message=_l("Enter your name.")),
+            DataRequired(message=_l("Enter your name.")),  # after stripping: only spaces is empty
             Length(max=120, message=_l("Enter a name of at most 120 characters.")),
             PlainText(),
         ],
         render_kw={"autocomplete": "name"},
         **kwargs,
     )
+
+
+class MultiCheckboxField(SelectMultipleField):
+    """Several choices shown as checkboxes in a list."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()

@@ -1,7 +1,7 @@
 """Template helpers: navigation by role, dates in the viewer's timezone, languages."""
 from __future__ import annotations
 
-from flask import current_app, request
+from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
@@ -9,26 +9,43 @@ from flask_wtf.csrf import generate_csrf
 
 from accounts.models import Role
 
-# (endpoint, label, roles that see it; empty = every signed-in user)
+# (endpoint, label, who sees it): "anyone", "signed_in", or a tuple of roles.
 NAVIGATION = [
-    ("competition.index", _l("Competition"), ()),
+    ("competition.public_edition", _l("The competition"), "anyone"),
+    ("competition.classes", _l("Your classes"), (Role.TEACHER,)),
+    ("competition.all_entries", _l("Entries"), (Role.SECRETARIAT, Role.COORDINATOR)),
     ("judging.index", _l("Judging"), (Role.JUROR, Role.SECRETARIAT)),
+    ("competition.admin_editions", _l("Editions"), (Role.SECRETARIAT,)),
+    ("competition.admin_cities", _l("Cities"), (Role.SECRETARIAT,)),
     ("accounts.invite", _l("Invitations"), (Role.SECRETARIAT,)),
-    ("accounts.settings", _l("Your account"), ()),
+    ("competition.audit_log", _l("Audit"), (Role.SECRETARIAT,)),
+    ("accounts.settings", _l("Your account"), "signed_in"),
 ]
 
 
 def navigation():
-    if not current_user.is_authenticated:
+    if not has_request_context():  # emails use the same context processors, also from the CLI
         return []
+    signed_in = current_user.is_authenticated
     items = []
-    for endpoint, label, roles in NAVIGATION:
+    for endpoint, label, who in NAVIGATION:
         if endpoint not in current_app.view_functions:
             continue
-        if roles and not current_user.has_role(*roles):
+        if who == "signed_in" and not signed_in:
+            continue
+        if isinstance(who, tuple) and not (signed_in and current_user.has_role(*who)):
             continue
         items.append((endpoint, label))
     return items
+
+
+def escape_lazy_strings(value):
+    """Flask-Babel's lazy strings claim to be safe HTML (``__html__``); a lazy
+    message with a user's text in a placeholder must still be escaped, so turn
+    it into a plain string before Jinja's autoescape sees it."""
+    from flask_babel.speaklater import LazyString
+
+    return str(value) if isinstance(value, LazyString) else value
 
 
 def localdatetime(value, fmt="medium"):
@@ -42,6 +59,7 @@ def localdate(value, fmt="long"):
 
 def init_app(app) -> None:
     app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.finalize = escape_lazy_strings
     app.jinja_env.filters["localdatetime"] = localdatetime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.globals["csrf_token"] = generate_csrf
@@ -55,5 +73,5 @@ def init_app(app) -> None:
             "navigation": navigation(),
             "languages": current_app.config["LANGUAGES"],
             "current_language": str(get_locale() or "en"),
-            "current_path": request.full_path.rstrip("?") if request else "/",
+            "current_path": request.full_path.rstrip("?") if has_request_context() else "/",
         }

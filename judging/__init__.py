@@ -5,6 +5,6 @@ bp = Blueprint("judging", __name__, url_prefix="/judging")
 
 
 def init_app(app):
-    from . import views  # noqa: F401  (registers the routes on bp)
+    from . import models, views  # noqa: F401  (registers the tables and the routes)
 
     app.register_blueprint(bp)

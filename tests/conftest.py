@@ -1,13 +1,17 @@
 """Fixtures: an app on a real database (SQLite by default, PostgreSQL with TEST_DATABASE_URL)."""
 from __future__ import annotations
 
+import contextvars
 import email
 import email.policy
 import os
 import re
+from functools import cache
 from pathlib import Path
 
 import pytest
+from flask.testing import FlaskClient
+from jinja2 import BytecodeCache
 
 from app import create_app
 from core.db import db
@@ -31,6 +35,40 @@ def database_url(tmp_path_factory) -> str:
     return url
 
 
+class _MemoryBytecodeCache(BytecodeCache):
+    def __init__(self):
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+# Every app built by create_app has the same Jinja settings, so the session's apps can share compiled
+# templates (most of the cost of a fresh app per test). Jinja checks each template's source checksum
+# before reusing its bytecode, so an edited template is compiled again.
+_TEMPLATE_BYTECODE = _MemoryBytecodeCache()
+
+
+class RequestIsolatedClient(FlaskClient):
+    """A test client whose every request gets its own application context, as in production.
+
+    The ``app`` fixture keeps an app context pushed for the test body. Without this
+    class each request would reuse it, so ``g`` (Flask-Login's current user,
+    Flask-WTF's CSRF token, Babel's locale) and the database session would leak
+    from one request, and one client, to the next: an anonymous client would see
+    the pages of whoever logged in before it, and a view that forgot to commit
+    would look as if it had saved. Objects the test body loaded before a request
+    may be stale after it: use ``db.session.expire_all()`` or load them again.
+    """
+
+    def open(self, *args, **kwargs):
+        return contextvars.Context().run(super().open, *args, **kwargs)
+
+
 @pytest.fixture()
 def app(database_url, tmp_path):
     app = create_app(
@@ -41,6 +79,8 @@ def app(database_url, tmp_path):
             "SERVER_NAME": "localhost",
         }
     )
+    app.test_client_class = RequestIsolatedClient
+    app.jinja_env.bytecode_cache = _TEMPLATE_BYTECODE  # compile each template once per test session
     with app.app_context():
         yield app
         db.session.rollback()
@@ -65,10 +105,7 @@ def csrf(client):
     """Return a CSRF token bound to the client's session."""
 
     def token() -> str:
-        page = client.get("/").get_data(as_text=True)
-        match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-        assert match, "no CSRF token on the home page"
-        return match.group(1)
+        return csrf_token_of(client)
 
     return token
 
@@ -85,18 +122,61 @@ def post(client, csrf):
     return _post
 
 
+@cache
+def _cached_hash(password: str) -> str:
+    from accounts.passwords import hash_password
+
+    return hash_password(password)
+
+
 @pytest.fixture()
-def make_user(app):
+def make_user(app, monkeypatch):
+    """Create a committed user. The argon2 hash is real, but computed once per password and session."""
+    import accounts.operations
     from accounts.models import Role
     from accounts.operations import create_user
 
     def _make(email="teacher@example.org", roles=(Role.TEACHER,), name="Tina Teacher", password=TEST_PASSWORD,
               confirmed=True, language="en", timezone="Europe/Paris"):
-        user = create_user(name, email, password, list(roles), language=language, timezone=timezone, confirmed=confirmed)
+        with monkeypatch.context() as patch:
+            patch.setattr(accounts.operations, "hash_password", _cached_hash)
+            user = create_user(name, email, password, list(roles), language=language, timezone=timezone,
+                               confirmed=confirmed)
         db.session.commit()
         return user
 
     return _make
+
+
+def csrf_token_of(client) -> str:
+    """A CSRF token bound to ``client``'s session, read from the home page the way a browser would."""
+    page = client.get("/").get_data(as_text=True)
+    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
+    assert match, "no CSRF token on the home page"
+    return match.group(1)
+
+
+def form_post(client, url, data=None, **kwargs):
+    """POST a form from ``client`` with its session's CSRF token (for tests with several clients)."""
+    data = dict(data or {})
+    data.setdefault("csrf_token", csrf_token_of(client))
+    return client.post(url, data=data, **kwargs)
+
+
+@pytest.fixture()
+def sign_in(app):
+    """Give a client a logged-in session without the password check (argon2) of the login form.
+
+    For tests that are not about logging in: the session holds what ``login_user`` puts there.
+    """
+
+    def _sign_in(client, user):
+        with client.session_transaction() as sess:
+            sess["_user_id"] = user.alternative_id
+            sess["_fresh"] = True
+        return client
+
+    return _sign_in
 
 
 @pytest.fixture()

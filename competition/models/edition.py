@@ -6,7 +6,7 @@ from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text, UniqueConstraint, select
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, db, utcnow
@@ -62,6 +62,12 @@ class Edition(db.Model):
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="Category.id"
+    )
+
+    # At most one current edition, even if two "make current" clicks race.
+    __table_args__ = (
+        Index("uq_editions_one_current", "is_current", unique=True,
+              sqlite_where=text("is_current"), postgresql_where=text("is_current")),
     )
 
     @property

@@ -1,0 +1,184 @@
+"""Teachers' entries: create, check the answers, submit, receipt, withdraw."""
+from __future__ import annotations
+
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+
+from accounts.models import Role
+from sqlalchemy import select
+
+from core import mail
+from core.audit import AuditEvent
+from core.db import db
+from core.permissions import get_or_404, roles_required, signed_in
+
+from . import bp
+from . import entry_operations as ops
+from .entry_forms import EntryDetailsForm, SubmitForm, WithdrawForm
+from .models import Discipline, Entry, EntryStatus, SchoolClass
+
+def viewable_entry(entry_id: int) -> Entry:
+    return get_or_404(Entry, entry_id, lambda e: e.can_view(current_user))
+
+
+def editable_entry(entry_id: int):
+    """The entry if the current teacher may still change it; otherwise a redirect with the reason."""
+    entry = viewable_entry(entry_id)
+    if entry.school_class.teacher_id != current_user.id:
+        abort(404)
+    if not entry.can_edit(current_user):
+        flash(_("The deadline has passed: entries can no longer be changed."), "error")
+        return entry, redirect(url_for("competition.entry", entry_id=entry.id))
+    return entry, None
+
+
+def _details_form(school_class: SchoolClass, entry: Entry | None = None) -> EntryDetailsForm:
+    form = EntryDetailsForm(obj=entry)
+    enabled = [c for c in school_class.edition.categories if c.enabled and c.age_group == school_class.age_group]
+    form.discipline.choices = [(c.discipline, Discipline(c.discipline).title) for c in enabled]
+    form.language.choices = [(code, language_name(code)) for code in school_class.edition.language_list]
+    form.authors.choices = [(p.id, f"{p.display_name} ({p.age})") for p in school_class.pupils]
+    if request.method == "GET":
+        if entry is not None:
+            form.discipline.data = entry.category.discipline
+            form.authors.data = [a.pupil_id for a in entry.authors]
+        else:
+            form.language.data = school_class.language
+    return form
+
+
+@bp.app_template_global()
+def language_name(code: str) -> str:
+    from babel import Locale
+    from flask_babel import get_locale
+
+    try:
+        return Locale.parse(code).get_display_name(get_locale()) or code
+    except (ValueError, TypeError):
+        return code
+
+
+@bp.route("/classes/<int:class_id>/entries/new", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def new_entry(class_id: int):
+    school_class = get_or_404(SchoolClass, class_id, lambda c: c.teacher_id == current_user.id)
+    if not school_class.is_open():
+        flash(_("The deadline has passed: entries can no longer be changed."), "error")
+        return redirect(url_for("competition.index"))
+    form = _details_form(school_class)
+    if form.validate_on_submit():
+        try:
+            entry = ops.set_details(Entry(), school_class, form.discipline.data, form.title.data, form.language.data,
+                                    form.authors.data or [], form.whole_class.data)
+        except ops.EntryError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Entry saved as a draft. Now add the work itself."), "success")
+            return redirect(url_for("competition.entry_work", entry_id=entry.id))
+    return render_template("competition/entries/details.html", form=form, school_class=school_class, entry=None), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.route("/entries/<int:entry_id>/details", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def entry_details(entry_id: int):
+    entry, blocked = editable_entry(entry_id)
+    if blocked:
+        return blocked
+    form = _details_form(entry.school_class, entry)
+    if form.validate_on_submit():
+        try:
+            ops.set_details(entry, entry.school_class, form.discipline.data, form.title.data, form.language.data,
+                            form.authors.data or [], form.whole_class.data)
+        except ops.EntryError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(_("Your changes are saved."), "success")
+            return redirect(url_for("competition.entry", entry_id=entry.id))
+    return render_template("competition/entries/details.html", form=form, school_class=entry.school_class, entry=entry), (400 if form.errors or form.form_errors else 200)
+
+
+@bp.get("/entries/<int:entry_id>")
+@signed_in
+def entry(entry_id: int):
+    entry = viewable_entry(entry_id)
+    can_edit = entry.can_edit(current_user) and entry.school_class.teacher_id == current_user.id
+    hits = ops.blindness_hits(entry) if can_edit and entry.status == EntryStatus.DRAFT.value else []
+    events = []
+    if current_user.has_role(Role.SECRETARIAT):
+        events = db.session.scalars(
+            select(AuditEvent).where(AuditEvent.object_type == "entries", AuditEvent.object_id == entry.id)
+            .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
+        ).all()
+    return render_template(
+        "competition/entries/entry.html", entry=entry, can_edit=can_edit, hits=hits, missing=ops.missing_items(entry),
+        submit_form=SubmitForm(), withdraw_form=WithdrawForm(), events=events,
+    )
+
+
+@bp.post("/entries/<int:entry_id>/submit")
+@roles_required(Role.TEACHER)
+def submit_entry(entry_id: int):
+    entry = viewable_entry(entry_id)
+    if entry.school_class.teacher_id != current_user.id:
+        abort(404)
+    form = SubmitForm()
+    if not form.validate_on_submit():
+        abort(400)
+    try:
+        ops.submit(entry, bool(form.confirm_names.data))
+    except ops.EntryError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(url_for("competition.entry", entry_id=entry.id))
+    db.session.commit()
+    mail.send_template(current_user.email, "entry_receipt", current_user.language, entry=entry,
+                       lines=ops.receipt_lines(entry), link=url_for("competition.entry_receipt", entry_id=entry.id, _external=True))
+    return redirect(url_for("competition.entry_receipt", entry_id=entry.id))
+
+
+@bp.get("/entries/<int:entry_id>/receipt")
+@signed_in
+def entry_receipt(entry_id: int):
+    entry = viewable_entry(entry_id)
+    if entry.status != EntryStatus.SUBMITTED.value:
+        return redirect(url_for("competition.entry", entry_id=entry.id))
+    return render_template("competition/entries/receipt.html", entry=entry, lines=ops.receipt_lines(entry))
+
+
+@bp.post("/entries/<int:entry_id>/withdraw")
+@roles_required(Role.TEACHER)
+def withdraw_entry(entry_id: int):
+    entry, blocked = editable_entry(entry_id)
+    if blocked:
+        return blocked
+    if WithdrawForm().validate_on_submit():
+        ops.withdraw(entry)
+        db.session.commit()
+        flash(_("The entry \"%(title)s\" is withdrawn. It will not be judged.", title=entry.title), "success")
+    return redirect(url_for("competition.index"))
+
+
+@bp.app_template_global()
+def hit_kind_label(kind: str) -> str:
+    labels = {
+        "pupil": _("A pupil's name"),
+        "teacher": _("The teacher's name"),
+        "school": _("The school's name"),
+        "class": _("The class's name"),
+        "city": _("The city's name"),
+    }
+    return labels.get(kind, kind)
+
+
+@bp.app_template_global()
+def hit_source_label(source: str) -> str:
+    if source.startswith("file name: "):
+        return _("the file name %(name)s", name=source.removeprefix("file name: "))
+    if source.startswith("file: "):
+        return _("the file %(name)s", name=source.removeprefix("file: "))
+    return {"title": _("the title"), "text": _("the text"), "translation": _("the translation")}.get(source, source)

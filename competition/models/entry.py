@@ -1,0 +1,160 @@
+"""Entries (one work each), their authors, files and consent."""
+from __future__ import annotations
+
+import enum
+import json
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import Role
+from core.db import UTCDateTime, db, utcnow
+
+from .edition import Category
+from .school_class import Pupil, SchoolClass
+
+
+class EntryStatus(enum.StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    WITHDRAWN = "withdrawn"
+    DISQUALIFIED = "disqualified"
+
+    @property
+    def title(self) -> str:
+        return str(STATUS_TITLES[self])
+
+
+STATUS_TITLES = {
+    EntryStatus.DRAFT: _l("Draft"),
+    EntryStatus.SUBMITTED: _l("Submitted"),
+    EntryStatus.WITHDRAWN: _l("Withdrawn"),
+    EntryStatus.DISQUALIFIED: _l("Disqualified"),
+}
+
+# Unambiguous characters for references read aloud or typed from paper.
+_REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_reference() -> str:
+    return "MTM-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+
+
+class Entry(db.Model):
+    __tablename__ = "entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(16), unique=True, default=new_reference)
+    class_id: Mapped[int] = mapped_column(ForeignKey("classes.id", ondelete="CASCADE"), index=True)
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="RESTRICT"), index=True)
+    title: Mapped[str] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(8))
+    whole_class: Mapped[bool] = mapped_column(default=False)
+    # Typed work (poems and essays); uploads are in EntryFile.
+    text: Mapped[str] = mapped_column(Text, default="")
+    translation_text: Mapped[str] = mapped_column(Text, default="")
+    translation_language: Mapped[str] = mapped_column(String(8), default="")
+    status: Mapped[str] = mapped_column(String(20), default=EntryStatus.DRAFT.value, index=True)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    disqualified_reason: Mapped[str] = mapped_column(Text, default="")
+    # Consent, given by the teacher on behalf of the parents or guardians.
+    consent_judging: Mapped[bool] = mapped_column(default=False)
+    consent_publication: Mapped[bool] = mapped_column(default=False)
+    consent_social: Mapped[bool] = mapped_column(default=False)
+    consent_name: Mapped[bool] = mapped_column(default=False)
+    # The blindness check: hits found at submission, and whether the teacher overrode them.
+    blindness_hits_json: Mapped[str] = mapped_column(Text, default="[]")
+    blindness_flag: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
+
+    school_class: Mapped[SchoolClass] = relationship(back_populates="entries")
+    category: Mapped[Category] = relationship()
+    authors: Mapped[list[EntryAuthor]] = relationship(back_populates="entry", cascade="all, delete-orphan")
+    files: Mapped[list[EntryFile]] = relationship(back_populates="entry", cascade="all, delete-orphan", order_by="EntryFile.id")
+
+    __table_args__ = (
+        CheckConstraint("status in ('draft', 'submitted', 'withdrawn', 'disqualified')", name="status"),
+    )
+
+    @property
+    def status_enum(self) -> EntryStatus:
+        return EntryStatus(self.status)
+
+    @property
+    def blindness_hits(self) -> list[dict]:
+        return json.loads(self.blindness_hits_json or "[]")
+
+    def work_files(self) -> list[EntryFile]:
+        return [f for f in self.files if f.purpose == FilePurpose.WORK.value]
+
+    def consent_form(self) -> EntryFile | None:
+        return next((f for f in self.files if f.purpose == FilePurpose.CONSENT_FORM.value), None)
+
+    # Permissions ------------------------------------------------------------
+    def can_view(self, user) -> bool:
+        return self.school_class.can_view(user)
+
+    def can_edit(self, user) -> bool:
+        return (
+            self.school_class.can_edit(user)
+            and self.status in (EntryStatus.DRAFT.value, EntryStatus.SUBMITTED.value)
+        )
+
+
+class EntryAuthor(db.Model):
+    __tablename__ = "entry_authors"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupils.id", ondelete="CASCADE"), index=True)
+
+    entry: Mapped[Entry] = relationship(back_populates="authors")
+    pupil: Mapped[Pupil] = relationship()
+
+    __table_args__ = (UniqueConstraint("entry_id", "pupil_id"),)
+
+
+class FilePurpose(enum.StrEnum):
+    WORK = "work"
+    TRANSLATION = "translation"
+    CONSENT_FORM = "consent_form"
+
+
+class EntryFile(db.Model):
+    """One uploaded file: the original (secretariat only) and its cleaned copies (jurors)."""
+
+    __tablename__ = "entry_files"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    purpose: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(10))
+    original_name: Mapped[str] = mapped_column(String(255))
+    original_key: Mapped[str] = mapped_column(String(64))
+    original_size: Mapped[int] = mapped_column(BigInteger)
+    cleaned_key: Mapped[str | None] = mapped_column(String(64))
+    cleaned_mime: Mapped[str] = mapped_column(String(80), default="")
+    cleaned_ext: Mapped[str] = mapped_column(String(10), default="")
+    cleaned_size: Mapped[int] = mapped_column(BigInteger, default=0)
+    web_key: Mapped[str | None] = mapped_column(String(64))
+    thumb_key: Mapped[str | None] = mapped_column(String(64))
+    text: Mapped[str] = mapped_column(Text, default="")
+    page_count: Mapped[int | None]
+    width: Mapped[int | None]
+    height: Mapped[int | None]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    entry: Mapped[Entry] = relationship(back_populates="files")
+
+    __table_args__ = (
+        CheckConstraint("purpose in ('work', 'translation', 'consent_form')", name="purpose"),
+        CheckConstraint("kind in ('image', 'pdf', 'docx', 'odt', 'txt')", name="kind"),
+    )
+
+    def can_view_original(self, user) -> bool:
+        return user.is_authenticated and user.has_role(Role.SECRETARIAT)

@@ -1,0 +1,29 @@
+"""Checking and cleaning of uploaded files, as a library: plain bytes in,
+plain data out, no Flask app needed.
+
+    from competition.uploads import clean_upload, UploadLimits, UploadRejected
+    try:
+        result = clean_upload(data, {"image", "pdf"}, UploadLimits(max_pdf_pages=1))
+    except UploadRejected as exc:
+        flash(exc.message)          # lazy, translated when rendered
+        log.info("upload rejected: %s", exc.code)
+
+The type is decided by content, never by the file name. ``result.cleaned``
+is the copy jurors may see (no metadata), ``result.web``/``thumb`` are JPEG
+previews for pictures, ``result.text`` the text of documents.
+"""
+
+from .errors import UploadRejected
+from .filenames import ascii_filename, safe_filename
+from .model import KINDS, CleanedFile, UploadLimits
+from .pipeline import clean_upload
+
+__all__ = [
+    "KINDS",
+    "CleanedFile",
+    "UploadLimits",
+    "UploadRejected",
+    "ascii_filename",
+    "clean_upload",
+    "safe_filename",
+]

@@ -1,0 +1,116 @@
+"""Rounds of judging, the entries shortlisted into a round, and who scores what (assignments)."""
+from __future__ import annotations
+
+import enum
+import secrets
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from accounts.models import Role
+from core.db import UTCDateTime, db, utcnow
+
+
+class RoundStatus(enum.StrEnum):
+    SETUP = "setup"
+    OPEN = "open"
+    CLOSED = "closed"
+
+    @property
+    def title(self) -> str:
+        return str({RoundStatus.SETUP: _l("Being prepared"), RoundStatus.OPEN: _l("Scoring open"),
+                    RoundStatus.CLOSED: _l("Closed")}[self])
+
+
+class ScoringMethod(enum.StrEnum):
+    MEAN = "mean"
+    MEDIAN = "median"
+    ZSCORE = "zscore"
+    BIAS_ADJUSTED = "bias_adjusted"
+
+    @property
+    def title(self) -> str:
+        return str({
+            ScoringMethod.MEAN: _l("Mean of the jurors' totals"),
+            ScoringMethod.MEDIAN: _l("Median of the jurors' totals"),
+            ScoringMethod.ZSCORE: _l("Normalised for juror severity (z-scores)"),
+            ScoringMethod.BIAS_ADJUSTED: _l("Adjusted for each juror's bias (least squares)"),
+        }[self])
+
+
+class Round(db.Model):
+    __tablename__ = "rounds"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(default=1)
+    name: Mapped[str] = mapped_column(String(120))
+    jurors_per_entry: Mapped[int] = mapped_column(default=3)
+    status: Mapped[str] = mapped_column(String(10), default=RoundStatus.SETUP.value)
+    method: Mapped[str] = mapped_column(String(20), default=ScoringMethod.BIAS_ADJUSTED.value)
+    seed: Mapped[int] = mapped_column(default=2026)
+    show_other_scores: Mapped[bool] = mapped_column(default=False)
+    tie_criterion_key: Mapped[str] = mapped_column(String(40), default="relevance")
+    closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    edition = relationship("Edition")
+    assignments: Mapped[list[Assignment]] = relationship(back_populates="round", cascade="all, delete-orphan")
+
+    __table_args__ = (
+        UniqueConstraint("edition_id", "number"),
+        CheckConstraint("status in ('setup', 'open', 'closed')", name="status"),
+        CheckConstraint("method in ('mean', 'median', 'zscore', 'bias_adjusted')", name="method"),
+        CheckConstraint("jurors_per_entry between 1 and 20", name="k"),
+    )
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == RoundStatus.OPEN.value and (self.closes_at is None or utcnow() < self.closes_at)
+
+
+class ShortlistEntry(db.Model):
+    """An entry taken into a later round (the final): the top N of its category, or above a threshold."""
+
+    __tablename__ = "shortlist_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+
+
+_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_code() -> str:
+    """A random code for one juror's view of one entry: not an id, not sequential."""
+    return "".join(secrets.choice(_CODE_ALPHABET) for _ in range(10))
+
+
+class Assignment(db.Model):
+    __tablename__ = "assignments"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
+    juror_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(16), unique=True, default=new_code)
+    # Shuffled order in the juror's list, so neither ids nor submission order show through.
+    position: Mapped[int] = mapped_column(default=0)
+    manual: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    round: Mapped[Round] = relationship(back_populates="assignments")
+    entry = relationship("Entry")
+    juror = relationship("User")
+    score_set = relationship("ScoreSet", back_populates="assignment", uselist=False, cascade="all, delete-orphan")
+
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "juror_id"),)
+
+    def can_score(self, user) -> bool:
+        return user.is_authenticated and user.id == self.juror_id and user.has_role(Role.JUROR)

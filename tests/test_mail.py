@@ -1,0 +1,162 @@
+"""Mail over real SMTP (a local aiosmtpd server), rendered in the recipient's language."""
+from __future__ import annotations
+
+import email
+import email.policy
+import socket
+from pathlib import Path
+
+import pytest
+from aiosmtpd.controller import Controller
+from sqlalchemy import select
+
+from accounts import operations
+from accounts.models import Role, User
+from core import mail
+from core.db import db
+from tests.conftest import TEST_PASSWORD, form_post, link_in
+
+FRENCH_CATALOGUE = Path(__file__).resolve().parent.parent / "translations/fr/LC_MESSAGES/messages.mo"
+needs_french = pytest.mark.skipif(
+    not FRENCH_CATALOGUE.exists(), reason="the French catalogue is not compiled yet (make translations)"
+)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Received:
+    """An aiosmtpd handler that keeps what it receives."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+    @property
+    def messages(self):
+        return [email.message_from_bytes(e.content, policy=email.policy.default) for e in self.envelopes]
+
+
+@pytest.fixture()
+def smtp(app):
+    handler = Received()
+    port = free_port()
+    controller = Controller(handler, hostname="127.0.0.1", port=port)
+    controller.start()
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=port)
+    try:
+        yield handler
+    finally:
+        controller.stop()
+
+
+def sign_up(client, language="en", email_address="tina@example.org", **headers):
+    return form_post(
+        client, "/account/signup",
+        {"name": "Tina Teacher", "email": email_address, "password": TEST_PASSWORD, "confirm": TEST_PASSWORD,
+         "language": language, "timezone": "Europe/Paris"},
+        headers=headers,
+    )
+
+
+def test_sign_up_sends_the_confirmation_over_smtp(app, client, smtp, outbox):
+    response = sign_up(client)
+
+    assert response.status_code == 302
+    [envelope] = smtp.envelopes
+    assert envelope.rcpt_tos == ["tina@example.org"]
+    assert envelope.mail_from == app.config["MAIL_DEFAULT_SENDER"]
+    [message] = smtp.messages
+    assert message["To"] == "tina@example.org"
+    assert message["Subject"] == "Confirm your email address"
+    assert message["Date"] and message["Message-ID"]
+    link = link_in(message, "/account/confirm/")
+    assert client.get(link).status_code == 200
+    assert outbox() == []  # with a server configured, nothing goes to the folder
+
+
+def test_when_the_mail_server_is_down_sign_up_fails_whole(app, client):
+    app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=free_port())  # nobody listens there
+
+    response = sign_up(client)
+
+    assert response.status_code == 500
+    assert "Something went wrong on our side" in response.get_data(as_text=True)
+    assert db.session.scalar(select(User)) is None  # no account without its confirmation mail
+
+
+def subjects_for(make_user, language: str) -> str:
+    user = make_user(email=f"{language}@example.org", language=language, confirmed=False)
+    return mail.send_template(user.email, "confirm_email", user.language, user=user, link="http://x/")["Subject"]
+
+
+@needs_french
+def test_a_french_user_gets_mail_in_french(app, make_user, smtp):
+    english = subjects_for(make_user, "en")
+    french = subjects_for(make_user, "fr")
+    assert english == "Confirm your email address"
+    assert french != english
+    assert [m["Subject"] for m in smtp.messages] == [english, french]
+    body = smtp.messages[1].get_body(("plain",)).get_content()
+    assert "Confirm your email address" not in body
+
+
+@needs_french
+def test_mail_follows_the_recipients_language_not_the_senders_browser(client, smtp):
+    english_subject = "Confirm your email address"
+    sign_up(client, language="fr", email_address="francoise@example.org", **{"Accept-Language": "en"})
+    sign_up(client, language="en", email_address="emma@example.org", **{"Accept-Language": "fr"})
+    subjects = {m["To"]: m["Subject"] for m in smtp.messages}
+    assert subjects["emma@example.org"] == english_subject
+    assert subjects["francoise@example.org"] != english_subject
+
+
+@needs_french
+def test_an_invitation_is_written_in_the_language_the_secretariat_chose(client, make_user, sign_in, smtp):
+    secretariat = make_user(email="secretariat@example.org", roles=(Role.SECRETARIAT,), language="fr")
+    sign_in(client, secretariat)
+    for language, address in (("en", "english.juror@example.org"), ("fr", "french.juror@example.org")):
+        response = form_post(client, "/account/invitations",
+                             {"email": address, "roles": ["juror"], "language": language})
+        assert response.status_code == 302
+    subjects = {m["To"]: m["Subject"] for m in smtp.messages}
+    assert subjects["english.juror@example.org"] == 'You are invited to the "More than migrants" school competition'
+    assert subjects["french.juror@example.org"] != subjects["english.juror@example.org"]
+
+
+@pytest.mark.parametrize(
+    "template,context",
+    [
+        ("confirm_email", {"link": "http://localhost/account/confirm/t"}),
+        ("reset_password", {"link": "http://localhost/account/reset/t"}),
+        ("already_registered", {"login_link": "http://localhost/a", "reset_link": "http://localhost/b"}),
+        ("password_changed", {}),
+        ("email_changed", {"new_email": "new@example.org"}),
+        ("change_email", {"link": "http://localhost/account/email/t"}),
+    ],
+)
+@pytest.mark.parametrize("language", ["en", pytest.param("fr", marks=needs_french)])
+def test_every_email_has_a_subject_line_and_a_body(app, make_user, outbox, template, context, language):
+    user = make_user(language=language)
+    mail.send_template(user.email, template, user.language, user=user, **context)
+    [message] = outbox()
+    assert message["Subject"] and "\n" not in message["Subject"]
+    body = message.get_body(("plain",)).get_content()
+    assert "Tina Teacher" in body
+    for value in context.values():
+        assert value in body
+
+
+def test_invitation_email_names_the_inviter_and_roles(app, make_user, outbox):
+    inviter = make_user(email="secretariat@example.org", roles=(Role.SECRETARIAT,), name="Sofia Secretariat")
+    operations.send_invitation("Nils@Example.org", [Role.JUROR, Role.COORDINATOR], "en", inviter)
+    [message] = outbox()
+    body = message.get_body(("plain",)).get_content()
+    assert "Sofia Secretariat invites you to the competition platform as: Juror, City coordinator." in body
+    assert link_in(message, "/account/invitation/")
