@@ -93,6 +93,8 @@ def app(database_url, tmp_path):
         from core.extensions import limiter
 
         limiter.reset()
+        # Each test's app has its own engine and pool: close its connections, or PostgreSQL runs out of them.
+        db.engine.dispose()
 
 
 @pytest.fixture()
