@@ -99,3 +99,11 @@ def material_download(material_id: int):
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox"
     return response
+
+
+@bp.app_template_global()
+def countdown_for(deadline: datetime) -> dict:
+    """What a countdown needs: the server-rendered text (works without JavaScript) and the script's texts."""
+    now = utcnow()
+    return {"text": countdown_text(time_left(deadline, now)), "texts": countdown_script_texts(), "now": now,
+            "deadline": deadline, "open": now <= deadline}

@@ -20,4 +20,4 @@ def index():
     return redirect(url_for("competition.public_edition"))
 
 
-from . import admin_views, class_views, entry_views, entry_work_views, public_views, secretariat_views  # noqa: E402,F401
+from . import admin_views, class_views, coordinator_views, entry_views, entry_work_views, public_views, secretariat_views  # noqa: E402,F401

@@ -76,5 +76,7 @@ def load_demo(password: str) -> None:
     db.session.flush()
 
     from core.demo_entries import load_demo_entries
+    from core.demo_judging import load_demo_judging
 
     load_demo_entries()
+    load_demo_judging(password)

@@ -75,7 +75,9 @@ def load_demo_entries() -> None:
         return new
 
     entry("6B", "poem", "Sou muitas coisas", "pt", ["Inês"], text=POEM_PT, translation=POEM_PT_EN)
-    entry("6B", "poem", "Three languages", "en", ["Tiago"], text=POEM_AMIRA, consent=(True, True, False, False), confirm_names=True)
+    # A draft whose text names a pupil: the teacher sees the blindness warning before submitting.
+    entry("6B", "poem", "Three languages", "en", ["Tiago"], text=POEM_AMIRA, consent=(True, True, False, False), submit=False)
+    # Submitted despite a hit in its file name (the class, "6B"): flagged for the secretariat; jurors never see file names.
     entry("6B", "essay", "More than one thing", "en", ["Yusuf", "Amira"],
           upload=(text_pdf("More than one thing", ESSAY, author="Tomás Teacher"), "essay_6B.pdf"), confirm_names=True)
     entry("6B", "illustration", "Hands around the city", "pt", ["Amira"], upload=(drawing(1, exif_gps=True), "IMG_2041.JPG"))

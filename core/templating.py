@@ -15,6 +15,8 @@ NAVIGATION = [
     ("competition.classes", _l("Your classes"), (Role.TEACHER,)),
     ("competition.all_entries", _l("Entries"), (Role.SECRETARIAT, Role.COORDINATOR)),
     ("judging.index", _l("Judging"), (Role.JUROR, Role.SECRETARIAT)),
+    ("judging.my_profile", _l("Juror profile"), (Role.JUROR,)),
+    ("judging.my_conflicts", _l("Conflicts of interest"), (Role.JUROR,)),
     ("competition.admin_editions", _l("Editions"), (Role.SECRETARIAT,)),
     ("competition.admin_cities", _l("Cities"), (Role.SECRETARIAT,)),
     ("accounts.invite", _l("Invitations"), (Role.SECRETARIAT,)),
@@ -48,6 +50,16 @@ def escape_lazy_strings(value):
     return str(value) if isinstance(value, LazyString) else value
 
 
+def catalogue_text(text: str) -> str:
+    """Stored text (such as the default rubric, kept in English) through the translation catalogue.
+
+    Returns a plain ``str`` so Jinja escapes it: ``_()`` in a template would mark it as safe HTML.
+    """
+    from flask_babel import gettext
+
+    return gettext(text) if text else ""
+
+
 def localdatetime(value, fmt="medium"):
     """Show a stored UTC datetime in the viewer's timezone and language."""
     return format_datetime(value, fmt) if value else ""
@@ -64,6 +76,7 @@ def init_app(app) -> None:
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["Role"] = Role
+    app.jinja_env.globals["catalogue_text"] = catalogue_text
 
     @app.context_processor
     def _globals():

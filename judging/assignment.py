@@ -17,12 +17,15 @@ How (details in :mod:`judging.assignment_flow`):
   strictly convex costs per juror load, which yields the "decreasingly
   minimal" load vector: it minimises the largest load and maximises the
   smallest one at once, so loads differing by at most one are found
-  whenever they exist), then a seeded random rank per (entry, juror) so
-  that juror overlaps are spread and the same seed gives the same result;
+  whenever they exist), then the tier of a seeded random rank per
+  (entry, juror) so that juror overlaps are spread and the same seed gives
+  the same result;
 * to keep the graph small each entry starts with a seeded random sample of
   ``max_candidates`` eligible jurors; the node potentials then prove the
   flow optimal over *all* eligible pairs or the arcs that violate it are
-  added and the flow re-optimised (column generation): exact, not greedy;
+  added and the flow re-optimised (column generation), and a failed search
+  adds the eligible arcs leaving the region it explored before giving up:
+  exact, not greedy;
 * then, moves that keep every juror's per-category load multiset (so
   balance and caps stay as they are) even out the overall loads and join
   disconnected designs (:mod:`judging.assignment_linking`).
@@ -173,20 +176,20 @@ def assign(
     top_rank = max([r for c in cands.values() for r in c.values()] + [0])
     nc_cost = n_units * (top_rank + 1) + 1
 
-    # 3. route every entry; an entry that cannot get all its units gives
-    #    them back (never half-assigned) and is retried after the others --
-    fs = FlowState(inst, active, cands, nc_cost)
-    short, got = [], {}
-    for e in active:
-        if not fs.route(e, eligible[e]):
-            got[e] = fs.routed[e]
-            fs.unroute(e)
-            short.append(e)
+    # 3. route every entry, most constrained first.  An entry that cannot
+    #    get all its units keeps the ones it got for now; afterwards those
+    #    are taken back and each short entry is tried again alone, until no
+    #    more fit (a maximal set of complete entries, never a half one) ---
+    fs = FlowState(inst, active, cands, eligible, nc_cost)
+    short = [e for e in active if not fs.route(e)]
+    got = {e: fs.routed[e] for e in short}
+    for e in short:
+        fs.unroute(e)
     progress = True
     while short and progress:
         progress = False
         for e in list(short):
-            if fs.route(e, eligible[e]):
+            if fs.route(e):
                 short.remove(e)
                 progress = True
             else:
@@ -194,7 +197,7 @@ def assign(
                 fs.unroute(e)
     # 4. prove optimality over all eligible pairs (column generation) -------
     rounds = 0
-    while True:
+    while not (short or unassigned) or mode == PARTIAL:
         missing = fs.violations(active, eligible)
         if not missing:
             break
@@ -260,6 +263,7 @@ def assign(
     unassigned = sorted(set(unassigned), key=sort_key)
     problems.sort(key=lambda r: sort_key(r.params.get("entry_id")))
     stats = {"augmentations": fs.mcf.augmentations, "settled_nodes": fs.mcf.settled_nodes,
+             "instant_failures": fs.instant_failures,
              "added_arcs": fs.added_arcs, "optimality_rounds": rounds,
              "overall_moves": overall_moves, "link_operations": link_ops,
              "seconds": round(time.perf_counter() - started, 3)}

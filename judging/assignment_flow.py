@@ -14,7 +14,7 @@ Lexicographic objective, exact in integers:
    ``W1 * u`` (``u`` counts kept pairs too), i.e. a sum of identical
    strictly convex functions of the loads;
 2. few arcs outside the sampled candidates (``nc_cost`` each);
-3. the seeded random rank of the candidate (spreads juror overlaps).
+3. the tier of the candidate's seeded random rank (spreads juror overlaps).
 
 ``W1`` exceeds everything terms 2 and 3 can add up to, so term 1 is
 minimised first.  (Overall balance across categories is handled
@@ -30,9 +30,10 @@ from .reason import sort_key
 
 
 class FlowState:
-    def __init__(self, inst, active: list, cands: dict, nc_cost: int):
+    def __init__(self, inst, active: list, cands: dict, eligible: dict, nc_cost: int):
         self.inst = inst
         self.cands = cands
+        self.eligible = eligible
         self.nc_cost = nc_cost
         n_units = sum(inst.need[e] for e in active)
         self.w1 = n_units * (nc_cost + 1) + 1
@@ -53,43 +54,89 @@ class FlowState:
                 mcf.add_edge(n, j_node.get(j, self.sink), inst.cat_room(j, c),
                              slope=self.w1, base=inst.kept_cat_load.get((j, c), 0))
         self.entry_node = {}
+        self.node_entry = {}
         self.arc = {}  # (entry, juror) -> edge id
         for e in active:
             c = inst.entries[e].category
             u = self.entry_node[e] = mcf.add_node()
+            self.node_entry[u] = e
             for j, cost in sorted(cands[e].items(), key=lambda x: (x[1], sort_key(x[0]))):
                 self.arc[(e, j)] = mcf.add_edge(u, self.jc_node[(j, c)], 1, cost=cost)
         self.routed = {e: 0 for e in active}
         self.added_arcs = 0
+        # Nodes known to have no residual path to the sink: the union of the
+        # node sets explored by failed searches.  Such a set is closed (no
+        # residual edge leaves it) and stays closed while flow only moves
+        # along augmenting paths to the sink (a path through it would reach
+        # the sink from it); it is forgotten when flow is taken back or
+        # edges are added.  An entry whose edges all point into it fails at
+        # once instead of exploring the whole saturated region again.
+        self.dead: set[int] = set()
+        self.instant_failures = 0
+
+    def _heads(self, e) -> list[int]:
+        c = self.inst.entries[e].category
+        return [self.jc_node[(j, c)] for j in self.cands[e]]
 
     def add_arc(self, e, j) -> None:
         """Add a non-candidate arc, keeping the flow optimal."""
         c = self.inst.entries[e].category
+        self.dead.clear()
         self.cands[e][j] = self.nc_cost
         self.arc[(e, j)] = self.mcf.insert_edge(
             self.entry_node[e], self.jc_node[(j, c)], 1, self.nc_cost)
         self.added_arcs += 1
 
-    def route(self, e, eligible: list) -> bool:
-        """Send the entry's missing units; widen its arcs to every eligible
-        juror if the sample is not enough.  True if fully routed."""
+    def _leaving(self, region) -> list:
+        """Eligible non-candidate pairs from an entry inside ``region`` (a
+        node set) to a juror outside it."""
+        inside = set(region)
+        out = []
+        for n in region:
+            x = self.node_entry.get(n)
+            if x is None or len(self.cands[x]) >= len(self.eligible[x]):
+                continue
+            c = self.inst.entries[x].category
+            for j in self.eligible[x]:
+                if j not in self.cands[x] and self.jc_node[(j, c)] not in inside:
+                    out.append((x, j))
+        return out
+
+    def route(self, e) -> bool:
+        """Send the entry's missing units.  When the search fails, the sampled
+        graph may be what blocks it: the eligible arcs leaving the explored
+        region are added and the search repeated, so a failure is a failure
+        on the full graph.  True if fully routed; otherwise the units placed
+        stay placed (see :meth:`unroute`)."""
         need = self.inst.need[e]
-        widened = False
+        dead = self.dead
         while self.routed[e] < need:
-            if self.mcf.augment(self.entry_node[e], self.sink, 1):
+            if dead and all(n in dead for n in self._heads(e)):
+                # dead regions were checked against the full graph when they
+                # died: only e's own missing arcs may lead out
+                self.instant_failures += 1
+                c = self.inst.entries[e].category
+                leaving = [(e, j) for j in self.eligible[e] if j not in self.cands[e]
+                           and self.jc_node[(j, c)] not in dead]
+            elif self.mcf.augment(self.entry_node[e], self.sink, 1):
                 self.routed[e] += 1
                 continue
-            if widened or len(self.cands[e]) >= len(eligible):
+            else:
+                region = self.mcf.last_reachable
+                leaving = self._leaving(region)
+                if not leaving:
+                    dead.update(region)
+            if not leaving:
                 return False
-            for j in eligible:
-                if j not in self.cands[e]:
-                    self.add_arc(e, j)
-            widened = True
+            for x, j in leaving:
+                self.add_arc(x, j)
         return True
 
     def unroute(self, e) -> None:
         """Take back all units of entry e (shortest paths sink -> entry keep
         the rest optimal)."""
+        if self.routed[e]:
+            self.dead.clear()
         while self.routed[e] > 0:
             if not self.mcf.augment(self.sink, self.entry_node[e], 1):
                 raise RuntimeError("cannot unroute a routed entry")  # pragma: no cover

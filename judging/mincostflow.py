@@ -34,7 +34,6 @@ class MinCostFlow:
     """A residual graph; edge ``2i`` is forward, ``2i + 1`` its reverse."""
 
     def __init__(self, n_nodes: int = 0):
-        self.adj: list[list[int]] = [[] for _ in range(n_nodes)]  # all edges
         self._fwd: list[list[int]] = [[] for _ in range(n_nodes)]  # even ids out
         # residual reverse edges leaving a node: odd ids whose edge has flow
         self._rev: list[dict[int, None]] = [{} for _ in range(n_nodes)]
@@ -52,14 +51,13 @@ class MinCostFlow:
     # -- building -------------------------------------------------------
     @property
     def n_nodes(self) -> int:
-        return len(self.adj)
+        return len(self._fwd)
 
     def add_node(self) -> int:
-        self.adj.append([])
         self._fwd.append([])
         self._rev.append({})
         self.h.append(0)
-        return len(self.adj) - 1
+        return len(self._fwd) - 1
 
     def add_edge(self, u: int, v: int, cap: int | None, cost: int = 0,
                  slope: int = 0, base: int = 0) -> int:
@@ -78,8 +76,6 @@ class MinCostFlow:
             self._cost.append(cost)
             self._slope.append(slope)
             self._base.append(base)
-        self.adj[u].append(eid)
-        self.adj[v].append(eid + 1)
         self._fwd[u].append(eid)
         return eid
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 
+from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
@@ -47,6 +48,12 @@ DEFAULT_CRITERIA = [
 
 
 def default_rubric(category) -> Rubric:
+    """Stored in English whoever creates it; pages show it through the catalogue (``catalogue_text``)."""
+    with force_locale("en"):
+        return _build_default(category)
+
+
+def _build_default(category) -> Rubric:
     rubric = Rubric(category=category, version=1, is_current=True)
     for position, spec in enumerate(DEFAULT_CRITERIA):
         rubric.criteria.append(Criterion(

@@ -341,7 +341,8 @@ def test_invited_juror_accepts_and_is_logged_in(client, secretariat_client, outb
     assert juror.role_set == {Role.JUROR}
     assert juror.email_confirmed_at is not None
     assert juror.timezone == "Europe/Oslo"
-    assert client.get("/judging/").status_code == 200  # logged in, as a juror
+    landing = client.get("/judging/", follow_redirects=True)  # logged in, as a juror: lands on their entries
+    assert landing.status_code == 200 and landing.request.path == "/judging/entries"
     assert "Accepted" in secretariat_client.get("/account/invitations").get_data(as_text=True)
 
     again = client.get(link)

@@ -16,13 +16,15 @@ ADMIN_PATH = "/competition/admin/"
 
 
 @pytest.fixture()
-def objects(edition, make_city):
+def objects(edition, make_city, make_user):
     city = make_city("Oslo", "NO", schools=["Tøyen skole", "Grünerløkka skole"])
     material = Material(edition=edition, title="Instructions", url="https://example.org/instructions")
     db.session.add(material)
+    coordinator = make_user("oslo-coordinator@example.org", roles=(Role.COORDINATOR,), name="Olga Coordinator")
+    coordinator.city_id = city.id
     db.session.commit()
     return {"edition_id": edition.id, "city_id": city.id, "school_id": city.schools[0].id,
-            "material_id": material.id, "direction": "up"}
+            "material_id": material.id, "direction": "up", "user_id": coordinator.id}
 
 
 def admin_routes(app, objects):

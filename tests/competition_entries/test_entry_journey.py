@@ -259,3 +259,49 @@ def test_withdrawing_an_entry(post, draft):
     post(f"/competition/entries/{draft.id}/withdraw")
     db.session.refresh(draft)
     assert draft.status == "withdrawn"
+
+
+def test_dashboard_counts_down_to_the_class_extension_without_javascript(client, login, school_class, edition):
+    login()
+    edition.deadline_at = utcnow() - timedelta(hours=1)
+    school_class.deadline_extended_to = utcnow() + timedelta(days=2, hours=3, minutes=30)
+    db.session.commit()
+    page = client.get("/competition/classes/").get_data(as_text=True)
+    assert "2 days, 3 hours left" in page
+    school_class.deadline_extended_to = None
+    db.session.commit()
+    assert "Submissions are closed" in client.get("/competition/classes/").get_data(as_text=True)
+
+
+@pytest.mark.parametrize("name,expected", [
+    ("../../etc/passwd.pdf", "passwd.pdf"),
+    ("/abs/path/poem.pdf", "poem.pdf"),
+    ("evil\u202egpj.pdf", "evilgpj.pdf"),
+    ("a" * 1000 + ".pdf", None),
+    ("\U0001F600\U0001F389.pdf", None),
+    ("tab\there.pdf", None),
+])
+def test_hostile_file_names_are_stored_and_shown_safely(client, post, draft, outbox, name, expected):
+    data = simple_pdf()
+    assert upload(post, draft, data, name).status_code == 302
+    stored = db.session.scalars(select(EntryFile)).one()
+    shown = stored.original_name
+    assert "/" not in shown and "\\" not in shown and "\r" not in shown and "\n" not in shown
+    assert "\u202e" not in shown and "\t" not in shown and len(shown) <= 120 and shown.strip()
+    if expected:
+        assert shown == expected
+    consent(post, draft)
+    post(f"/competition/entries/{draft.id}/submit")
+    body = outbox()[-1].get_body(("plain",)).get_content()
+    assert shown in body and "Bcc:" not in outbox()[-1].keys()
+    response = client.get(f"/competition/entries/{draft.id}/files/{stored.id}/cleaned")
+    disposition = response.headers["Content-Disposition"]
+    assert "\r" not in disposition and "\n" not in disposition and "/" not in disposition.split("filename*=")[0]
+
+
+def test_a_file_name_with_crlf_that_breaks_the_form_encoding_saves_nothing(post, draft):
+    """A raw CR/LF in the multipart header ends the header early: the request is refused, nothing is kept."""
+    response = upload(post, draft, simple_pdf(), "line\r\nBcc: x@example.org.pdf")
+    assert response.status_code == 400
+    assert "There is a problem" in response.get_data(as_text=True) or "not right" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count(EntryFile.id))) == 0

@@ -1,0 +1,126 @@
+"""Demo judging: six jurors of different severities, round 1 assigned by the real algorithm, scores.
+
+Most assignments have submitted scores, a few are drafts, the round stays open and no award is
+decided, so the results, calibration and normalisation pages show something real.
+"""
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+from sqlalchemy import select
+
+from accounts.models import Role, User
+from accounts.operations import create_user
+from core.db import db, utcnow
+
+# email, name, languages, severity (added to every score: negative = severe)
+JURORS = [
+    ("juror@example.org", "Jonas Juror", "en,fr,no", 0.0),
+    ("juror2@example.org", "Julia Juror", "en,fr,pt", 1.0),
+    ("juror3@example.org", "Jan Kowalski", "en,fr,pl,pt", -2.0),
+    ("juror4@example.org", "Elena Papadopoulou", "en,fr,el,pt", 0.5),
+    ("juror5@example.org", "Marta Rossi", "en,fr,it,es,pt", -0.5),
+    ("juror6@example.org", "Ingrid Berg", "en,fr,sv,no,pt", 2.0),
+]
+DRAFTS = 3  # assignments left as drafts
+COMMENTS = ["A clear link to the theme.", "Fresh and personal.", "Some clichés, but sincere.",
+            "Carefully made for the age.", "I would like to read more.", "Strong ending."]
+
+
+# More typed entries, so each poem and essay category has enough to rank and jurors overlap:
+# city, school, class name, age group, language; three poems and three essays per class (the class cap).
+SAMPLE_CLASSES = [
+    ("Barcelona", "Institut Barri Gòtic", "2n ESO A", "11-18", "en"),
+    ("Reggio Emilia", "Liceo Spallanzani", "1B", "11-18", "en"),
+    ("Dublin", "St Patrick's National School", "4th class", "5-10", "en"),
+    ("Lublin", "Szkoła Podstawowa nr 24", "3c", "5-10", "en"),
+]
+SAMPLE_TITLES = ["Two names", "The bus to school", "My grandmother's songs", "A map of us", "Between two languages",
+                 "What I carry", "The new pupil", "Colours of the market", "One thing, many things", "Home is a person",
+                 "Bread from everywhere", "The football team", "Questions", "I am not a label", "The window",
+                 "Our street speaks", "The suitcase", "Snow and sun", "Friends on the map", "Welcome words",
+                 "The long table", "My city, your city", "Small words", "Where I am from"]
+
+
+def _sample_entries(edition, rng) -> None:
+    from competition.models import City, Entry, Pupil, School, SchoolClass
+
+    teacher = db.session.scalar(select(User).where(User.email == "teacher2@example.org"))
+    titles = iter(SAMPLE_TITLES)
+    for city_name, school_name, class_name, age_group, language in SAMPLE_CLASSES:
+        school = db.session.scalar(select(School).join(City).where(City.name == city_name, School.name == school_name))
+        ages = range(11, 15) if age_group == "11-18" else range(7, 11)
+        school_class = SchoolClass(edition=edition, school=school, teacher=teacher, name=class_name, age_group=age_group,
+                                   pupil_count=20, language=language)
+        school_class.pupils = [Pupil(first_name=f"Pupil {n + 1}", initial="", age=rng.choice(ages)) for n in range(3)]
+        db.session.add(school_class)
+        for discipline in ("poem", "essay"):
+            category = next(c for c in edition.categories if c.age_group == age_group and c.discipline == discipline)
+            for n in range(3):
+                title = next(titles, f"Untitled {n}")
+                db.session.add(Entry(
+                    school_class=school_class, category=category, title=title, language=language, whole_class=True,
+                    text=f"{title}.\nWe are all more than one thing.", status="submitted", submitted_at=utcnow(),
+                    consent_judging=True, consent_publication=True))
+    db.session.flush()
+
+
+def load_demo_judging(password: str, seed: int = 2026) -> None:
+    from competition.models import Edition, Entry, EntryStatus
+    from judging.aggregation import Criterion as AggCriterion
+    from judging.aggregation import weighted_total
+    from judging.assignment import EntrySpec, JurorSpec, assign
+    from judging.models import Assignment, JurorProfile, Round, RoundStatus, ScoreSet, ScoreStatus, ScoreValue
+    from judging.rubric_defaults import ensure_rubrics
+
+    rng = random.Random(seed)
+    edition = Edition.current()
+    severity = {}
+    specs = []
+    for email, name, languages, bias in JURORS:
+        user = db.session.scalar(select(User).where(User.email == email))
+        if user is None:
+            user = create_user(name, email, password, [Role.JUROR], language="en", timezone="Europe/Paris")
+            db.session.flush()
+        db.session.add(JurorProfile(user_id=user.id, languages=languages, max_entries=40))
+        severity[user.id] = bias
+        specs.append(JurorSpec(id=user.id, languages=frozenset(languages.split(",")), cap=40))
+    rubrics = {r.category_id: r for r in ensure_rubrics(edition)}
+    _sample_entries(edition, rng)
+
+    entries = db.session.scalars(select(Entry).join(Entry.category).where(
+        Entry.status == EntryStatus.SUBMITTED.value, Entry.category.has(edition_id=edition.id)).order_by(Entry.id)).all()
+    entry_specs = [EntrySpec(id=e.id, category=str(e.category_id), languages=frozenset(
+        [] if e.category.discipline == "illustration" else [e.language] + ([e.translation_language] if e.translation_language else [])))
+        for e in entries]
+    judging_round = Round(edition=edition, number=1, name="Round 1", jurors_per_entry=3, status=RoundStatus.OPEN.value,
+                          seed=seed)
+    db.session.add(judging_round)
+    result = assign(entry_specs, specs, k=3, seed=seed, mode="partial")
+    order = list(range(len(result.pairs)))
+    rng.shuffle(order)
+    assignments = [Assignment(round=judging_round, entry_id=e, juror_id=j, position=order[n])
+                   for n, (e, j) in enumerate(result.pairs)]
+    db.session.add_all(assignments)
+    db.session.flush()
+
+    quality = {e.id: rng.uniform(3.5, 8.5) for e in entries}
+    by_id = {e.id: e for e in entries}
+    drafts = set(rng.sample(range(len(assignments)), min(DRAFTS, len(assignments))))
+    for n, a in enumerate(assignments):
+        rubric = rubrics[by_id[a.entry_id].category_id]
+        values = {c.key: int(max(0, min(10, round(quality[a.entry_id] + severity[a.juror_id] + rng.gauss(0, 0.9)))))
+                  for c in rubric.criteria}
+        draft = n in drafts
+        crit = [AggCriterion(c.key, float(c.weight), float(c.scale_min), float(c.scale_max)) for c in rubric.criteria]
+        score_set = ScoreSet(assignment=a, rubric_id=rubric.id,
+                             status=ScoreStatus.DRAFT.value if draft else ScoreStatus.SUBMITTED.value,
+                             overall_comment=rng.choice(COMMENTS),
+                             total=None if draft else Decimal(str(round(weighted_total(crit, values), 4))),
+                             submitted_at=None if draft else utcnow())
+        score_set.values = [ScoreValue(criterion_id=c.id, value=Decimal(values[c.key]),
+                                       comment=rng.choice(COMMENTS) if rng.random() < 0.4 else "")
+                            for c in rubric.criteria]
+        db.session.add(score_set)
+    db.session.flush()

@@ -1,0 +1,152 @@
+"""What the secretariat reads: progress per juror and category, and the algorithm's reasons in words."""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from competition.models import Category
+from core.db import db
+
+from .assignment_service import eligible_entries, entry_languages
+from .models import Assignment, Round, ScoreStatus
+
+
+@dataclass
+class JurorProgress:
+    juror: object
+    by_category: dict = field(default_factory=dict)  # category id -> Counter(assigned, draft, submitted)
+    total: Counter = field(default_factory=Counter)
+
+    @property
+    def unfinished(self) -> int:
+        return self.total["assigned"] - self.total["submitted"]
+
+
+@dataclass
+class RoundProgress:
+    round: Round
+    jurors: list
+    categories: list
+    short: list  # (entry, jurors assigned) for entries with fewer than k
+    total: Counter
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.total["submitted"] / self.total["assigned"]) if self.total["assigned"] else 0
+
+
+def round_progress(judging_round: Round) -> RoundProgress:
+    rows = db.session.scalars(
+        select(Assignment).options(selectinload(Assignment.score_set), selectinload(Assignment.juror),
+                                   selectinload(Assignment.entry))
+        .where(Assignment.round_id == judging_round.id)).all()
+    jurors: dict[int, JurorProgress] = {}
+    per_entry = Counter()
+    total = Counter()
+    for a in rows:
+        jp = jurors.setdefault(a.juror_id, JurorProgress(juror=a.juror))
+        counts = jp.by_category.setdefault(a.entry.category_id, Counter())
+        state = a.score_set.status if a.score_set is not None else None
+        for bucket in (counts, jp.total, total):
+            bucket["assigned"] += 1
+            if state == ScoreStatus.DRAFT.value:
+                bucket["draft"] += 1
+            elif state == ScoreStatus.SUBMITTED.value:
+                bucket["submitted"] += 1
+        per_entry[a.entry_id] += 1
+    entries = eligible_entries(judging_round)
+    short = [(e, per_entry[e.id]) for e in entries if per_entry[e.id] < judging_round.jurors_per_entry]
+    category_ids = {e.category_id for e in entries} | {c for jp in jurors.values() for c in jp.by_category}
+    categories = db.session.scalars(select(Category).where(Category.id.in_(category_ids or [-1]))).all()
+    categories = sorted(categories, key=lambda c: (c.age_group, c.discipline))
+    ordered = sorted(jurors.values(), key=lambda jp: jp.juror.name.lower())
+    return RoundProgress(round=judging_round, jurors=ordered, categories=categories, short=short, total=total)
+
+
+def language_name(code: str) -> str:
+    return get_locale().languages.get(code, code) if code else ""
+
+
+def language_list(codes) -> str:
+    names = sorted(language_name(c) for c in codes)
+    if len(names) <= 1:
+        return "".join(names)
+    return _("%(first)s or %(last)s", first=", ".join(names[:-1]), last=names[-1])
+
+
+def explain_problem(reason, outcome) -> str:
+    """One sentence per entry, from the algorithm's reason code and parameters."""
+    p = reason.params
+    entry = outcome.entries.get(p.get("entry_id"))
+    spec_languages = entry_languages(entry) if entry is not None else set()
+    needed = p.get("needed", 0)
+    if spec_languages:
+        need = ngettext("needs %(num)d more juror who reads %(languages)s",
+                        "needs %(num)d more jurors who read %(languages)s", needed,
+                        languages=language_list(spec_languages))
+    else:
+        need = ngettext("needs %(num)d more juror", "needs %(num)d more jurors", needed)
+    if reason.code == "too_few_eligible_jurors":
+        details = []
+        if p.get("excluded_conflict"):
+            details.append(ngettext("%(num)d has a conflict of interest", "%(num)d have a conflict of interest",
+                                    p["excluded_conflict"]))
+        if p.get("excluded_language"):
+            details.append(ngettext("%(num)d does not read its language", "%(num)d do not read its language",
+                                    p["excluded_language"]))
+        if p.get("excluded_cap"):
+            details.append(ngettext("%(num)d has no room left", "%(num)d have no room left", p["excluded_cap"]))
+        if p.get("already_assigned"):
+            details.append(ngettext("%(num)d is already assigned", "%(num)d are already assigned",
+                                    p["already_assigned"]))
+        free = ngettext("only %(num)d juror can take it", "only %(num)d jurors can take it", p.get("eligible", 0))
+        sentence = _("It %(need)s; %(free)s", need=need, free=free)
+        if details:
+            sentence += _(" (%(details)s)", details="; ".join(details))
+        return sentence + "."
+    if reason.code == "capacity_exhausted":
+        return _("It %(need)s. %(eligible)d jurors could take it, but the others' entries use up their limits; "
+                 "at most %(assignable)d could be given to it. Raise some jurors' limits or add jurors.",
+                 need=need, eligible=p.get("eligible", 0), assignable=p.get("assignable", 0))
+    return _("It could not be assigned (%(code)s).", code=reason.code)
+
+
+def explain_warning(reason, categories: dict) -> str:
+    p = reason.params
+    category = categories.get(int(p["category"])) if str(p.get("category", "")).isdigit() else None
+    title = category.title if category is not None else ""
+    if reason.code == "design_not_linked":
+        return _("%(category)s: the jurors form %(n)d separate groups that share no entry, so their marks "
+                 "cannot be compared across groups. More jurors per entry would link them.",
+                 category=title, n=p.get("components", 0))
+    if reason.code == "category_imbalanced":
+        return _("%(category)s: jurors have between %(low)d and %(high)d entries each; the limits or languages "
+                 "do not allow a more even share.", category=title, low=p["min_load"], high=p["max_load"])
+    if reason.code in ("kept_pair_conflict", "kept_pair_language"):
+        return _("A kept assignment (scored or added by hand) goes against a conflict or a language.")
+    if reason.code == "kept_pairs_exceed_cap":
+        return _("A juror has more kept assignments than their limit.")
+    return _("Note: %(code)s.", code=reason.code)
+
+
+def overlap(outcome) -> dict:
+    """For each category: the most entries two jurors share, and the number of juror pairs sharing any."""
+    by_entry: dict = {}
+    for e, j in outcome.result.pairs:
+        by_entry.setdefault(e, []).append(j)
+    out: dict = {}
+    for e, js in by_entry.items():
+        entry = outcome.entries.get(e)
+        if entry is None:
+            continue
+        shared = out.setdefault(entry.category_id, Counter())
+        for a in js:
+            for b in js:
+                if a < b:
+                    shared[(a, b)] += 1
+    return {c: (max(s.values()) if s else 0, len(s)) for c, s in out.items()}

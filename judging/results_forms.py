@@ -1,0 +1,79 @@
+"""Forms of the results pages: the scoring method, the shortlist rule and awards."""
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, Length, ValidationError
+
+from core.forms import NoNul, strip_filter
+
+from .models import AwardKind, ScoringMethod
+from .results_service import METHODS, SCALE
+
+
+class MethodForm(FlaskForm):
+    method = SelectField(
+        _l("Ranking method"), validate_choice=False,
+        choices=[(m.value, m.title) for m in ScoringMethod],
+        validators=[AnyOf(METHODS, message=_l("Choose a ranking method from the list."))],
+        description=_l("Changing it changes the ranking of every category in this round. The change is recorded in the audit log."),
+    )
+
+
+class ShortlistForm(FlaskForm):
+    rule = RadioField(
+        _l("Which entries go to the final?"), default="top",
+        choices=[("top", _l("The best entries of each category")),
+                 ("threshold", _l("Every entry at or above a score"))],
+        validators=[AnyOf(("top", "threshold"), message=_l("Choose how to pick the entries."))],
+    )
+    top_n = StringField(_l("Number of entries per category"), filters=[strip_filter],
+                        description=_l("A whole number, 1 or more. Entries tied at the last place all go through."),
+                        render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    threshold = StringField(_l("Lowest score to go through"), filters=[strip_filter],
+                            description=_l("From %(lo)s to %(hi)s, in the ranking method's score.",
+                                           lo=int(SCALE[0]), hi=int(SCALE[1])),
+                            render_kw={"inputmode": "decimal", "autocomplete": "off"})
+
+    def validate_top_n(self, field):
+        if self.rule.data != "top":
+            field.data = None
+            return
+        try:
+            field.data = int(field.data or "")
+        except ValueError:
+            raise ValidationError(_l("Enter the number of entries per category as a whole number, like 5.")) from None
+        if not 1 <= field.data <= 10000:
+            raise ValidationError(_l("Enter a number of entries from 1 to 10000."))
+
+    def validate_threshold(self, field):
+        if self.rule.data != "threshold":
+            field.data = None
+            return
+        try:
+            value = Decimal((field.data or "").replace(",", "."))
+        except InvalidOperation:
+            value = None
+        if value is None or not value.is_finite():
+            raise ValidationError(_l("Enter the lowest score as a number, like 7.5."))
+        if not SCALE[0] <= value <= SCALE[1]:
+            raise ValidationError(_l("Enter a score from %(lo)s to %(hi)s.", lo=int(SCALE[0]), hi=int(SCALE[1])))
+        field.data = float(value)
+
+
+class AwardForm(FlaskForm):
+    entry = SelectField(_l("Entry"), validate_choice=False, coerce=str,
+                        description=_l("In the order of the ranking."))
+    kind = SelectField(_l("Award"), validate_choice=False, choices=[(k.value, k.title) for k in AwardKind])
+    note = TextAreaField(_l("Note (optional)"), filters=[strip_filter], render_kw={"rows": 2},
+                         description=_l("For the secretariat, for example why a tie was decided this way."),
+                         validators=[Length(max=1000, message=_l("Enter at most %(max)d characters.", max=1000)), NoNul()])
+
+    def entry_id(self) -> int | None:
+        try:
+            return int(self.entry.data)
+        except (TypeError, ValueError):
+            return None

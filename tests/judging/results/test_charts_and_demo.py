@@ -1,0 +1,55 @@
+"""The SVG charts (pure) and the demo's judging data."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from core.db import db
+from judging import charts
+
+
+def test_bins_count_every_value_once_and_close_the_last_interval():
+    counts = charts.bins([0, 0.5, 1, 9.99, 10, 10], 0, 10)
+    assert len(counts) == 10
+    assert [b.count for b in counts] == [2, 1, 0, 0, 0, 0, 0, 0, 0, 3]
+    assert sum(b.count for b in charts.bins([-1, 11], 0, 10)) == 2  # clamped, never lost
+
+
+def test_histogram_has_a_title_per_bar_and_no_inline_style():
+    svg = charts.histogram("h", charts.bins([1, 2, 2, 7]), "Totals", "Four totals", "%(lo)s to %(hi)s: %(n)d", "Total")
+    assert svg.startswith('<svg xmlns="http://www.w3.org/2000/svg"') and 'role="img"' in svg
+    assert svg.count("<rect") == 10 and "<title>2 to 3: 2</title>" in svg
+    assert "style" not in svg and "<script" not in svg
+
+
+def test_dot_plot_escapes_names():
+    svg = charts.dot_plot("d", [charts.Dot("<script>alert(1)</script>", 5, 1, "Evil & co")], 5.0,
+                          "Jurors", "desc", "Mean", "All")
+    assert "<script>" not in svg and "&lt;script&gt;" in svg and "Evil &amp; co" in svg
+
+
+def test_empty_dot_plot_still_draws():
+    assert "</svg>" in charts.dot_plot("d", [], None, "Jurors", "desc", "Mean", "All")
+
+
+def test_demo_has_six_jurors_an_open_round_and_mostly_submitted_scores(app):
+    from accounts.models import Role, User
+    from core.demo import load_demo
+    from judging import results_service
+    from judging.models import Assignment, Award, JurorProfile, Round, ScoreSet
+
+    load_demo("demo password for tests")
+    db.session.commit()
+    jurors = [u for u in db.session.scalars(select(User)) if u.has_role(Role.JUROR)]
+    assert {u.email for u in jurors} >= {f"juror{n}@example.org" for n in ("", 2, 3, 4, 5, 6)}
+    assert db.session.scalar(select(func.count(JurorProfile.user_id))) == 6
+    judging_round = db.session.scalar(select(Round))
+    assert (judging_round.number, judging_round.jurors_per_entry, judging_round.status) == (1, 3, "open")
+    statuses = dict(db.session.execute(select(ScoreSet.status, func.count()).group_by(ScoreSet.status)).all())
+    assert statuses["draft"] >= 1 and statuses["submitted"] > 10 * statuses["draft"]
+    assert db.session.scalar(select(func.count(Assignment.id))) == statuses["draft"] + statuses["submitted"]
+    assert db.session.scalar(select(func.count(Award.id))) == 0
+    poems = next(c for c in judging_round.edition.categories if (c.age_group, c.discipline) == ("11-18", "poem"))
+    res = results_service.load_category(judging_round, poems)
+    assert len(res.rows) >= 5 and res.group.bias.connected
+    severe = min(res.group.jurors.values(), key=lambda j: j.bias)
+    assert res.jurors[severe.juror_id] == "Jan Kowalski"

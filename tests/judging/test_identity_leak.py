@@ -1,0 +1,198 @@
+"""Blindness end to end: nothing a juror can reach names the pupils, teacher, school, class or city.
+
+Each juror crawls every same-site page and file reachable from /judging/ (links, images, GET form actions,
+every file variant), the autosave JSON and the error pages. Names are matched case-insensitively with accents
+folded, in HTML, headers (Content-Disposition too), file bytes, image metadata and PDF metadata and text.
+"""
+from __future__ import annotations
+
+import io
+import re
+import unicodedata
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+from PIL import Image
+
+from core.db import db
+from tests.judging.conftest import NAMES
+from tests.judging.scoring import conftest as scoring
+from tests.judging.scoring.conftest import GOOD, token_of
+
+# The scoring tests' fixtures, shared here: an illustration and a PDF with identifying metadata.
+juror = scoring.juror
+attach_file = scoring.attach_file
+file_entries = scoring.file_entries
+
+VARIANTS = ("web", "cleaned", "translation", "original", "thumb", "consent_form")
+JUDGING_URL = re.compile(r"^/judging/((entries(/[A-Z0-9]{10}(/file/[a-z_]+|/autosave)?)?/?)|profile|conflicts)?$")
+PUBLIC_COMPETITION = re.compile(r"^/competition/(about|materials/\d+/download)?$")
+
+
+def fold(text: str) -> str:
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)).casefold()
+
+
+def needles() -> list[str]:
+    names = [first for first, _initial, _age in NAMES["pupils"]]
+    names += [NAMES["teacher"], *NAMES["teacher"].split(), NAMES["school"], *NAMES["school"].split()[1:],
+              NAMES["class"], NAMES["city"]]
+    return sorted({fold(n) for n in names})
+
+
+def leaks_in_text(text: str) -> list[str]:
+    folded = fold(text)
+    return [n for n in needles() if re.search(r"(?<![a-z0-9])" + re.escape(n) + r"(?![a-z0-9])", folded)]
+
+
+def leaks_in_bytes(data: bytes) -> list[str]:
+    """Raw bytes: the longer names only (two-letter "6b" occurs by chance in any JPEG), in two encodings."""
+    low = data.lower()
+    found = []
+    for name in needles():
+        if len(name) < 4:
+            continue
+        for encoded in {name.encode("utf-8"), name.encode("utf-16-be"), name.encode("latin-1", "ignore")}:
+            if encoded and encoded in low:
+                found.append(name)
+    return found
+
+
+class Links(HTMLParser):
+    def __init__(self):
+        super().__init__()
+        self.urls: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag in ("a", "link") and attrs.get("href"):
+            self.urls.append(attrs["href"])
+        if tag in ("img", "script", "source", "iframe") and attrs.get("src"):
+            self.urls.append(attrs["src"])
+        if tag == "form" and attrs.get("action") and (attrs.get("method") or "get").lower() == "get":
+            self.urls.append(attrs["action"])
+
+
+# The account page lists every IANA timezone ("Europe/Lisbon"): a fixed list, not data about an entry.
+TIMEZONE_SELECT = re.compile(r'<option value="(?:Africa|America|Asia|Atlantic|Europe|Indian|Pacific)/[^"]+">[^<]*</option>')
+# A juror's profile and conflict pages offer every member city and school to choose from: a fixed list of the
+# whole network, not data about an entry. Only the option lists themselves are left out of the check.
+MEMBER_LISTS = re.compile(r'<select[^>]*name="(?:[a-z]+-)?(?:city_id|city|school)"[^>]*>.*?</select>', re.S)
+
+
+def check_response(url: str, response) -> None:
+    where = f"{url} ({response.status_code})"
+    for header, value in response.headers.items():
+        assert not leaks_in_text(value), f"{where}: header {header} names {leaks_in_text(value)}"
+    data = response.get_data()
+    if response.mimetype in ("text/html", "application/json", "text/plain"):
+        text = MEMBER_LISTS.sub("", TIMEZONE_SELECT.sub("", data.decode("utf-8")))
+        assert not leaks_in_text(text), f"{where}: names {leaks_in_text(text)}"
+        assert "/competition/entries" not in text and "/competition/classes" not in text, where
+        return
+    assert not leaks_in_bytes(data), f"{where}: bytes name {leaks_in_bytes(data)}"
+    if response.mimetype.startswith("image/"):
+        image = Image.open(io.BytesIO(data))
+        assert not image.getexif(), f"{where}: EXIF {dict(image.getexif())}"
+        for key, value in image.info.items():
+            assert not leaks_in_text(str(value)), f"{where}: image info {key}"
+    if response.mimetype == "application/pdf":
+        from pypdf import PdfReader
+
+        reader = PdfReader(io.BytesIO(data))
+        for key, value in (reader.metadata or {}).items():
+            assert not leaks_in_text(str(value)), f"{where}: PDF metadata {key}"
+        text = "\n".join(page.extract_text() or "" for page in reader.pages)
+        assert not leaks_in_text(text), f"{where}: PDF text names {leaks_in_text(text)}"
+
+
+def crawl(client, codes: set[str]) -> dict[str, int]:
+    seen: dict[str, int] = {}
+    queue = ["/judging/"] + [f"/judging/entries/{c}/file/{v}" for c in codes for v in VARIANTS]
+    while queue:
+        url = queue.pop()
+        path = urlsplit(url).path
+        if path in seen or path.startswith("/static/"):
+            continue
+        response = client.get(url)
+        seen[path] = response.status_code
+        check_response(url, response)
+        if path.startswith("/judging"):
+            assert JUDGING_URL.match(path), f"unexpected judging URL {path}"
+        elif path.startswith("/competition"):
+            assert PUBLIC_COMPETITION.match(path), f"{path} reached from the judging pages"
+        if response.status_code in (301, 302, 303):
+            location = urlsplit(response.headers["Location"])
+            if location.netloc in ("", "localhost"):
+                queue.append(location.path)
+            continue
+        if response.mimetype == "text/html":
+            parser = Links()
+            parser.feed(response.get_data(as_text=True))
+            for link in parser.urls:
+                target = urlsplit(urljoin("http://localhost" + path, link))
+                if target.netloc == "localhost" and target.path not in seen:
+                    queue.append(target.path)
+    return seen
+
+
+@pytest.fixture()
+def leak_data(make_entries, make_juror, round1, assign, file_entries, juror):
+    """Poems and files of the identifying class, scored by two jurors who may see each other's scores."""
+    second = make_juror("juror2@example.org", name="Julia Juror")
+    poems = make_entries(3)
+    for position, entry in enumerate(poems):
+        assign(round1, entry, juror, position=position)
+        assign(round1, entry, second, position=10 - position)
+    for assignment in list(file_entries.values()):
+        assign(round1, assignment.entry, second, position=20)
+    round1.show_other_scores = True
+    db.session.commit()
+    return [juror, second]
+
+
+def test_no_identity_reaches_any_juror(app, leak_data, sign_in):
+    from sqlalchemy import select
+
+    from competition.models import Entry
+    from judging.models import Assignment
+
+    entry_ids = set(db.session.scalars(select(Entry.id)))
+    for user in leak_data:
+        client = sign_in(app.test_client(), user)
+        codes = set(db.session.scalars(select(Assignment.code).where(Assignment.juror_id == user.id)))
+        # Score: one submitted, one draft, via the form and the autosave JSON (good and bad input).
+        first, second, *_ = sorted(codes)
+        token = token_of(client, f"/judging/entries/{first}")
+        for code, action in ((first, "submit"), (second, "save")):
+            response = client.post(f"/judging/entries/{code}", data={**GOOD, "action": action, "csrf_token": token,
+                                                                       "overall_comment": "Lovely"})
+            check_response(f"POST {code}", response)
+        for data in (GOOD, {"score_relevance": "abc"}, {"score_relevance": "11"}):
+            for code in codes:
+                response = client.post(f"/judging/entries/{code}/autosave", data={**data, "csrf_token": token})
+                check_response(f"autosave {code}", response)
+        seen = crawl(client, codes)
+        for code in codes:
+            assert seen[f"/judging/entries/{code}"] == 200
+        assert any(status == 200 for path, status in seen.items() if path.endswith("/file/web"))
+        assert any(status == 200 for path, status in seen.items() if path.endswith("/file/cleaned"))
+        # Error pages: a guessed code, another juror's code, a bad variant.
+        for url in ("/judging/entries/ZZZZZZZZZZ", "/judging/entries/ZZZZZZZZZZ/file/web",
+                    f"/judging/entries/{first}/file/original"):
+            response = client.get(url)
+            assert response.status_code == 404
+            check_response(url, response)
+        # Codes only: no URL carries an entry's database id.
+        for path in seen:
+            for part in path.split("/"):
+                assert not (part.isdigit() and int(part) in entry_ids and path.startswith("/judging")), path
+
+
+def test_the_needles_do_match_what_they_should():
+    assert leaks_in_text("<p>escola basica CAMOES</p>")
+    assert leaks_in_text("by Tina Márquez")
+    assert leaks_in_text("class 6b")
+    assert not leaks_in_text("disciplinary destination 6bis")
+    assert leaks_in_bytes(b"xx\x00lisbon\x00")
