@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import User
@@ -19,7 +19,7 @@ from core.audit import record
 from core.db import db
 
 from .assignment import PARTIAL, STRICT, AssignmentResult, EntrySpec, JurorSpec, assign
-from .models import Assignment, Conflict, ConflictKind, JurorProfile, Round, RoundStatus, ScoreStatus, ShortlistEntry
+from .models import Assignment, Conflict, ConflictKind, JurorProfile, RemovedPair, Round, RoundStatus, ScoreStatus, ShortlistEntry
 
 WRITTEN = {Discipline.POEM.value, Discipline.ESSAY.value}
 
@@ -120,8 +120,10 @@ def _solve(judging_round, keep_rows, mode):
     entry_specs, juror_specs = build_specs(judging_round, entries, profiles)
     by_id = {e.id: e for e in entries}
     keep = [(a.entry_id, a.juror_id) for a in keep_rows if a.entry_id in by_id]
+    forbidden = [tuple(pair) for pair in db.session.execute(
+        select(RemovedPair.entry_id, RemovedPair.juror_id).where(RemovedPair.round_id == judging_round.id))]
     result = assign(entry_specs, juror_specs, k=judging_round.jurors_per_entry, seed=judging_round.seed,
-                    keep=keep, mode=mode)
+                    keep=keep, forbidden=forbidden, mode=mode)
     jurors = {p.user_id: p.user for p in profiles}
     return Outcome(result=result, entries=by_id, jurors=jurors)
 
@@ -216,6 +218,8 @@ def add_manual(judging_round: Round, entry: Entry, juror: User) -> Assignment:
     assignment = Assignment(round_id=judging_round.id, entry_id=entry.id, juror_id=juror.id, manual=True,
                             position=last + 1)
     db.session.add(assignment)
+    db.session.execute(delete(RemovedPair).where(  # added back by hand: no longer forbidden
+        RemovedPair.round_id == judging_round.id, RemovedPair.entry_id == entry.id, RemovedPair.juror_id == juror.id))
     db.session.flush()
     record("assignment_added", assignment, round_id=judging_round.id, entry_id=entry.id, juror_id=juror.id)
     return assignment
@@ -227,6 +231,7 @@ def remove(assignment: Assignment) -> None:
         raise ValueError("assignment has a submitted score")
     record("assignment_removed", assignment, round_id=assignment.round_id, entry_id=assignment.entry_id,
            juror_id=assignment.juror_id, had_draft=assignment.score_set is not None)
+    db.session.add(RemovedPair(round_id=assignment.round_id, entry_id=assignment.entry_id, juror_id=assignment.juror_id))
     db.session.delete(assignment)
     db.session.flush()
 

@@ -1,11 +1,11 @@
 """Judging tables: rubrics, jury, rounds, assignments, scores and awards."""
 from .award import Award, AwardKind
 from .jury import Conflict, ConflictKind, JurorProfile
-from .round import Assignment, Round, RoundStatus, ScoringMethod, ShortlistEntry
+from .round import Assignment, RemovedPair, Round, RoundStatus, ScoringMethod, ShortlistEntry
 from .rubric import Criterion, Rubric
 from .score import ScoreSet, ScoreStatus, ScoreValue
 
 __all__ = [
-    "Assignment", "Award", "AwardKind", "Conflict", "ConflictKind", "Criterion", "JurorProfile", "Round",
+    "Assignment", "Award", "RemovedPair", "AwardKind", "Conflict", "ConflictKind", "Criterion", "JurorProfile", "Round",
     "RoundStatus", "Rubric", "ScoreSet", "ScoreStatus", "ScoreValue", "ScoringMethod", "ShortlistEntry",
 ]

@@ -114,3 +114,17 @@ class Assignment(db.Model):
 
     def can_score(self, user) -> bool:
         return user.is_authenticated and user.id == self.juror_id and user.has_role(Role.JUROR)
+
+
+class RemovedPair(db.Model):
+    """A juror the secretariat took off an entry by hand: later runs of the assignment never put them back."""
+
+    __tablename__ = "removed_pairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
+    entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"))
+    juror_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    removed_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("round_id", "entry_id", "juror_id"),)

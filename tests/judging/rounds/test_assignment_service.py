@@ -148,3 +148,30 @@ def test_final_round_uses_the_shortlist_and_the_final_jury(round1, make_entries,
     got = pairs(final_round.id)
     assert {e for e, _ in got} == {entries[0].id, entries[1].id}
     assert {j for _, j in got} == {f.id for f in final}
+
+
+def test_a_pair_removed_by_hand_is_not_put_back_by_a_later_run(round1, make_entries, jurors):
+    from judging.models import RemovedPair
+
+    make_entries(2)
+    jurors(4)
+    round1.jurors_per_entry = 2
+    service.run_assignment(round1)
+    db.session.commit()
+    removed = db.session.scalars(select(Assignment).where(Assignment.round_id == round1.id)).first()
+    pair = (removed.entry_id, removed.juror_id)
+    service.remove(removed)
+    db.session.commit()
+    assert db.session.scalars(select(RemovedPair)).one()
+    service.reassign(round1)
+    service.run_assignment(round1)
+    db.session.commit()
+    assert pair not in pairs(round1.id)
+    assert count_assignments(round1.id) == 4  # the slot was filled by another juror
+    # Adding the juror back by hand lifts the ban.
+    from accounts.models import User
+    from competition.models import Entry
+
+    service.add_manual(round1, db.session.get(Entry, pair[0]), db.session.get(User, pair[1]))
+    db.session.commit()
+    assert db.session.scalars(select(RemovedPair)).first() is None and pair in pairs(round1.id)
