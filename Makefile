@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 DEMO_PASSWORD ?= more-than-migrants
+PYTEST_WORKERS ?= auto
 HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
@@ -33,14 +34,14 @@ run: compile-translations
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: compile-translations
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 
 # The same suite on PostgreSQL (a fresh database each run); needs a server on 127.0.0.1:5432.
 test-postgres: compile-translations
-	$(BIN)/python tests/pg_database.py run -- $(BIN)/pytest --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/python tests/pg_database.py run -- $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
 
 test-browser: compile-translations
-	REQUIRE_BROWSER=1 $(BIN)/pytest tests/browser $(PYTEST_ARGS)
+	REQUIRE_BROWSER=1 $(BIN)/pytest -n $(PYTEST_WORKERS) tests/browser $(PYTEST_ARGS)
 
 # Extract every string into messages.pot and merge it into the catalogues.
 translations: install

@@ -25,14 +25,26 @@ def _database_url(tmp_root: Path) -> str:
 
 
 @pytest.fixture(scope="session")
-def database_url(tmp_path_factory) -> str:
+def database_url(tmp_path_factory):
     url = _database_url(tmp_path_factory.mktemp("db"))
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    own_database = None
+    if worker and url.startswith("postgresql"):
+        # Parallel workers (pytest -n) each get a database of their own on the same server.
+        from tests.pg_database import create_database, url_for_database
+
+        own_database = create_database(f"mtm_{worker}")
+        url = url_for_database(own_database)
     app = create_app({"TESTING": True, "DATABASE_URL": url, "INSTANCE_PATH": str(tmp_path_factory.mktemp("schema"))})
     with app.app_context():
         db.drop_all()
         db.create_all()
         db.engine.dispose()
-    return url
+    yield url
+    if own_database:
+        from tests.pg_database import drop_database
+
+        drop_database(own_database)
 
 
 class _MemoryBytecodeCache(BytecodeCache):
