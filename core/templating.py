@@ -60,6 +60,17 @@ def catalogue_text(text: str) -> str:
     return gettext(text) if text else ""
 
 
+def localnumber(value) -> str:
+    """A score or weight in the viewer's language: 6.8 in English, 6,8 in French; no trailing zeros."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal
+
+    if value is None:
+        return ""
+    return format_decimal(Decimal(str(value)).normalize(), format="#,##0.####")
+
+
 def localdatetime(value, fmt="medium"):
     """Show a stored UTC datetime in the viewer's timezone and language."""
     return format_datetime(value, fmt) if value else ""
@@ -77,6 +88,7 @@ def init_app(app) -> None:
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["catalogue_text"] = catalogue_text
+    app.jinja_env.filters["localnumber"] = localnumber
 
     @app.context_processor
     def _globals():
