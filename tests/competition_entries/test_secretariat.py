@@ -119,3 +119,12 @@ def test_teachers_and_jurors_get_404_on_secretariat_pages(app, client, login, sc
     make_user("j@example.org", roles=(Role.JUROR,))
     assert client_for(app, "j@example.org").get(url).status_code == 404
     assert app.test_client().get(url).status_code == 302
+
+
+def test_the_entry_page_title_is_plain_text_for_the_secretariat(secretariat, submitted):
+    import re
+
+    page = secretariat.get(f"/competition/entries/{submitted.id}").get_data(as_text=True)
+    title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
+    assert "<" not in title and title.startswith("Many things")
+    assert page.count('class="card secretariat-panel"') == 1
