@@ -160,5 +160,3 @@ def reset_password(token: str):
         return token_problem(error, TokenPurpose.RESET_PASSWORD)
     return render_template("accounts/reset.html", form=form)
 
-
-from . import settings_views, invitation_views  # noqa: E402,F401  (more routes on bp)

@@ -62,16 +62,24 @@ def _school_form(city, formdata=None):
     return SchoolForm(schools=city.schools, **kwargs)
 
 
-@bp.route("/classes/new/school", methods=["GET", "POST"])
-@roles_required(Role.TEACHER)
-def new_class_school():
+def _edition_and_city():
+    """Steps 2 and 3 of registration: the open edition and the city chosen in step 1, or a response that stops."""
     edition = _open_edition()
     if edition is None:
-        return _closed(Edition.current())
+        return None, None, _closed(Edition.current())
     city = ops.active_city(request.args.get("city"))
     if city is None:
         flash(_("Choose the city of your school from the list."), "error")
-        return redirect(url_for(".new_class_city"))
+        return edition, None, redirect(url_for(".new_class_city"))
+    return edition, city, None
+
+
+@bp.route("/classes/new/school", methods=["GET", "POST"])
+@roles_required(Role.TEACHER)
+def new_class_school():
+    edition, city, stop = _edition_and_city()
+    if stop:
+        return stop
     form = _school_form(city)
     if request.method == "GET":
         last = ops.last_class_of(current_user)
@@ -92,13 +100,9 @@ def new_class_school():
 @bp.route("/classes/new/details", methods=["GET", "POST"])
 @roles_required(Role.TEACHER)
 def new_class_details():
-    edition = _open_edition()
-    if edition is None:
-        return _closed(Edition.current())
-    city = ops.active_city(request.args.get("city"))
-    if city is None:
-        flash(_("Choose the city of your school from the list."), "error")
-        return redirect(url_for(".new_class_city"))
+    edition, city, stop = _edition_and_city()
+    if stop:
+        return stop
     # The school chosen in step 2 comes back in the address: check it again, as if it were typed.
     choice = _school_form(city, formdata=request.args)
     if not choice.validate():

@@ -59,6 +59,24 @@ def language_name(code: str) -> str:
         return code
 
 
+def _details_page(school_class: SchoolClass, entry: Entry | None, saved_message: str, next_endpoint: str):
+    """The "about the work" form, for a new entry (``entry`` None) or an existing one."""
+    form = _details_form(school_class, entry)
+    if form.validate_on_submit():
+        try:
+            entry = ops.set_details(entry or Entry(), school_class, form.discipline.data, form.title.data,
+                                    form.language.data, form.authors.data or [], form.whole_class.data)
+        except ops.EntryError as error:
+            db.session.rollback()
+            form.form_errors.append(error.message)
+        else:
+            db.session.commit()
+            flash(saved_message, "success")
+            return redirect(url_for(next_endpoint, entry_id=entry.id))
+    status = 400 if form.errors or form.form_errors else 200
+    return render_template("competition/entries/details.html", form=form, school_class=school_class, entry=entry), status
+
+
 @bp.route("/classes/<int:class_id>/entries/new", methods=["GET", "POST"])
 @roles_required(Role.TEACHER)
 def new_entry(class_id: int):
@@ -66,19 +84,8 @@ def new_entry(class_id: int):
     if not school_class.is_open():
         flash(_("The deadline has passed: entries can no longer be changed."), "error")
         return redirect(url_for("competition.index"))
-    form = _details_form(school_class)
-    if form.validate_on_submit():
-        try:
-            entry = ops.set_details(Entry(), school_class, form.discipline.data, form.title.data, form.language.data,
-                                    form.authors.data or [], form.whole_class.data)
-        except ops.EntryError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Entry saved as a draft. Now add the work itself."), "success")
-            return redirect(url_for("competition.entry_work", entry_id=entry.id))
-    return render_template("competition/entries/details.html", form=form, school_class=school_class, entry=None), (400 if form.errors or form.form_errors else 200)
+    return _details_page(school_class, None, _("Entry saved as a draft. Now add the work itself."),
+                         "competition.entry_work")
 
 
 @bp.route("/entries/<int:entry_id>/details", methods=["GET", "POST"])
@@ -87,19 +94,7 @@ def entry_details(entry_id: int):
     entry, blocked = editable_entry(entry_id)
     if blocked:
         return blocked
-    form = _details_form(entry.school_class, entry)
-    if form.validate_on_submit():
-        try:
-            ops.set_details(entry, entry.school_class, form.discipline.data, form.title.data, form.language.data,
-                            form.authors.data or [], form.whole_class.data)
-        except ops.EntryError as error:
-            db.session.rollback()
-            form.form_errors.append(error.message)
-        else:
-            db.session.commit()
-            flash(_("Your changes are saved."), "success")
-            return redirect(url_for("competition.entry", entry_id=entry.id))
-    return render_template("competition/entries/details.html", form=form, school_class=entry.school_class, entry=entry), (400 if form.errors or form.form_errors else 200)
+    return _details_page(entry.school_class, entry, _("Your changes are saved."), "competition.entry")
 
 
 @bp.get("/entries/<int:entry_id>")

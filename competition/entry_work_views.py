@@ -34,13 +34,11 @@ def _max_mb() -> int:
 
 
 def _read_upload(field) -> tuple[bytes, str] | None:
-    storage = field.data
-    if not storage or not getattr(storage, "filename", None) and not getattr(storage, "stream", None):
+    """The uploaded file's bytes and name, or None when no file was chosen."""
+    upload = field.data
+    if not upload or not getattr(upload, "filename", ""):
         return None
-    data = storage.read()
-    if not data and not storage.filename:
-        return None
-    return data, storage.filename or ""
+    return upload.read(), upload.filename
 
 
 @bp.get("/entries/<int:entry_id>/work")
