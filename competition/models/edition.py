@@ -58,6 +58,8 @@ class Edition(db.Model):
     results_on: Mapped[date] = mapped_column(Date)
     languages: Mapped[str] = mapped_column(String(200), default="en,fr")
     is_current: Mapped[bool] = mapped_column(default=False)
+    # Set when the secretariat publishes the results: the public gallery and feed show them from then on.
+    results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     categories: Mapped[list[Category]] = relationship(

@@ -1,0 +1,137 @@
+"""Gather an edition's results into ``model.Results``: rankings, awards, credits, files and consent.
+
+A category is ranked by the final round when that round has submitted scores in it, else by the
+first round, each under the round's chosen method. The number of queries does not grow with the
+number of entries (entries are loaded in chunks of ``CHUNK``).
+"""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from competition.models import Edition, Entry, EntryAuthor, EntryFile, SchoolClass
+from competition.models.places import School
+from core.db import db, utcnow
+from core.files import get_storage
+
+from .. import results_service as service
+from ..models import Assignment, Award, Round, ScoreSet, ScoreStatus
+from .model import AWARD_ORDER, METHODS, Author, Category, Item, LeftOut, Results, WorkFile
+
+CHUNK = 2000
+
+
+def collect(edition: Edition, base_url: str = "") -> Results:
+    rounds = db.session.scalars(select(Round).where(Round.edition_id == edition.id).order_by(Round.number)).all()
+    scored = _categories_with_scores(rounds)
+    awards: dict[int, list[str]] = defaultdict(list)
+    for entry_id, kind in db.session.execute(select(Award.entry_id, Award.kind).where(Award.edition_id == edition.id)):
+        awards[entry_id].append(kind)
+    ranked: dict[int, tuple] = {}  # category id -> (round, CategoryResults)
+    for category in edition.categories:
+        if not category.enabled:
+            continue
+        round_ = next((r for r in reversed(rounds) if (r.id, category.id) in scored), None)
+        if round_ is not None:
+            ranked[category.id] = (round_, service.load_category(round_, category))
+    wanted = {r.entry_id for _round, res in ranked.values() for r in res.rows} | set(awards)
+    entries = _load_entries(wanted)
+    storage = get_storage()
+
+    categories, left_out = [], []
+    for category in edition.categories:
+        if not category.enabled and not any(e.category_id == category.id for e in entries.values()):
+            continue
+        round_, res = ranked.get(category.id, (None, None))
+        items = []
+        seen = set()
+        for row in (res.rows if res else []):
+            entry = entries.get(row.entry_id)
+            if entry is not None:
+                items.append(_item(entry, awards.get(entry.id, ()), storage, row=row, res=res))
+                seen.add(entry.id)
+        for entry_id in sorted(awards):
+            entry = entries.get(entry_id)
+            if entry is not None and entry.category_id == category.id and entry_id not in seen:
+                items.append(_item(entry, awards[entry_id], storage))
+        left_out += [lo for item in items if item.is_selected for lo in _left_out(item)]
+        categories.append(Category(id=category.id, age_group=category.age_group, discipline=category.discipline,
+                                   round_name=round_.name if round_ else "", method=res.method if res else "mean",
+                                   items=tuple(items)))
+    return Results(edition_id=edition.id, edition_name=edition.name, results_on=edition.results_on,
+                   generated_at=utcnow(), categories=tuple(categories), left_out=tuple(left_out),
+                   base_url=base_url.rstrip("/"))
+
+
+def _categories_with_scores(rounds) -> set[tuple[int, int]]:
+    if not rounds:
+        return set()
+    return set(db.session.execute(
+        select(Assignment.round_id, Entry.category_id).join(Entry, Entry.id == Assignment.entry_id)
+        .join(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+        .where(Assignment.round_id.in_([r.id for r in rounds]), ScoreSet.status == ScoreStatus.SUBMITTED.value)
+        .group_by(Assignment.round_id, Entry.category_id).having(func.count(ScoreSet.id) > 0)).all())
+
+
+def _load_entries(ids: set[int]) -> dict[int, Entry]:
+    entries: dict[int, Entry] = {}
+    ordered = sorted(ids)
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start:start + CHUNK]
+        entries.update((e.id, e) for e in db.session.scalars(
+            select(Entry).where(Entry.id.in_(chunk)).options(
+                selectinload(Entry.authors).joinedload(EntryAuthor.pupil),
+                selectinload(Entry.files),
+                selectinload(Entry.school_class).joinedload(SchoolClass.school).joinedload(School.city))))
+    return entries
+
+
+def _item(entry: Entry, kinds, storage, row=None, res=None) -> Item:
+    school_class = entry.school_class
+    city = school_class.school.city
+    awards = tuple(sorted(kinds, key=AWARD_ORDER.__getitem__))
+    stats = row.stats if row else None
+    return Item(
+        entry_id=entry.id, reference=entry.reference, title=entry.title, language=entry.language,
+        discipline=entry.category.discipline, age_group=entry.category.age_group, category_id=entry.category_id,
+        text=entry.text, translation_text=entry.translation_text, translation_language=entry.translation_language,
+        rank=row.ranked.rank if row else None, ranks=dict(row.ranks) if row else {},
+        values={m: _value(stats, m) for m in METHODS} if stats else {},
+        juror_count=stats.n if stats else 0, awards=awards,
+        authors=tuple(Author(a.pupil.first_name, a.pupil.initial, a.pupil.age) for a in entry.authors),
+        whole_class=entry.whole_class, class_name=school_class.name, school=school_class.school.name,
+        city=city.name, country_code=city.country_code, status=entry.status,
+        consent_judging=entry.consent_judging, consent_publication=entry.consent_publication,
+        consent_social=entry.consent_social, consent_name=entry.consent_name,
+        files=tuple(_file(f, storage) for f in entry.files if f.purpose in ("work", "translation")) if awards else ())
+
+
+def _value(stats, method: str) -> float | None:
+    value = getattr(stats, method, None)
+    return None if value is None else round(float(value), 4)
+
+
+def _file(f: EntryFile, storage) -> WorkFile:
+    def present(key):
+        return storage.path(key) if key and storage.exists(key) else None
+
+    return WorkFile(purpose=f.purpose, kind=f.kind, path=present(f.cleaned_key), web_path=present(f.web_key),
+                    mime=f.cleaned_mime, ext=f.cleaned_ext, width=f.width, height=f.height, page_count=f.page_count,
+                    text=f.text or "")
+
+
+def _left_out(item: Item) -> list[LeftOut]:
+    if item.status != "submitted":
+        return [LeftOut(item, "all", item.status)]
+    reasons = []
+    if not item.consent_publication:
+        reasons.append(LeftOut(item, "publication", "no_publication_consent"))
+    if not item.consent_social:
+        reasons.append(LeftOut(item, "social", "no_social_consent"))
+    if not item.consent_name:
+        reasons.append(LeftOut(item, "names", "no_name_consent"))
+    if item.missing_files:
+        reasons.append(LeftOut(item, "files", "missing_files"))
+    return reasons

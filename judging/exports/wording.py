@@ -1,0 +1,74 @@
+"""Words shared by every export, in a chosen language whatever the request's: credits, awards, categories."""
+from __future__ import annotations
+
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from .model import Item
+
+LANGUAGES = ("en", "fr")  # every caption and the publication exist in both
+
+
+def credit(item: Item, language: str) -> str:
+    """"Amira, 12, Lisbon" with name consent; "a pupil from Lisbon" without. Never a surname."""
+    with force_locale(language):
+        if not item.consent_name:
+            if item.whole_class:
+                return _("a class from %(city)s", city=item.city)
+            if len(item.authors) > 1:
+                return _("pupils from %(city)s", city=item.city)
+            return _("a pupil from %(city)s", city=item.city)
+        if item.whole_class or not item.authors:
+            return _("Class %(name)s, %(city)s", name=item.class_name, city=item.city)
+        people = [_("%(name)s, %(age)d", name=a.first_name, age=a.age) for a in item.authors]
+        names = people[0] if len(people) == 1 else _("%(names)s and %(last)s", names=", ".join(people[:-1]),
+                                                     last=people[-1])
+        return _("%(names)s, %(city)s", names=names, city=item.city)
+
+
+def award_title(kind: str | None, language: str) -> str:
+    from judging.models import AwardKind
+
+    if not kind:
+        return ""
+    with force_locale(language):
+        return AwardKind(kind).title
+
+
+def category_title(age_group: str, discipline: str, language: str) -> str:
+    from competition.models import AgeGroup, Discipline
+
+    with force_locale(language):
+        return f"{AgeGroup(age_group).title} · {Discipline(discipline).title}"
+
+
+def discipline_title(discipline: str, language: str) -> str:
+    from competition.models import Discipline
+
+    with force_locale(language):
+        return Discipline(discipline).title
+
+
+def reason_text(reason: str, language: str | None = None) -> str:
+    """Why an entry was left out of an output, for the export page and the bundle's list."""
+    texts = {
+        "no_publication_consent": lambda: _("No consent to publication: left out of the publication, the feed "
+                                            "and the public gallery."),
+        "no_social_consent": lambda: _("No consent to social media: no card, caption or post."),
+        "no_name_consent": lambda: _("No consent to names: credited without a name."),
+        "withdrawn": lambda: _("Withdrawn after the award: left out of everything published."),
+        "disqualified": lambda: _("Disqualified after the award: left out of everything published."),
+        "missing_files": lambda: _("A file of this entry is missing from storage: its card and page use the text "
+                                   "or title instead."),
+    }
+    if language is None:
+        return texts[reason]()
+    with force_locale(language):
+        return texts[reason]()
+
+
+def output_title(output: str) -> str:
+    return {
+        "publication": _("Publication"), "social": _("Social-media kit"), "names": _("Names"), "files": _("Files"),
+        "all": _("Everything published"),
+    }[output]
