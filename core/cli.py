@@ -55,3 +55,5 @@ def demo_command(password: str, reset: bool, if_empty: bool):
 
 def init_app(app) -> None:
     app.cli.add_command(demo_command)
+    from core import backup_cli
+    backup_cli.init_app(app)

@@ -1,0 +1,65 @@
+"""``flask --app app backup --out FILE`` and ``flask --app app restore FILE`` (see docs/backup.md)."""
+from __future__ import annotations
+
+import textwrap
+import time
+from pathlib import Path
+
+import click
+from flask.cli import with_appcontext
+from sqlalchemy.exc import SQLAlchemyError
+
+from core.backup import BackupError, restore_backup, write_backup
+
+
+def _summary(manifest: dict) -> str:
+    files = [m for m in manifest["members"] if m["path"].startswith("files/")]
+    rows = sum(manifest["tables"].values())
+    megabytes = sum(m["size"] for m in files) / 1e6
+    return (f"{rows} rows in {len(manifest['tables'])} tables and {len(files)} files ({megabytes:.1f} MB), "
+            f"Alembic revision {manifest['alembic_revision']}")
+
+
+def _table_counts(manifest: dict) -> str:
+    counts = ", ".join(f"{name} {n}" for name, n in manifest["tables"].items())
+    return textwrap.fill(counts, width=100, initial_indent="  ", subsequent_indent="  ")
+
+
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="The ZIP file to write (written as FILE.part, then renamed).")
+@click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
+@with_appcontext
+def backup_command(out: Path, force: bool):
+    """Write the database and every stored file to one ZIP file. It holds personal data: encrypt it."""
+    if out.exists() and not force:
+        raise click.ClickException(f"{out} already exists; choose another name or use --force to replace it.")
+    started = time.monotonic()
+    try:
+        manifest = write_backup(out)
+    except (BackupError, OSError, SQLAlchemyError) as error:
+        raise click.ClickException(f"No backup was written: {error}") from None
+    click.echo(f"Backed up {_summary(manifest)} to {out} in {time.monotonic() - started:.2f} s:")
+    click.echo(_table_counts(manifest))
+
+
+@click.command("restore")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@with_appcontext
+def restore_command(file: Path):
+    """Restore a backup into an empty database whose schema is at the backup's Alembic revision."""
+    started = time.monotonic()
+    try:
+        manifest = restore_backup(file)
+    except BackupError as error:
+        raise click.ClickException(f"Nothing was restored. {error}") from None
+    except (OSError, SQLAlchemyError) as error:
+        reason = getattr(error, "orig", None) or error  # the driver's message, without SQLAlchemy's parameter dump
+        raise click.ClickException(f"The restore failed and was rolled back: {reason}") from None
+    click.echo(f"Restored {_summary(manifest)} from {file} in {time.monotonic() - started:.2f} s:")
+    click.echo(_table_counts(manifest))
+
+
+def init_app(app) -> None:
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
