@@ -69,6 +69,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         MAIL_DEFAULT_SENDER=settings.get("MAIL_DEFAULT_SENDER", "competition@localhost"),
         MAIL_OUTBOX=str(Path(instance) / "outbox"),
         UPLOAD_FOLDER=str(Path(instance) / "uploads"),
+        EXPORT_FOLDER=str(Path(instance) / "exports"),
         MAX_UPLOAD_BYTES=upload_mb * 1024 * 1024,
         # Room for the form fields and multipart overhead around the largest file.
         MAX_CONTENT_LENGTH=upload_mb * 1024 * 1024 + 1024 * 1024,

@@ -77,6 +77,8 @@ def load_demo(password: str) -> None:
 
     from core.demo_entries import load_demo_entries
     from core.demo_judging import load_demo_judging
+    from core.demo_results import load_demo_results
 
     load_demo_entries()
     load_demo_judging(password)
+    load_demo_results()

@@ -1,7 +1,7 @@
 """Demo judging: six jurors of different severities, round 1 assigned by the real algorithm, scores.
 
-Most assignments have submitted scores, a few are drafts, the round stays open and no award is
-decided, so the results, calibration and normalisation pages show something real.
+Most assignments have submitted scores, a few are drafts and the round stays open, so the results,
+calibration and normalisation pages show something real; core.demo_results then decides the awards.
 """
 from __future__ import annotations
 

@@ -55,8 +55,9 @@ def init_app(app) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         headers.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
-        if request.endpoint != "static":
-            # Pages may carry personal data: never keep them in a shared or browser cache.
+        if request.endpoint != "static" and not response.cache_control.public:
+            # Pages may carry personal data: never keep them in a shared or browser cache. Only a view
+            # that serves published material marks its response public (the results gallery).
             headers["Cache-Control"] = "no-store"
             headers.setdefault("Vary", "Cookie")
         if request.is_secure:

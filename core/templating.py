@@ -12,6 +12,7 @@ from accounts.models import Role
 # (endpoint, label, who sees it): "anyone", "signed_in", or a tuple of roles.
 NAVIGATION = [
     ("competition.public_edition", _l("The competition"), "anyone"),
+    ("results.gallery", _l("Results"), "anyone"),
     ("competition.classes", _l("Your classes"), (Role.TEACHER,)),
     ("competition.all_entries", _l("Entries"), (Role.SECRETARIAT, Role.COORDINATOR)),
     ("judging.index", _l("Judging"), (Role.JUROR, Role.SECRETARIAT)),

@@ -8,3 +8,8 @@ def init_app(app):
     from . import models, views  # noqa: F401  (registers the tables and the routes)
 
     app.register_blueprint(bp)
+    from . import gallery_views
+    from .exports import cli
+
+    gallery_views.init_app(app)
+    cli.init_app(app)

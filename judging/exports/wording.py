@@ -1,6 +1,8 @@
 """Words shared by every export, in a chosen language whatever the request's: credits, awards, categories."""
 from __future__ import annotations
 
+import re
+
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
@@ -19,6 +21,8 @@ def credit(item: Item, language: str) -> str:
                 return _("pupils from %(city)s", city=item.city)
             return _("a pupil from %(city)s", city=item.city)
         if item.whole_class or not item.authors:
+            if re.search(r"\bclass", item.class_name, re.IGNORECASE):  # "4th class", "Classe 3A": as it is
+                return _("%(names)s, %(city)s", names=item.class_name, city=item.city)
             return _("Class %(name)s, %(city)s", name=item.class_name, city=item.city)
         people = [_("%(name)s, %(age)d", name=a.first_name, age=a.age) for a in item.authors]
         names = people[0] if len(people) == 1 else _("%(names)s and %(last)s", names=", ".join(people[:-1]),

@@ -1,0 +1,162 @@
+"""Exports started from the web run in a background thread; their progress lives in the database.
+
+A web worker only creates the job row and starts the thread, so it answers at once; any worker
+can then show the progress. The output goes to ``EXPORT_FOLDER/job-<id>/`` and is zipped to
+``job-<id>.zip``; both appear only when complete (written under temporary names first). A job
+whose heartbeat stops (its process died) shows as interrupted after ``STALE``.
+"""
+from __future__ import annotations
+
+import logging
+import shutil
+import subprocess
+import threading
+import time
+from datetime import timedelta
+from pathlib import Path
+
+from flask import current_app
+from sqlalchemy import select
+
+from competition.models import Edition
+from core import audit
+from core.db import db, utcnow
+
+from ..models import ExportJob, JobStatus
+from . import service
+from .dataset import collect
+from .model import slugify
+
+log = logging.getLogger(__name__)
+STALE = timedelta(minutes=10)
+KEEP = 10  # finished jobs kept per edition; older outputs are deleted
+PREVIEW_PAGES = 4
+PDFTOPPM = "/usr/bin/pdftoppm"
+
+
+def export_root() -> Path:
+    return Path(current_app.config["EXPORT_FOLDER"])
+
+
+def job_folder(job: ExportJob) -> Path:
+    return export_root() / f"job-{job.id}"
+
+
+def job_archive(job: ExportJob) -> Path:
+    return export_root() / f"job-{job.id}.zip"
+
+
+def download_name(job: ExportJob, edition: Edition) -> str:
+    stamp = (job.finished_at or job.created_at).strftime("%Y-%m-%d")
+    return f"{slugify(edition.name) or 'edition'}-{job.kind}-{stamp}.zip"
+
+
+def running_job(edition: Edition, kind: str) -> ExportJob | None:
+    job = db.session.scalar(select(ExportJob).where(
+        ExportJob.edition_id == edition.id, ExportJob.kind == kind,
+        ExportJob.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])).order_by(ExportJob.id.desc()))
+    return None if job is None or is_stale(job) else job
+
+
+def is_stale(job: ExportJob) -> bool:
+    beat = job.heartbeat_at or job.created_at
+    return not job.finished and utcnow() - beat > STALE
+
+
+def create(edition: Edition, kind: str, user) -> ExportJob:
+    """Add the job row and audit it; the view commits, then calls ``launch``."""
+    if kind not in service.KINDS:
+        raise ValueError(kind)
+    job = ExportJob(edition_id=edition.id, kind=kind, created_by_id=getattr(user, "id", None),
+                    heartbeat_at=utcnow())
+    db.session.add(job)
+    db.session.flush()
+    audit.record("export.started", job, kind=kind)
+    return job
+
+
+def launch(job_id: int, language: str, base_url: str) -> threading.Thread:
+    app = current_app._get_current_object()
+    thread = threading.Thread(target=_run_in_app, args=(app, job_id, language, base_url), daemon=True,
+                              name=f"export-{job_id}")
+    thread.start()
+    return thread
+
+
+def _run_in_app(app, job_id: int, language: str, base_url: str) -> None:
+    with app.app_context():
+        try:
+            run(job_id, language, base_url)
+        finally:
+            db.session.remove()
+
+
+def run(job_id: int, language: str, base_url: str) -> None:
+    """Do the export of ``job_id`` in this thread; record success or failure on the row."""
+    job = db.session.get(ExportJob, job_id)
+    job.status = JobStatus.RUNNING.value
+    job.heartbeat_at = utcnow()
+    db.session.commit()
+    folder, archive = job_folder(job), job_archive(job)
+    work = folder.with_name(folder.name + ".work")
+    shutil.rmtree(work, ignore_errors=True)
+    last = [0.0]
+
+    def progress(done: int, total: int, step: str) -> None:
+        now = time.monotonic()
+        if now - last[0] < 0.5 and done < total:
+            return
+        last[0] = now
+        job.done, job.total, job.step, job.heartbeat_at = done, total, step[:200], utcnow()
+        db.session.commit()
+
+    try:
+        results = collect(db.session.get(Edition, job.edition_id), base_url)
+        service.export(job.kind, results, work, language=language, progress=progress)
+        _previews(work, language)
+        shutil.rmtree(folder, ignore_errors=True)
+        work.rename(folder)
+        service.zip_folder(folder, archive)
+        job.status, job.file_name, job.file_size = JobStatus.DONE.value, archive.name, archive.stat().st_size
+        job.done = job.total
+    except service.NothingToExport:
+        job.status, job.error = JobStatus.FAILED.value, "no_winners"
+    except Exception:  # recorded on the job; the page says it failed and the log has the traceback
+        log.exception("export job %s failed", job_id)
+        db.session.rollback()
+        job = db.session.get(ExportJob, job_id)
+        job.status, job.error = JobStatus.FAILED.value, "internal"
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    job.finished_at = job.heartbeat_at = utcnow()
+    audit.record("export.finished", job, kind=job.kind, status=job.status, size=job.file_size)
+    db.session.commit()
+    prune(job.edition_id)
+
+
+def _previews(folder: Path, language: str) -> None:
+    """PNGs of the publication's first pages, when Debian's pdftoppm is installed (else the page links the PDF)."""
+    pdf = folder / "publication" / f"publication-{language}.pdf"
+    if not pdf.exists() or not Path(PDFTOPPM).exists():
+        return
+    target = folder / "previews"
+    target.mkdir(exist_ok=True)
+    subprocess.run([PDFTOPPM, "-r", "40", "-f", "1", "-l", str(PREVIEW_PAGES), "-png", str(pdf),
+                    str(target / "page")], check=False, timeout=120, capture_output=True)
+
+
+def previews(job: ExportJob) -> list[Path]:
+    folder = job_folder(job) / "previews"
+    return sorted(folder.glob("page-*.png")) if folder.is_dir() else []
+
+
+def prune(edition_id: int) -> None:
+    """Delete the outputs of all but the newest ``KEEP`` finished jobs."""
+    old = db.session.scalars(select(ExportJob).where(
+        ExportJob.edition_id == edition_id, ExportJob.status.in_([JobStatus.DONE.value, JobStatus.FAILED.value]))
+        .order_by(ExportJob.id.desc()).offset(KEEP)).all()
+    for job in old:
+        shutil.rmtree(job_folder(job), ignore_errors=True)
+        job_archive(job).unlink(missing_ok=True)
+        db.session.delete(job)
+    db.session.commit()

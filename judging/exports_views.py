@@ -1,0 +1,195 @@
+"""The secretariat's export page: what will be published and what is left out, previews, downloads, jobs."""
+from __future__ import annotations
+
+import io
+
+from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask_babel import get_locale
+from flask_babel import gettext as _
+from flask_login import current_user
+from flask_wtf import FlaskForm
+from sqlalchemy import select
+
+from accounts.models import Role
+from competition.models import Edition
+from core import audit
+from core.db import db, utcnow
+from core.files import content_disposition
+from core.permissions import get_or_404, roles_required
+
+from . import bp
+from .exports import jobs
+from .exports.dataset import collect
+from .exports.model import slugify
+from .exports.wording import output_title, reason_text
+from .models import ExportJob, ExportKind, JobStatus, Round, RoundStatus
+
+PREVIEW_CARDS = 3
+FORMATS = {
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "csv": "text/csv",
+    "json": "application/json",
+}
+JOB_KINDS = (ExportKind.SOCIAL.value, ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value)
+
+
+def _edition() -> Edition:
+    edition = Edition.current()
+    if edition is None:
+        abort(404)
+    return edition
+
+
+def _language() -> str:
+    return str(get_locale() or "en")[:2]
+
+
+def _base_url() -> str:
+    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
+
+
+def _job(job_id: int) -> ExportJob:
+    edition = _edition()
+    return get_or_404(ExportJob, job_id, lambda j: j.edition_id == edition.id)
+
+
+@bp.get("/exports")
+@roles_required(Role.SECRETARIAT)
+def exports():
+    edition = _edition()
+    results = collect(edition, _base_url())
+    recent = db.session.scalars(select(ExportJob).where(ExportJob.edition_id == edition.id)
+                                .order_by(ExportJob.id.desc()).limit(jobs.KEEP)).all()
+    latest_pdf = next((j for j in recent if j.status == JobStatus.DONE.value
+                       and j.kind in (ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value) and jobs.previews(j)), None)
+    return render_template(
+        "judging/exports/index.html", edition=edition, results=results, jobs=recent, job_kinds=JOB_KINDS,
+        preview_items=results.for_social[:PREVIEW_CARDS], latest_pdf=latest_pdf,
+        pdf_pages=jobs.previews(latest_pdf) if latest_pdf else [], is_stale=jobs.is_stale,
+        open_rounds=open_rounds(edition),
+        reason_text=reason_text, output_title=output_title, form=FlaskForm())
+
+
+@bp.get("/exports/results.<fmt>")
+@roles_required(Role.SECRETARIAT)
+def export_results(fmt: str):
+    """The spreadsheets and the feed, made on request (seconds even for 10,000 entries)."""
+    from .exports.feed import write_feed
+    from .exports.spreadsheets import write_csv, write_xlsx
+
+    if fmt not in FORMATS:
+        abort(404)
+    edition = _edition()
+    results = collect(edition, _base_url())
+    buffer = io.BytesIO()
+    if fmt == "xlsx":
+        write_xlsx(results, buffer, language=_language())
+    else:
+        text = io.StringIO(newline="")
+        write_csv(results, text, language=_language()) if fmt == "csv" else write_feed(results, text)
+        buffer.write(text.getvalue().encode("utf-8-sig" if fmt == "csv" else "utf-8"))
+    buffer.seek(0)
+    audit.record("export.downloaded", edition, format=fmt)
+    db.session.commit()
+    name = f"{slugify(edition.name) or 'edition'}-results-{utcnow():%Y-%m-%d}.{fmt}"
+    response = send_file(buffer, mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
+    response.headers["Content-Disposition"] = content_disposition("attachment", name)
+    return response
+
+
+@bp.get("/exports/cards/<reference>/<size>.png")
+@roles_required(Role.SECRETARIAT)
+def export_card(reference: str, size: str):
+    from .exports.cards import SIZES, card_png
+
+    results = collect(_edition(), _base_url())
+    item = next((i for i in results.for_social if i.reference == reference), None)
+    if item is None or size not in SIZES:
+        abort(404)
+    return send_file(io.BytesIO(card_png(item, size, _language())), mimetype="image/png")
+
+
+@bp.post("/exports/jobs")
+@roles_required(Role.SECRETARIAT)
+def start_export():
+    edition = _edition()
+    kind = request.form.get("kind", "")
+    form = FlaskForm()
+    if kind not in JOB_KINDS or not form.validate_on_submit():
+        flash(_("Choose an export from the list."), "error")
+        return redirect(url_for("judging.exports"))
+    if not collect(edition).has_winners:
+        flash(_("No winners are decided yet: give the awards on the results page first, then export."), "error")
+        return redirect(url_for("judging.exports"))
+    job = jobs.running_job(edition, kind)
+    if job is None:
+        job = jobs.create(edition, kind, current_user)
+        db.session.commit()
+        jobs.launch(job.id, _language(), _base_url())
+        flash(_("The export has started. You can leave this page: it goes on, and the file appears here when ready."),
+              "success")
+    return redirect(url_for("judging.exports", _anchor=f"job-{job.id}"))
+
+
+@bp.get("/exports/jobs/<int:job_id>")
+@roles_required(Role.SECRETARIAT)
+def export_job(job_id: int):
+    """The job's progress, for the page's script."""
+    job = _job(job_id)
+    stale = jobs.is_stale(job)
+    return jsonify(status="interrupted" if stale else job.status, done=job.done, total=job.total,
+                   percent=job.percent, finished=job.finished or stale,
+                   download=url_for("judging.download_export", job_id=job.id) if job.status == "done" else None)
+
+
+@bp.get("/exports/jobs/<int:job_id>/download")
+@roles_required(Role.SECRETARIAT)
+def download_export(job_id: int):
+    job = _job(job_id)
+    archive = jobs.job_archive(job)
+    if job.status != JobStatus.DONE.value or not archive.exists():
+        abort(404)
+    name = jobs.download_name(job, _edition())
+    response = send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name)
+    response.headers["Content-Disposition"] = content_disposition("attachment", name)
+    return response
+
+
+@bp.get("/exports/jobs/<int:job_id>/pages/<int:number>.png")
+@roles_required(Role.SECRETARIAT)
+def export_preview(job_id: int, number: int):
+    pages = jobs.previews(_job(job_id))
+    if not 1 <= number <= len(pages):
+        abort(404)
+    return send_file(pages[number - 1], mimetype="image/png")
+
+
+def open_rounds(edition: Edition) -> list[Round]:
+    return db.session.scalars(select(Round).where(Round.edition_id == edition.id,
+                                                  Round.status == RoundStatus.OPEN.value)).all()
+
+
+@bp.post("/exports/publish")
+@roles_required(Role.SECRETARIAT)
+def publish_results():
+    edition = _edition()
+    form = FlaskForm()
+    action = request.form.get("action")
+    if not form.validate_on_submit() or action not in ("publish", "unpublish"):
+        abort(400)
+    if action == "publish":
+        if open_rounds(edition):
+            flash(_("Close the rounds that are still open first: jurors who are still scoring would see the "
+                    "authors' names on the public page."), "error")
+            return redirect(url_for("judging.exports"))
+        if not collect(edition).for_publication:
+            flash(_("Nothing can be published yet: no winner or selected entry has consent to publication."), "error")
+            return redirect(url_for("judging.exports"))
+        edition.results_published_at = edition.results_published_at or utcnow()
+        flash(_("The results are public on the campaign page."), "success")
+    else:
+        edition.results_published_at = None
+        flash(_("The results are no longer public."), "success")
+    audit.record(f"results.{action}ed", edition)
+    db.session.commit()
+    return redirect(url_for("judging.exports"))

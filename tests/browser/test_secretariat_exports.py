@@ -1,0 +1,57 @@
+"""The secretariat builds the publication in the background, sees what is left out, closes the round,
+publishes, and the public gallery shows the winners, in English and in French."""
+from __future__ import annotations
+
+import re
+
+
+def test_secretariat_exports_and_the_public_gallery(server, demo, page, check_a11y, shoot):
+    page.goto(server.url + "/account/login")
+    page.get_by_label("Email address").fill("secretariat@example.org")
+    page.get_by_label("Password").fill(demo)
+    page.get_by_role("button", name="Log in").click()
+    page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
+
+    page.goto(server.url + "/judging/")
+    page.get_by_role("navigation", name="Judging").get_by_role("link", name="Exports").click()
+    page.get_by_role("heading", name="Left out, and why").wait_for()
+    assert "No consent to" in page.get_by_role("table").inner_text()
+    page.get_by_role("img", name=re.compile("Card for MTM-")).first.wait_for()
+    check_a11y(page)
+    shoot(page, "exports-en")
+
+    # The publication is made in the background; the page follows it and shows the download when ready.
+    page.get_by_role("button", name=re.compile("Start · Publication")).click()
+    page.get_by_text(re.compile("The export has started")).wait_for()
+    page.get_by_role("link", name="Download the ZIP").first.wait_for(timeout=120_000)
+    check_a11y(page)
+    shoot(page, "exports-done-en")
+
+    page.get_by_role("button", name="Français").click()
+    page.get_by_role("heading", name=re.compile("Exclus|Laissés")).wait_for()
+    check_a11y(page)
+    shoot(page, "exports-fr")
+
+    # Publishing waits until no juror can still be scoring: close round 1, then publish.
+    assert page.get_by_role("button", name=re.compile("Publier")).is_disabled()
+    page.get_by_role("link", name="Round 1").first.click()
+    page.get_by_role("button", name="Clôturer le tour").click()
+    page.get_by_text("Le tour est clôturé.").first.wait_for()
+    page.goto(server.url + "/judging/exports")
+    page.get_by_role("button", name="Publier les résultats").click()
+    page.get_by_text("Les résultats sont publics sur la page de la campagne.").wait_for()
+    check_a11y(page)
+
+    # The public gallery, then one entry.
+    page.goto(server.url + "/results/")
+    page.get_by_role("heading", name=re.compile("Résultats")).first.wait_for()
+    check_a11y(page)
+    shoot(page, "results-gallery-fr")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name=re.compile("Results")).first.wait_for()
+    check_a11y(page)
+    shoot(page, "results-gallery-en")
+    page.locator(".gallery-item h3 a").first.click()
+    page.get_by_role("link", name="All the results").wait_for()
+    check_a11y(page)
+    shoot(page, "results-entry-en")

@@ -1,0 +1,224 @@
+"""The posting plan: every entry once, spread over 6–12 December, and its CSV and iCalendar files read back."""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections import Counter
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from judging.exports.schedule import Post, plan, write_schedule_csv, write_schedule_ics
+
+from .conftest import make_item
+
+pytestmark = pytest.mark.usefixtures("app")
+
+PARIS = ZoneInfo("Europe/Paris")
+CATEGORIES = [(1, "5-10", "poem"), (2, "5-10", "essay"), (3, "5-10", "illustration"),
+              (4, "11-18", "poem"), (5, "11-18", "essay"), (6, "11-18", "illustration")]
+AWARDS = ["first", "second", "third", "special", "publication", "publication", "publication"]
+
+
+def results_items(count: int) -> list:
+    """``count`` entries as the results list them: by category, then award."""
+    items = []
+    for n in range(count):
+        category_id, age_group, discipline = CATEGORIES[n % len(CATEGORIES)]
+        award = AWARDS[min(n // len(CATEGORIES), len(AWARDS) - 1)]
+        items.append(make_item(category_id=category_id, age_group=age_group, discipline=discipline,
+                               awards=(award,), title=f"Work {n}"))
+    return sorted(items, key=lambda i: (i.category_id, AWARDS.index(i.awards[0])))
+
+
+def _days(posts: list[Post]) -> Counter:
+    return Counter(p.when.date() for p in posts)
+
+
+@pytest.mark.parametrize("count", [7, 12, 21])
+def test_every_day_is_used_and_no_day_has_more_than_the_slots(count):
+    posts = plan(results_items(count))
+    days = _days(posts)
+    assert sorted(days) == [date(2026, 12, 6) + timedelta(days=n) for n in range(7)]
+    assert max(days.values()) <= 3 and max(days.values()) - min(days.values()) <= 1
+
+
+@pytest.mark.parametrize("count", [1, 3, 7, 21, 22, 40, 100])
+def test_every_item_exactly_once_and_inside_the_week(count):
+    items = results_items(count)
+    posts = plan(items)
+    assert sorted(p.reference for p in posts) == sorted(i.reference for i in items)
+    start, end = datetime(2026, 12, 6, tzinfo=PARIS), datetime(2026, 12, 12, 23, 59, 59, tzinfo=PARIS)
+    assert all(p.when.tzinfo is not None and start <= p.when <= end for p in posts)
+    assert [p.when for p in posts] == sorted(p.when for p in posts)
+
+
+def test_beyond_the_slots_days_get_more_evenly_spread_slots():
+    posts = plan(results_items(40))
+    days = _days(posts)
+    assert sorted(days.values()) == [5, 5, 6, 6, 6, 6, 6]
+    for day in days:
+        times = [p.when.strftime("%H:%M") for p in posts if p.when.date() == day]
+        assert len(set(times)) == len(times) and times[0] == "09:30" and times[-1] == "18:30"
+
+
+def test_up_to_the_slots_posts_use_the_given_times():
+    posts = plan(results_items(21))
+    assert {p.when.strftime("%H:%M") for p in posts} == {"09:30", "13:00", "18:30"}
+    assert all(p.when.utcoffset() == timedelta(hours=1) for p in posts)  # CET in December
+
+
+def test_fewer_items_than_days_start_on_the_first_day_and_spread():
+    posts = plan(results_items(3))
+    assert [p.when.date() for p in posts] == [date(2026, 12, 6), date(2026, 12, 8), date(2026, 12, 10)]
+    assert all(p.when.strftime("%H:%M") == "18:30" for p in posts)
+
+
+def test_first_prizes_come_first_one_a_day_in_the_evening():
+    posts = plan(results_items(21))
+    evenings = [p for p in posts if p.when.strftime("%H:%M") == "18:30"]
+    assert [p.award for p in evenings[:6]] == ["first"] * 6
+    assert evenings[0].when.date() == date(2026, 12, 6)
+    firsts = [p for p in posts if p.award == "first"]
+    assert len({p.when.date() for p in firsts}) == len(firsts)
+    others = [p for p in posts if p.award != "first"]
+    ranks = [0 if p.award in ("second", "third", "special") else 1 for p in others]
+    assert ranks == sorted(ranks)  # 2nd, 3rd prizes and mentions before the entries selected for publication
+
+
+def test_categories_take_turns_so_a_day_is_not_all_poems():
+    posts = plan(results_items(18))
+    for day in _days(posts):
+        disciplines = [p.discipline for p in posts if p.when.date() == day]
+        assert len(set(disciplines)) >= 2, disciplines
+    firsts = [p.discipline for p in posts if p.award == "first"]
+    assert firsts[:3] == ["poem", "essay", "illustration"]
+
+
+def test_the_plan_is_deterministic_and_names_the_files():
+    items = results_items(10)
+    assert plan(items) == plan(items)
+    post = plan([items[0]])[0]
+    assert post.size == "portrait"
+    assert dict(post.cards) == {"Instagram": f"cards/{items[0].slug}-portrait.png",
+                                "Facebook": f"cards/{items[0].slug}-landscape.png",
+                                "X": f"cards/{items[0].slug}-landscape.png"}
+    assert post.captions == (f"captions/{items[0].slug}-en.txt", f"captions/{items[0].slug}-fr.txt")
+    assert plan([make_item(language="pt")])[0].languages == ("en", "fr", "pt")
+
+
+def test_other_start_days_times_and_zones():
+    posts = plan(results_items(4), start=date(2027, 3, 1), days=2, timezone="America/New_York",
+                 times=("08:00", "20:00"))
+    assert [p.when.isoformat() for p in posts] == ["2027-03-01T08:00:00-05:00", "2027-03-01T20:00:00-05:00",
+                                                   "2027-03-02T08:00:00-05:00", "2027-03-02T20:00:00-05:00"]
+
+
+# --- CSV ------------------------------------------------------------------------------------------------------
+
+
+def _csv(posts) -> list[list[str]]:
+    out = io.StringIO(newline="")
+    write_schedule_csv(posts, out)
+    text = out.getvalue()
+    assert text.count("\n") == text.count("\r\n")
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_the_csv_has_a_header_and_one_row_per_post():
+    items = results_items(8)
+    posts = plan(items)
+    rows = _csv(posts)
+    assert rows[0] == ["Date", "Time", "Time zone", "Reference", "Title", "Card file", "Caption file", "Networks"]
+    assert len(rows) == len(posts) + 1
+    first = rows[1]
+    post = posts[0]
+    slug = next(i.slug for i in items if i.reference == post.reference)
+    assert first[:5] == ["2026-12-06", post.when.strftime("%H:%M"), "Europe/Paris", post.reference, post.title]
+    assert f"Instagram: cards/{slug}-portrait.png" in first[5] and f"X: cards/{slug}-landscape.png" in first[5]
+    assert first[6] == f"captions/{slug}-en.txt; captions/{slug}-fr.txt"
+    assert first[7] == "Instagram, Facebook, X"
+
+
+@pytest.mark.parametrize("title", ['=HYPERLINK("http://x","y")', "+1", "-1", "@SUM(A1)", "\t=1", "  =1"])
+def test_formulas_in_the_csv_are_neutralised(title):
+    rows = _csv(plan([make_item(title=title)]))
+    assert rows[1][4] == "'" + title
+
+
+# --- iCalendar ------------------------------------------------------------------------------------------------
+
+
+def _unescape(value: str) -> str:
+    return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
+
+
+def parse_ics(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
+    """Check the framing (CRLF, 75-octet lines) and return the unfolded lines and each VEVENT's properties."""
+    assert data.endswith(b"\r\n") and data.count(b"\n") == data.count(b"\r\n") and b"\r" not in data.replace(
+        b"\r\n", b"")
+    for physical in data.split(b"\r\n")[:-1]:
+        assert len(physical) <= 75, physical
+        physical.decode("utf-8")  # a fold never splits a character
+    lines = data.decode("utf-8").replace("\r\n ", "").replace("\r\n\t", "").split("\r\n")[:-1]
+    events, current = [], None
+    for line in lines:
+        if line == "BEGIN:VEVENT":
+            current = {}
+        elif line == "END:VEVENT":
+            events.append(current)
+            current = None
+        elif current is not None:
+            name, _sep, value = line.partition(":")
+            assert name.split(";")[0] not in current, name
+            current[name.split(";")[0]] = value
+    return lines, events
+
+
+def _ics(posts, **kwargs) -> bytes:
+    out = io.BytesIO()
+    write_schedule_ics(posts, out, "More than migrants, 2026 — social media", **kwargs)
+    return out.getvalue()
+
+
+def _utc(value: str) -> datetime:
+    assert value.endswith("Z")
+    return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
+
+
+def test_the_calendar_has_one_event_per_post_at_the_planned_times():
+    posts = plan(results_items(22))
+    stamp = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
+    lines, events = parse_ics(_ics(posts, stamp=stamp, base_url="https://example.org"))
+    assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR" and "VERSION:2.0" in lines
+    assert "X-WR-CALNAME:More than migrants\\, 2026 — social media" in lines
+    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == len(events) == len(posts)
+    assert len({e["UID"] for e in events}) == len(events)
+    assert all(e["UID"].endswith("@example.org") for e in events)
+    for post, event in zip(posts, events, strict=True):
+        assert _utc(event["DTSTART"]) == post.when
+        assert _utc(event["DTEND"]) - _utc(event["DTSTART"]) == timedelta(minutes=15)
+        assert _utc(event["DTSTAMP"]) == stamp
+        assert _unescape(event["SUMMARY"]) == f"{post.title} ({post.reference})"
+        assert post.captions[0] in _unescape(event["DESCRIPTION"])
+
+
+def test_the_calendar_escapes_and_folds_titles():
+    title = 'Home, sweet; home\\ back\nagain — Καλημέρα, Привет, 🌍 ' * 4
+    posts = plan([make_item(title=title)])
+    data = _ics(posts)
+    _lines, events = parse_ics(data)
+    summary = events[0]["SUMMARY"]
+    assert re.search(r"(?<!\\),|(?<!\\);", summary.replace("\\\\", "")) is None  # every , and ; escaped
+    assert _unescape(summary) == f"{title} ({posts[0].reference})"
+    assert any(line.startswith(b" ") for line in data.split(b"\r\n"))  # it was folded
+
+
+def test_the_calendar_is_deterministic():
+    items = results_items(9)
+    posts = plan(items)
+    assert _ics(posts) == _ics(plan(items))
+    _lines, events = parse_ics(_ics(posts))
+    assert _utc(events[0]["DTSTAMP"]) == min(p.when for p in posts)
