@@ -8,10 +8,10 @@ from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from accounts.models import Role
-from competition.models import Edition
+from competition.models import Category, Edition, Entry, EntryStatus
 from core import audit
 from core.db import db, utcnow
 from core.files import content_disposition
@@ -30,7 +30,8 @@ FORMATS = {
     "csv": "text/csv",
     "json": "application/json",
 }
-JOB_KINDS = (ExportKind.SOCIAL.value, ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value)
+JOB_KINDS = (ExportKind.RESULTS.value, ExportKind.SOCIAL.value, ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value)
+DIRECT_LIMIT = 2000  # above this many submitted entries the spreadsheets take seconds: background only
 
 
 def _edition() -> Edition:
@@ -57,7 +58,7 @@ def _job(job_id: int) -> ExportJob:
 @roles_required(Role.SECRETARIAT)
 def exports():
     edition = _edition()
-    results = collect(edition, _base_url())
+    results = collect(edition, _base_url(), ranked=False)
     recent = db.session.scalars(select(ExportJob).where(ExportJob.edition_id == edition.id)
                                 .order_by(ExportJob.id.desc()).limit(jobs.KEEP)).all()
     latest_pdf = next((j for j in recent if j.status == JobStatus.DONE.value
@@ -66,7 +67,7 @@ def exports():
         "judging/exports/index.html", edition=edition, results=results, jobs=recent, job_kinds=JOB_KINDS,
         preview_items=results.for_social[:PREVIEW_CARDS], latest_pdf=latest_pdf,
         pdf_pages=jobs.previews(latest_pdf) if latest_pdf else [], is_stale=jobs.is_stale,
-        open_rounds=open_rounds(edition),
+        open_rounds=open_rounds(edition), direct=_submitted(edition) <= DIRECT_LIMIT,
         reason_text=reason_text, output_title=output_title, form=FlaskForm())
 
 
@@ -77,9 +78,9 @@ def export_results(fmt: str):
     from .exports.feed import write_feed
     from .exports.spreadsheets import write_csv, write_xlsx
 
-    if fmt not in FORMATS:
-        abort(404)
     edition = _edition()
+    if fmt not in FORMATS or _submitted(edition) > DIRECT_LIMIT:
+        abort(404)
     results = collect(edition, _base_url())
     buffer = io.BytesIO()
     if fmt == "xlsx":
@@ -102,7 +103,7 @@ def export_results(fmt: str):
 def export_card(reference: str, size: str):
     from .exports.cards import SIZES, card_png
 
-    results = collect(_edition(), _base_url())
+    results = collect(_edition(), _base_url(), ranked=False)
     item = next((i for i in results.for_social if i.reference == reference), None)
     if item is None or size not in SIZES:
         abort(404)
@@ -118,7 +119,7 @@ def start_export():
     if kind not in JOB_KINDS or not form.validate_on_submit():
         flash(_("Choose an export from the list."), "error")
         return redirect(url_for("judging.exports"))
-    if not collect(edition).has_winners:
+    if kind != ExportKind.RESULTS.value and not collect(edition, ranked=False).has_winners:
         flash(_("No winners are decided yet: give the awards on the results page first, then export."), "error")
         return redirect(url_for("judging.exports"))
     job = jobs.running_job(edition, kind)
@@ -164,6 +165,11 @@ def export_preview(job_id: int, number: int):
     return send_file(pages[number - 1], mimetype="image/png")
 
 
+def _submitted(edition: Edition) -> int:
+    return db.session.scalar(select(func.count(Entry.id)).join(Entry.category).where(
+        Category.edition_id == edition.id, Entry.status == EntryStatus.SUBMITTED.value))
+
+
 def open_rounds(edition: Edition) -> list[Round]:
     return db.session.scalars(select(Round).where(Round.edition_id == edition.id,
                                                   Round.status == RoundStatus.OPEN.value)).all()
@@ -182,7 +188,7 @@ def publish_results():
             flash(_("Close the rounds that are still open first: jurors who are still scoring would see the "
                     "authors' names on the public page."), "error")
             return redirect(url_for("judging.exports"))
-        if not collect(edition).for_publication:
+        if not collect(edition, ranked=False).for_publication:
             flash(_("Nothing can be published yet: no winner or selected entry has consent to publication."), "error")
             return redirect(url_for("judging.exports"))
         edition.results_published_at = edition.results_published_at or utcnow()

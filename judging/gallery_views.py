@@ -28,19 +28,21 @@ _results: dict = {}  # (edition id, published at, base url) -> (time, Results)
 _cards: dict = {}  # (reference, size, language, published at) -> PNG bytes
 
 
-def _published() -> tuple[Edition, Results]:
+def _published(ranked: bool = False) -> tuple[Edition, Results]:
+    """The published results (404 before publication); ``ranked`` adds the ranks, which only the feed shows."""
     edition = Edition.current()
     if edition is None or edition.results_published_at is None:
         abort(404)
     base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
-    key = (edition.id, edition.results_published_at, base)
+    key = (edition.id, edition.results_published_at, base, ranked)
     with _lock:
         hit = _results.get(key)
         if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
             return edition, hit[1]
-    results = collect(edition, base)
+    results = collect(edition, base, ranked=ranked)
     with _lock:
-        _results.clear()
+        for old in [k for k in _results if k[:3] != key[:3]]:
+            del _results[old]
         _results[key] = (time.monotonic(), results)
     return edition, results
 
@@ -123,7 +125,7 @@ def card(reference: str, size: str):
 def feed():
     from .exports.feed import build_feed
 
-    _edition, results = _published()
+    _edition, results = _published(ranked=True)
     response = current_app.json.response(build_feed(results))
     response.headers["Access-Control-Allow-Origin"] = "*"  # the campaign page reads it from another site
     response.cache_control.public = True

@@ -119,6 +119,9 @@ def round_status(round_id: int, action: str):
     before, after = wanted[action]
     if judging_round.status != before.value:
         flash(_("The round is %(status)s; nothing was changed.", status=RoundStatus(judging_round.status).title), "error")
+    elif action == "open" and judging_round.edition.results_published_at is not None:
+        # The public gallery names the authors who consented: no juror may score while it is up.
+        flash(_("The results are public: take them off the public page (Exports) before opening a round."), "error")
     else:
         judging_round.status = after.value
         record("round_" + action, judging_round)

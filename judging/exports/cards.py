@@ -362,5 +362,6 @@ def _motif(canvas: Image.Image, box: Box, accent: str) -> None:
 def card_png(item: Item, size: str = "portrait", language: str = "en") -> bytes:
     """The card as PNG bytes, optimised, with no metadata chunk (no text, EXIF or ICC profile)."""
     buffer = io.BytesIO()
-    render_card(item, size, language).save(buffer, "PNG", optimize=True)
+    # compress_level 6 rather than optimize=True: a tenth larger, four times faster (bench/bench_exports.py).
+    render_card(item, size, language).save(buffer, "PNG", compress_level=6)
     return buffer.getvalue()

@@ -23,20 +23,22 @@ from .model import AWARD_ORDER, METHODS, Author, Category, Item, LeftOut, Result
 CHUNK = 2000
 
 
-def collect(edition: Edition, base_url: str = "") -> Results:
+def collect(edition: Edition, base_url: str = "", *, ranked: bool = True) -> Results:
+    """Every ranked entry and every awarded one; with ``ranked=False`` only the awarded ones, without ranks
+    or scores (the pages that show what is published need no more, and it is much faster: no aggregation)."""
     rounds = db.session.scalars(select(Round).where(Round.edition_id == edition.id).order_by(Round.number)).all()
-    scored = _categories_with_scores(rounds)
     awards: dict[int, list[str]] = defaultdict(list)
     for entry_id, kind in db.session.execute(select(Award.entry_id, Award.kind).where(Award.edition_id == edition.id)):
         awards[entry_id].append(kind)
-    ranked: dict[int, tuple] = {}  # category id -> (round, CategoryResults)
+    scored = _categories_with_scores(rounds) if ranked else set()
+    ranked_by: dict[int, tuple] = {}  # category id -> (round, CategoryResults)
     for category in edition.categories:
-        if not category.enabled:
+        if not category.enabled or not ranked:
             continue
         round_ = next((r for r in reversed(rounds) if (r.id, category.id) in scored), None)
         if round_ is not None:
-            ranked[category.id] = (round_, service.load_category(round_, category))
-    wanted = {r.entry_id for _round, res in ranked.values() for r in res.rows} | set(awards)
+            ranked_by[category.id] = (round_, service.load_category(round_, category))
+    wanted = {r.entry_id for _round, res in ranked_by.values() for r in res.rows} | set(awards)
     entries = _load_entries(wanted)
     storage = get_storage()
 
@@ -44,7 +46,7 @@ def collect(edition: Edition, base_url: str = "") -> Results:
     for category in edition.categories:
         if not category.enabled and not any(e.category_id == category.id for e in entries.values()):
             continue
-        round_, res = ranked.get(category.id, (None, None))
+        round_, res = ranked_by.get(category.id, (None, None))
         items = []
         seen = set()
         for row in (res.rows if res else []):

@@ -74,5 +74,5 @@ def reason_text(reason: str, language: str | None = None) -> str:
 def output_title(output: str) -> str:
     return {
         "publication": _("Publication"), "social": _("Social-media kit"), "names": _("Names"), "files": _("Files"),
-        "all": _("Everything published"),
+        "all": _("Everything published"), "results": _("Spreadsheets and feed"), "bundle": _("Everything, zipped"),
     }[output]

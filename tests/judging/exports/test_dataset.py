@@ -97,3 +97,12 @@ def test_the_query_count_does_not_grow_with_the_winners(scored, edition, app):
     many, selected_many = queries()
     assert (selected_few, selected_many) == (2, 10)
     assert many == few
+
+
+def test_without_ranks_only_the_awarded_entries_are_gathered(awarded, edition):
+    full, light = collect(edition), collect(edition, ranked=False)
+    assert len(full.items) == 6 and len(light.items) == 4
+    assert [i.entry_id for i in light.selected] == [i.entry_id for i in full.selected]
+    assert all(i.rank is None and not i.values for i in light.items)
+    assert {(lo.item.reference, lo.reason) for lo in light.left_out} == {
+        (lo.item.reference, lo.reason) for lo in full.left_out}

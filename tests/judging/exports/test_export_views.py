@@ -136,3 +136,16 @@ def test_card_previews_follow_social_consent(client, awarded, as_secretariat):
     assert ok.status_code == 200 and ok.mimetype == "image/png"
     assert client.get(f"/judging/exports/cards/{awarded['second'].reference}/portrait.png").status_code == 404
     assert client.get(f"/judging/exports/cards/{awarded['first'].reference}/huge.png").status_code == 404
+
+
+def test_a_large_edition_gets_its_spreadsheets_in_the_background(client, awarded, as_secretariat, post, monkeypatch):
+    from judging import exports_views
+
+    monkeypatch.setattr(exports_views, "DIRECT_LIMIT", 3)  # the fixture has 6 submitted entries
+    page = client.get("/judging/exports").get_data(as_text=True)
+    assert "This edition is large" in page and "/judging/exports/results.xlsx" not in page
+    assert client.get("/judging/exports/results.xlsx").status_code == 404
+    job = start(post, "results")
+    assert job.status == "done", job.error
+    archive = zipfile.ZipFile(io.BytesIO(client.get(f"/judging/exports/jobs/{job.id}/download").data))
+    assert sorted(archive.namelist()) == ["results/results.csv", "results/results.json", "results/results.xlsx"]

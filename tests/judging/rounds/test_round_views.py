@@ -103,6 +103,18 @@ def test_open_and_close_the_round(secretariat, round1, post):
     assert "nothing was changed" in response.get_data(as_text=True)
 
 
+def test_no_round_opens_while_the_results_are_public(secretariat, round1, post):
+    from core.db import utcnow
+
+    round1.status = "setup"
+    round1.edition.results_published_at = utcnow()
+    db.session.commit()
+    response = post(f"/judging/rounds/{round1.id}/open", follow_redirects=True)
+    assert "take them off the public page" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert round1.status == "setup"
+
+
 def test_removing_an_assignment_with_a_submitted_score_is_refused(secretariat, round1, make_entries, make_juror,
                                                                  assign, score, post, client):
     entry = make_entries(1)[0]
