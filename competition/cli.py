@@ -18,23 +18,36 @@ def referenced_keys() -> set[str]:
 
 
 def cleanup_files(min_age_seconds: float = 3600.0) -> tuple[int, int]:
-    """Delete unreferenced stored files older than ``min_age_seconds`` (a request may still be writing younger ones)."""
-    import time
-
+    """Delete unreferenced stored files older than ``min_age_seconds`` (a request may still be writing younger
+    ones), in the entries' storage and in the materials' own, and their leftover temporary files."""
     from core.files import get_storage
 
-    storage = get_storage()
-    keep = referenced_keys()
-    now = time.time()
-    removed = 0
+    from .edition_operations import material_storage
+    from .models.material import Material
+
+    material_keys = set(db.session.scalars(select(Material.file_key).where(Material.file_key.is_not(None))))
+    removed = temps = 0
+    for storage, keep in ((get_storage(), referenced_keys()), (material_storage(), material_keys)):
+        removed += _remove_orphans(storage, keep, min_age_seconds)
+        temps += storage.cleanup_temp(min_age_seconds)
+    return removed, temps
+
+
+def _remove_orphans(storage, keep: set[str], min_age_seconds: float) -> int:
+    import time
+
+    now, removed = time.time(), 0
     for key in list(storage.keys()):
         if key in keep:
             continue
-        if now - storage.path(key).stat().st_mtime < min_age_seconds:
+        try:
+            if now - storage.path(key).stat().st_mtime < min_age_seconds:
+                continue
+        except FileNotFoundError:
             continue
         storage.delete(key)
         removed += 1
-    return removed, storage.cleanup_temp(min_age_seconds)
+    return removed
 
 
 @click.command("cleanup-files")
