@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import tempfile
 from datetime import timedelta
 from pathlib import Path
 
@@ -33,13 +34,28 @@ def _bool(value: str | None) -> bool:
 
 
 def secret_key_from_instance(instance_path: str) -> str:
-    """Return the key kept in the instance folder, creating it on first use."""
+    """Return the key kept in the instance folder, creating it on first use.
+
+    Several workers or servers may start at once on one instance folder: the key is written whole to
+    a temporary file and linked into place, so nobody reads a half-written key, and whoever loses the
+    race reads the winner's.
+    """
     key_file = Path(instance_path) / "secret_key"
     if not key_file.exists():
         key_file.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(key_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as fh:
-            fh.write(secrets.token_hex(32))
+        fd, tmp = tempfile.mkstemp(dir=key_file.parent, prefix=".secret_key-")
+        try:
+            with os.fdopen(fd, "w") as fh:
+                fh.write(secrets.token_hex(32))
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.chmod(tmp, 0o600)
+            try:
+                os.link(tmp, key_file)
+            except FileExistsError:
+                pass  # another process was first: use its key
+        finally:
+            os.unlink(tmp)
     return key_file.read_text().strip()
 
 

@@ -131,7 +131,7 @@ class LocalStorage:
         if isinstance(data, (bytes, bytearray, memoryview)):
             data = bytes(data)
             key = hashlib.sha256(data).hexdigest()
-            if self._has_content(self.path(key), key, len(data)):
+            if self._reuse(self.path(key), key, len(data)):
                 return key  # already stored: nothing to write
             chunks: Iterator[bytes] = iter((data,))
         elif isinstance(data, str):
@@ -153,7 +153,7 @@ class LocalStorage:
                 os.fsync(out.fileno())
             key = digest.hexdigest()
             final = self.path(key)
-            if self._has_content(final, key, tmp.stat().st_size):
+            if self._reuse(final, key, tmp.stat().st_size):
                 return key  # already stored: the temporary copy is dropped below
             os.chmod(tmp, self.file_mode)
             created = self._make_parents(final.parent)
@@ -187,6 +187,17 @@ class LocalStorage:
             except FileExistsError:
                 pass
         return created
+
+    def _reuse(self, final: Path, key: str, size: int) -> bool:
+        """True when ``final`` already holds the content. Its mtime is renewed: a file that was an orphan
+        for hours is about to be referenced again, and ``cleanup-files`` spares only young orphans."""
+        if not self._has_content(final, key, size):
+            return False
+        try:
+            os.utime(final)
+        except FileNotFoundError:
+            return False  # removed meanwhile: write it again
+        return True
 
     def _has_content(self, final: Path, key: str, size: int) -> bool:
         try:

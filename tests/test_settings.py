@@ -229,3 +229,16 @@ def test_empty_dates_show_nothing(app):
     with app.app_context(), app.test_request_context("/"):
         assert localdatetime(None) == ""
         assert localdate(None) == ""
+
+
+def test_the_generated_secret_key_is_created_once_even_when_processes_race(tmp_path):
+    """Eight processes start at once on an empty instance folder: all get the same, whole key."""
+    import multiprocessing
+
+    from core.config import secret_key_from_instance
+
+    with multiprocessing.get_context("fork").Pool(8) as pool:
+        keys = pool.map(secret_key_from_instance, [str(tmp_path)] * 8)
+    assert len(set(keys)) == 1 and len(keys[0]) == 64
+    assert oct((tmp_path / "secret_key").stat().st_mode)[-3:] == "600"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["secret_key"], "no temporary file left"

@@ -87,15 +87,16 @@ def free_port() -> int:
 
 
 class Gunicorn:
-    """``gunicorn 'app:create_app()'`` on a loopback port, with the given database and instance folder.
+    """``gunicorn 'app:create_app()'`` (or another ``target``) on a loopback port, with the given database and
+    instance folder.
 
     ``extra_env`` adds settings (SECRET_KEY, RATELIMIT_STORAGE_URI...). ``kill()`` sends SIGKILL to the
     whole process group (master and workers), as a crash would; ``start()`` starts it again.
     """
 
     def __init__(self, database_url: str, instance: Path, *, workers: int = 2, threads: int = 4, port: int | None = None,
-                 timeout: int = 120, **extra_env):
-        self.database_url, self.instance = database_url, Path(instance)
+                 timeout: int = 120, target: str = "app:create_app()", **extra_env):
+        self.database_url, self.instance, self.target = database_url, Path(instance), target
         self.workers, self.threads, self.timeout = workers, threads, timeout
         self.port = port or free_port()
         self.extra_env = extra_env
@@ -112,7 +113,7 @@ class Gunicorn:
         with open(self.log, "ab") as log:
             self.proc = subprocess.Popen(
                 [str(BIN / "gunicorn"), "-w", str(self.workers), "--threads", str(self.threads), "-b",
-                 f"127.0.0.1:{self.port}", "--timeout", str(self.timeout), "app:create_app()"],
+                 f"127.0.0.1:{self.port}", "--timeout", str(self.timeout), self.target],
                 cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:

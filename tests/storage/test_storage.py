@@ -123,7 +123,7 @@ def test_keys_on_an_empty_store(st):
 
 def test_put_twice_is_idempotent(st, monkeypatch):
     key = st.put(b"same")
-    mtime = st.path(key).stat().st_mtime_ns
+    inode = st.path(key).stat().st_ino
     temps = []
     real_mkstemp = storage_module.tempfile.mkstemp
     monkeypatch.setattr(
@@ -132,9 +132,20 @@ def test_put_twice_is_idempotent(st, monkeypatch):
     assert st.put(b"same") == key
     assert temps == []  # bytes already stored: not even a temporary copy
     assert st.put(io.BytesIO(b"same")) == key
-    assert st.path(key).stat().st_mtime_ns == mtime  # not rewritten
+    assert st.path(key).stat().st_ino == inode  # not rewritten
     assert list(st.keys()) == [key]
     assert temp_files(st) == []
+
+
+def test_putting_stored_content_again_renews_its_age(st):
+    """An orphan for hours that is uploaded again must not look old to cleanup-files (it spares young files)."""
+    key = st.put(b"same")
+    os.utime(st.path(key), (1, 1))
+    assert st.put(b"same") == key
+    assert st.path(key).stat().st_mtime > 10**9
+    os.utime(st.path(key), (1, 1))
+    assert st.put(io.BytesIO(b"same")) == key
+    assert st.path(key).stat().st_mtime > 10**9
 
 
 def test_put_repairs_a_corrupted_copy(st):

@@ -1,0 +1,179 @@
+"""Two app servers behind one address: what they must share, checked on real gunicorn processes.
+
+Servers A and B run on different ports with one fresh PostgreSQL database, one instance folder (so one upload
+folder and one outbox), one SECRET_KEY, and Redis for the rate limiter. Checked:
+
+* a session started on A is a session on B (no sticky sessions needed), and logging out on B ends it on A;
+* a file uploaded through A is served through B, byte for byte, and B's receipt carries its SHA-256;
+* failed logins for one account count across both servers: 10 alternating failures, then the 11th attempt, on
+  either server, gets the 429 page; with ``memory://`` (the control) each server counts on its own.
+
+Redis: a database number 1-15 that is empty when the tests start is used (other helpers may use Redis too; the
+app has no setting for the limiter's key prefix), accounts have random e-mail addresses, and only this test's keys
+are deleted at the end. Skipped when Redis is unreachable, unless REQUIRE_REDIS=1.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import random
+import re
+import secrets
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.reliability.rush import PASSWORD, photo_jpeg, setup_database
+from tests.reliability.rush_checks import psycopg_url, sha256_file, storage_path
+from tests.reliability.servers import Client, Gunicorn, fresh_postgres, random_secret, require_postgres
+
+REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+
+
+def _redis_database():
+    """(number, client) of an empty Redis database, or skip (fail with REQUIRE_REDIS=1)."""
+    import redis
+
+    problem = None
+    try:
+        redis.Redis(REDIS_HOST, REDIS_PORT, socket_timeout=3).ping()
+    except Exception as exc:  # noqa: BLE001 - refused, timeout, auth: not available
+        problem = f"Redis is not reachable on {REDIS_HOST}:{REDIS_PORT}: {exc!r}"
+    else:
+        for number in random.sample(range(1, 16), 15):
+            client = redis.Redis(REDIS_HOST, REDIS_PORT, db=number, socket_timeout=3, decode_responses=True)
+            if client.dbsize() == 0:
+                return number, client
+        problem = "no empty Redis database among 1-15"
+    if os.environ.get("REQUIRE_REDIS") == "1":
+        pytest.fail(f"{problem} (REQUIRE_REDIS=1)")
+    pytest.skip(problem)
+
+
+@pytest.fixture(scope="module")
+def pair():
+    require_postgres()
+    number, redis_db = _redis_database()
+    prefix = f"two{secrets.token_hex(3)}t"
+    secret = random_secret()
+    with fresh_postgres("mtm_two") as url, tempfile.TemporaryDirectory(prefix="two-servers-") as shared:
+        instance = Path(shared) / "instance"  # one INSTANCE_PATH: one upload folder, one outbox
+        teachers = setup_database(url, instance, 3, secret, prefix=prefix)
+        env = {"SECRET_KEY": secret, "RATELIMIT_STORAGE_URI": f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}"}
+        a = Gunicorn(url, instance, workers=2, threads=2, **env)
+        b = Gunicorn(url, instance, workers=2, threads=2, **env)
+        try:
+            a.start()
+            b.start()
+            yield {"a": a, "b": b, "url": url, "instance": instance, "teachers": teachers, "redis": redis_db,
+                   "secret": secret}
+        finally:
+            a.stop()
+            b.stop()
+            # This test's keys: its accounts' counters and the loopback address's login counter (60 s TTL anyway).
+            for pattern in (f"*{prefix}*", "LIMITS:LIMITER/127.0.0.1/accounts.login/*"):
+                for key in redis_db.scan_iter(pattern):
+                    redis_db.delete(key)
+
+
+def test_a_session_started_on_one_server_works_on_the_other(pair):
+    a, b, teacher = pair["a"], pair["b"], pair["teachers"][0]
+    client = Client(a.base)
+    assert client.login(teacher["email"], PASSWORD) == 302
+
+    status, _headers, page = client.get("/competition/classes/", base=b.base)
+    assert status == 200
+    assert f"/competition/classes/{teacher['class_id']}".encode() in page  # this teacher's own dashboard, on B
+    stranger = Client(b.base)
+    status, headers, _ = stranger.get("/competition/classes/")
+    assert status == 302 and "/account/login" in headers["location"]
+
+    before_logout = dict(client.cookies)
+    status, _headers, _ = client.post("/account/logout", {}, base=b.base)  # the CSRF token came from B's page
+    assert status == 302
+    replay = Client(a.base)
+    replay.cookies = before_logout
+    status, headers, _ = replay.get("/competition/classes/")
+    assert status == 302 and "/account/login" in headers["location"], "logging out on B must end the session on A"
+
+
+def test_a_file_uploaded_through_one_server_is_served_by_the_other(pair):
+    import psycopg
+
+    a, b, teacher = pair["a"], pair["b"], pair["teachers"][1]
+    data = photo_jpeg(7, 640, 480)
+    sha = hashlib.sha256(data).hexdigest()
+    client = Client(a.base)
+    assert client.login(teacher["email"], PASSWORD) == 302
+    client.get(f"/competition/classes/{teacher['class_id']}/entries/new")
+    status, headers, _ = client.post(f"/competition/classes/{teacher['class_id']}/entries/new",
+                                     {"discipline": "illustration", "title": "Many faces", "language": "en", "whole_class": "y"})
+    assert status == 302, status
+    entry_id = int(re.search(r"/entries/(\d+)/work", headers["location"]).group(1))
+    client.get(f"/competition/entries/{entry_id}/work")
+    status, _, _ = client.post(f"/competition/entries/{entry_id}/work/upload", files={"file": ("drawing.jpg", data, "image/jpeg")})
+    assert status == 302
+
+    status, _, page = client.get(f"/competition/entries/{entry_id}", base=b.base)
+    assert status == 200
+    file_id = int(re.search(rb"/competition/entries/%d/files/(\d+)/thumb" % entry_id, page).group(1))
+    with psycopg.connect(psycopg_url(pair["url"])) as conn:
+        original_key, cleaned_key = conn.execute(
+            "select original_key, cleaned_key from entry_files where id = %s", (file_id,)).fetchone()
+    assert original_key == sha
+    uploads = pair["instance"] / "uploads"
+    assert sha256_file(storage_path(uploads, original_key)) == sha
+    for variant in ("cleaned", "thumb"):
+        on_b = client.get(f"/competition/entries/{entry_id}/files/{file_id}/{variant}", base=b.base)
+        on_a = client.get(f"/competition/entries/{entry_id}/files/{file_id}/{variant}", base=a.base)
+        assert on_b[0] == on_a[0] == 200
+        assert on_b[2] == on_a[2] and on_b[2][:3] == b"\xff\xd8\xff"
+    cleaned = client.get(f"/competition/entries/{entry_id}/files/{file_id}/cleaned", base=b.base)[2]
+    assert cleaned == storage_path(uploads, cleaned_key).read_bytes()
+
+    # Consent on B, submit on A, receipt on B: one entry, whichever server each request reached.
+    client.get(f"/competition/entries/{entry_id}/consent", base=b.base)
+    assert client.post(f"/competition/entries/{entry_id}/consent", {"consent_judging": "y"}, base=b.base)[0] == 302
+    client.get(f"/competition/entries/{entry_id}", base=a.base)
+    status, headers, _ = client.post(f"/competition/entries/{entry_id}/submit", {}, base=a.base)
+    assert status == 302 and headers["location"].endswith(f"/competition/entries/{entry_id}/receipt")
+    status, _, receipt = client.get(f"/competition/entries/{entry_id}/receipt", base=b.base)
+    assert status == 200 and sha.encode() in receipt
+
+
+def _attempt(base: str, email: str, password: str) -> tuple[int, bytes]:
+    client = Client(base)
+    client.get("/account/login")
+    status, _headers, body = client.post("/account/login", {"email": email, "password": password})
+    return status, body
+
+
+def test_failed_logins_for_one_account_count_across_both_servers(pair):
+    a, b, teacher = pair["a"], pair["b"], pair["teachers"][2]
+    email = teacher["email"]
+    for attempt in range(10):  # A, B, A, B...: 5 failures on each, 10 on the account
+        status, body = _attempt((a, b)[attempt % 2].base, email, f"wrong password {attempt}")
+        assert status == 200 and b"not right" in body, (attempt, status)
+    status, body = _attempt(a.base, email, "wrong password 10")
+    assert status == 429 and b"Too many attempts" in body
+    status, body = _attempt(b.base, email, "wrong password 11")
+    assert status == 429 and b"Too many attempts" in body
+    # For the rest of the minute the account is refused on both servers, even with the right password.
+    assert _attempt(b.base, email, PASSWORD)[0] == 429
+    # Another account is not affected.
+    assert _attempt(a.base, pair["teachers"][0]["email"], PASSWORD)[0] == 302
+
+
+def test_control_with_memory_storage_each_server_counts_on_its_own(pair):
+    """Without a shared store the limit is per process: A and B (one worker each) allow 10 failures each."""
+    url, instance, secret = pair["url"], pair["instance"], pair["secret"]
+    email = f"control-{secrets.token_hex(3)}@example.org"  # counting works the same for an unknown address
+    a = Gunicorn(url, instance, workers=1, threads=2, SECRET_KEY=secret, RATELIMIT_STORAGE_URI="memory://")
+    b = Gunicorn(url, instance, workers=1, threads=2, SECRET_KEY=secret, RATELIMIT_STORAGE_URI="memory://")
+    with a, b:
+        statuses = [_attempt((a, b)[i % 2].base, email, f"wrong {i}")[0] for i in range(11)]
+        assert statuses == [200] * 11, "11 alternating failures: A has counted 6, B 5, neither refuses"
+        statuses = [_attempt(a.base, email, f"wrong on A {i}")[0] for i in range(5)]
+        assert statuses == [200, 200, 200, 200, 429], "A refuses only its own 11th attempt"
+        assert _attempt(b.base, email, "wrong on B")[0] == 200  # B has counted 5 and still lets it through
