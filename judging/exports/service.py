@@ -94,7 +94,8 @@ def write_social(results: Results, folder: Path, language: str, counter) -> list
             written.append(_atomic(texts / f"{item.slug}-{lang}.txt", "w", lambda f, t=text: f.write(t + "\n"),
                                    encoding="utf-8"))
         counter.tick(f"captions {item.reference}")
-    posts = plan(results.for_social)
+    # The week of posts starts on the edition's results day (6 December in the campaign).
+    posts = plan(results.for_social, start=results.results_on) if results.results_on else plan(results.for_social)
     written.append(_atomic(folder / "schedule.csv", "w", lambda f: write_schedule_csv(posts, f, language=language),
                            encoding="utf-8-sig", newline=""))
     counter.tick("schedule.csv")

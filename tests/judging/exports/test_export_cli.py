@@ -43,3 +43,17 @@ def test_an_unknown_kind_or_edition_is_refused(app, awarded, tmp_path):
     assert run(app, "everything", "--out", str(tmp_path)).exit_code == 2
     result = run(app, "results", "--out", str(tmp_path), "--edition", "999")
     assert result.exit_code == 1 and "No such edition." in result.output
+
+
+def test_the_posting_week_starts_on_the_editions_results_day(app, awarded, edition, tmp_path):
+    import csv
+    from datetime import date
+
+    from core.db import db
+
+    edition.results_on = date(2027, 12, 6)
+    db.session.commit()
+    assert run(app, "social", "--out", str(tmp_path)).exit_code == 0
+    with open(tmp_path / "social" / "schedule.csv", encoding="utf-8-sig", newline="") as f:
+        rows = list(csv.reader(f))[1:]
+    assert rows and all(r[0].startswith("2027-12-") for r in rows), rows[:2]
