@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from flask import flash, redirect, render_template, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from core.db import db, utcnow
+from core.i18n import current_language
 from core.permissions import public, roles_required
 
 from . import bp, operations, tokens
@@ -50,7 +50,7 @@ def accept_invitation(token: str):
                 return redirect(url_for("accounts.login"))
             user = operations.create_user(
                 form.name.data, found.email, form.password.data, found.role_list,
-                language=str(get_locale() or "en"), timezone=form.timezone.data,
+                language=current_language(), timezone=form.timezone.data,
             )
             start_session(user)
             db.session.commit()

@@ -45,6 +45,15 @@ _KEY_RE = re.compile(r"[0-9a-f]{64}")
 _FANOUT_RE = re.compile(r"[0-9a-f]{2}")
 
 
+def file_sha256(path: Path | str) -> str:
+    """The SHA-256 of a file's bytes, read in chunks: what a stored file's key must equal."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while chunk := f.read(CHUNK_SIZE):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def validate_key(key: object) -> str:
     """Return ``key`` if it is a SHA-256 hex digest (64 lower-case hex digits)."""
     if not isinstance(key, str) or _KEY_RE.fullmatch(key) is None:
@@ -255,11 +264,7 @@ class LocalStorage:
 
     @staticmethod
     def _hash_file(path: Path) -> str:
-        digest = hashlib.sha256()
-        with open(path, "rb") as f:
-            while chunk := f.read(CHUNK_SIZE):
-                digest.update(chunk)
-        return digest.hexdigest()
+        return file_sha256(path)
 
     # -- removal -------------------------------------------------------------
 

@@ -93,11 +93,11 @@ def init_app(app) -> None:
 
     @app.context_processor
     def _globals():
-        from flask_babel import get_locale
+        from core.i18n import current_language
 
         return {
             "navigation": navigation(),
             "languages": current_app.config["LANGUAGES"],
-            "current_language": str(get_locale() or "en"),
+            "current_language": current_language(),
             "current_path": request.full_path.rstrip("?") if has_request_context() else "/",
         }

@@ -4,7 +4,6 @@ from __future__ import annotations
 import io
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -15,6 +14,7 @@ from competition.models import Category, Edition, Entry, EntryStatus
 from core import audit
 from core.db import db, utcnow
 from core.files import content_disposition
+from core.i18n import current_language
 from core.permissions import get_or_404, roles_required
 
 from . import bp
@@ -41,9 +41,6 @@ def _edition() -> Edition:
     return edition
 
 
-def _language() -> str:
-    return str(get_locale() or "en")[:2]
-
 
 def _base_url() -> str:
     return current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
@@ -61,20 +58,22 @@ def exports():
     results = collect(edition, _base_url(), ranked=False)
     recent = db.session.scalars(select(ExportJob).where(ExportJob.edition_id == edition.id)
                                 .order_by(ExportJob.id.desc()).limit(jobs.KEEP)).all()
-    latest_pdf = next((j for j in recent if j.status == JobStatus.DONE.value
-                       and j.kind in (ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value) and jobs.previews(j)), None)
+    # The newest publication (or bundle) that has preview pages.
+    latest_pdf, pdf_pages = next(((j, pages) for j in recent if j.status == JobStatus.DONE.value
+                                  and j.kind in (ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value)
+                                  and (pages := jobs.previews(j))), (None, []))
     return render_template(
         "judging/exports/index.html", edition=edition, results=results, jobs=recent, job_kinds=JOB_KINDS,
-        preview_items=results.for_social[:PREVIEW_CARDS], latest_pdf=latest_pdf,
-        pdf_pages=jobs.previews(latest_pdf) if latest_pdf else [], is_stale=jobs.is_stale,
-        open_rounds=open_rounds(edition), direct=_submitted(edition) <= DIRECT_LIMIT,
-        reason_text=reason_text, output_title=output_title, form=FlaskForm())
+        preview_items=results.for_social[:PREVIEW_CARDS], latest_pdf=latest_pdf, pdf_pages=pdf_pages,
+        is_stale=jobs.is_stale, open_rounds=open_rounds(edition), direct=_submitted(edition) <= DIRECT_LIMIT,
+        reason_text=reason_text, output_title=output_title)
 
 
 @bp.get("/exports/results.<fmt>")
 @roles_required(Role.SECRETARIAT)
 def export_results(fmt: str):
-    """The spreadsheets and the feed, made on request (seconds even for 10,000 entries)."""
+    """The spreadsheets and the feed, made on request: only up to ``DIRECT_LIMIT`` submitted entries (well under a
+    second or two); a larger edition gets them from a background job."""
     from .exports.feed import write_feed
     from .exports.spreadsheets import write_csv, write_xlsx
 
@@ -84,10 +83,13 @@ def export_results(fmt: str):
     results = collect(edition, _base_url())
     buffer = io.BytesIO()
     if fmt == "xlsx":
-        write_xlsx(results, buffer, language=_language())
+        write_xlsx(results, buffer, language=current_language())
     else:
         text = io.StringIO(newline="")
-        write_csv(results, text, language=_language()) if fmt == "csv" else write_feed(results, text)
+        if fmt == "csv":
+            write_csv(results, text, language=current_language())
+        else:
+            write_feed(results, text)
         buffer.write(text.getvalue().encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     buffer.seek(0)
     audit.record("export.downloaded", edition, format=fmt)
@@ -107,7 +109,7 @@ def export_card(reference: str, size: str):
     item = next((i for i in results.for_social if i.reference == reference), None)
     if item is None or size not in SIZES:
         abort(404)
-    return send_file(io.BytesIO(card_png(item, size, _language())), mimetype="image/png")
+    return send_file(io.BytesIO(card_png(item, size, current_language())), mimetype="image/png")
 
 
 @bp.post("/exports/jobs")
@@ -126,7 +128,7 @@ def start_export():
     if job is None:
         job = jobs.create(edition, kind, current_user)
         db.session.commit()
-        jobs.launch(job.id, _language(), _base_url())
+        jobs.launch(job.id, current_language(), _base_url())
         flash(_("The export has started. You can leave this page: it goes on, and the file appears here when ready."),
               "success")
     return redirect(url_for("judging.exports", _anchor=f"job-{job.id}"))

@@ -11,9 +11,9 @@ import threading
 import time
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
-from flask_babel import get_locale
 
 from competition.models import Edition
+from core.i18n import current_language
 from core.permissions import public
 
 from .exports.dataset import collect
@@ -47,9 +47,6 @@ def _published(ranked: bool = False) -> tuple[Edition, Results]:
     return edition, results
 
 
-def _language() -> str:
-    return str(get_locale() or "en")[:2]
-
 
 def _item(results: Results, reference: str, *, social: bool = False) -> Item:
     items = results.for_social if social else results.for_publication
@@ -66,7 +63,7 @@ def gallery():
     if edition is None or edition.results_published_at is None:
         return render_template("results/not_yet.html", edition=edition)
     edition, results = _published()
-    language = _language()
+    language = current_language()
     sections = [(category_title(c.age_group, c.discipline, language),
                  [i for i in results.for_publication if i.category_id == c.id]) for c in results.categories]
     return render_template("results/gallery.html", edition=edition, sections=[s for s in sections if s[1]],
@@ -78,7 +75,7 @@ def gallery():
 def entry(reference: str):
     edition, results = _published()
     item = _item(results, reference)
-    language = _language()
+    language = current_language()
     shareable = any(i.reference == reference for i in results.for_social)
     return render_template("results/entry.html", edition=edition, item=item, shareable=shareable,
                            credit=credit(item, language), award=award_title(item.award, language),

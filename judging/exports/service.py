@@ -77,8 +77,8 @@ def write_results(results: Results, folder: Path, language: str, counter) -> lis
 
 
 def write_social(results: Results, folder: Path, language: str, counter) -> list[Path]:
-    from .captions import captions
-    from .cards import SIZES, card_png
+    from .captions import caption_name, captions
+    from .cards import SIZES, card_name, card_png
     from .schedule import plan, write_schedule_csv, write_schedule_ics
 
     cards, texts = folder / "cards", folder / "captions"
@@ -91,7 +91,7 @@ def write_social(results: Results, folder: Path, language: str, counter) -> list
             written.append(_atomic(cards / card_name(item, size), "wb", lambda f, d=data: f.write(d)))
             counter.tick(f"card {item.reference} {size}")
         for lang, text in captions(item, results.base_url).items():
-            written.append(_atomic(texts / f"{item.slug}-{lang}.txt", "w", lambda f, t=text: f.write(t + "\n"),
+            written.append(_atomic(texts / caption_name(item, lang), "w", lambda f, t=text: f.write(t + "\n"),
                                    encoding="utf-8"))
         counter.tick(f"captions {item.reference}")
     # The week of posts starts on the edition's results day (6 December in the campaign).
@@ -142,28 +142,21 @@ def write_files(results: Results, folder: Path, counter) -> list[Path]:
 
 
 def write_left_out(results: Results, path: Path, language: str) -> Path:
+    """What was left out of which output, and why, in ``language`` (the header and every cell)."""
+    from flask_babel import force_locale
+    from flask_babel import gettext as _
+
     from .spreadsheets import neutralise
 
     def write(f):
         out = csv.writer(f, lineterminator="\r\n")
-        out.writerow([neutralise(h) for h in left_out_header(language)])
-        for lo in results.left_out:
-            out.writerow([neutralise(v) for v in (lo.item.reference, lo.item.title, output_title(lo.output),
-                                                  reason_text(lo.reason, language))])
+        with force_locale(language):
+            out.writerow([neutralise(h) for h in (_("Reference"), _("Title"), _("Left out of"), _("Why"))])
+            for lo in results.left_out:
+                out.writerow([neutralise(v) for v in (lo.item.reference, lo.item.title, output_title(lo.output),
+                                                      reason_text(lo.reason))])
 
     return _atomic(path, "w", write, encoding="utf-8-sig", newline="")
-
-
-def left_out_header(language: str) -> list[str]:
-    from flask_babel import force_locale
-    from flask_babel import gettext as _
-
-    with force_locale(language):
-        return [_("Reference"), _("Title"), _("Left out of"), _("Why")]
-
-
-def card_name(item: Item, size: str) -> str:
-    return f"{item.slug}-{size}.png"
 
 
 def zip_folder(folder: Path, target: Path, progress: Callable[[str], None] | None = None) -> Path:

@@ -46,13 +46,6 @@ def category_title(age_group: str, discipline: str, language: str) -> str:
         return f"{AgeGroup(age_group).title} · {Discipline(discipline).title}"
 
 
-def discipline_title(discipline: str, language: str) -> str:
-    from competition.models import Discipline
-
-    with force_locale(language):
-        return Discipline(discipline).title
-
-
 def reason_text(reason: str, language: str | None = None) -> str:
     """Why an entry was left out of an output, for the export page and the bundle's list."""
     texts = {

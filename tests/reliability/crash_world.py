@@ -6,7 +6,6 @@ storage folder, PostgreSQL, the ``flask`` command), as an operator would after a
 """
 from __future__ import annotations
 
-import hashlib
 import http.client
 import io
 import os
@@ -21,7 +20,8 @@ from urllib.parse import urlsplit
 
 import psycopg
 
-from tests.reliability.servers import Client, Gunicorn, free_port, multipart, request
+from core.storage import file_sha256 as sha256_file
+from tests.reliability.servers import Client, Gunicorn, free_port, multipart, psycopg_url, request
 
 PASSWORD = "crash-safety-demo-2026"
 TEACHER = "teacher@example.org"
@@ -34,12 +34,8 @@ _FANOUT = re.compile(r"[0-9a-f]{2}")
 
 
 # PostgreSQL -------------------------------------------------------------------------------------------------
-def conninfo(database_url: str) -> str:
-    return database_url.replace("postgresql+psycopg://", "postgresql://", 1)
-
-
 def connect(database_url: str, autocommit: bool = True) -> psycopg.Connection:
-    return psycopg.connect(conninfo(database_url), autocommit=autocommit, application_name=APP_NAME)
+    return psycopg.connect(psycopg_url(database_url), autocommit=autocommit, application_name=APP_NAME)
 
 
 def rows(database_url: str, query: str, params: tuple | dict = ()) -> list[tuple]:
@@ -50,7 +46,7 @@ def rows(database_url: str, query: str, params: tuple | dict = ()) -> list[tuple
 
 def server_backends(database_url: str) -> list[tuple]:
     """(pid, state, wait_event_type, query) of every session on the database that is not one of ours."""
-    name = urlsplit(conninfo(database_url)).path.lstrip("/")
+    name = urlsplit(psycopg_url(database_url)).path.lstrip("/")
     return rows(database_url, "SELECT pid, state, wait_event_type, query FROM pg_stat_activity "
                               "WHERE datname = %s AND application_name <> %s AND pid <> pg_backend_pid()",
                 (name, APP_NAME))
@@ -73,7 +69,7 @@ def check_no_leftover_sessions(database_url: str, killed_pids: set[int], timeout
     """The killed server's PostgreSQL sessions are gone, and with the restarted server idle no session stays idle
     in a transaction or keeps a table lock. (A request of the restarted server may be between two statements
     for a moment, e.g. a slow first health check the start-up poll gave up on: hence waiting, not a snapshot.)"""
-    name = urlsplit(conninfo(database_url)).path.lstrip("/")
+    name = urlsplit(psycopg_url(database_url)).path.lstrip("/")
 
     def leftovers():
         return [b for b in server_backends(database_url) if b[0] in killed_pids]
@@ -102,14 +98,6 @@ class StorageScan:
     temps: list[str] = field(default_factory=list)
     corrupt: list[str] = field(default_factory=list)  # a key name whose content does not hash to it
     strays: list[str] = field(default_factory=list)  # anything else: neither a key nor a temp file
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while chunk := f.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def scan_storage(root: Path, skip: tuple[str, ...] = ()) -> StorageScan:

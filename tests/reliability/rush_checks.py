@@ -3,31 +3,23 @@
 server log, and percentiles of the recorded latencies."""
 from __future__ import annotations
 
-import hashlib
 import json
 import math
 import re
 import statistics
 from pathlib import Path
 
+from core.storage import LocalStorage
+from core.storage import file_sha256 as sha256_file
+from tests.reliability.servers import psycopg_url
+
 MIB = 1024 * 1024
 UPLOAD_ROUTE = "/competition/entries/<int:entry_id>/work/upload"
 
 
-def psycopg_url(url: str) -> str:
-    return url.replace("postgresql+psycopg://", "postgresql://", 1)
-
 # -- verification -------------------------------------------------------------------------------------------
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(MIB):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def storage_path(uploads: Path, key: str) -> Path:
-    return uploads / key[:2] / key[2:4] / key
+    return LocalStorage(uploads).path(key)
 
 
 def verify(url: str, instance: Path, teachers: list[dict], images: list[dict]) -> dict:

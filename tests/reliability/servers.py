@@ -29,6 +29,11 @@ ROOT = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
+def psycopg_url(url: str) -> str:
+    """An SQLAlchemy PostgreSQL URL as psycopg's own connect() takes it."""
+    return url.replace("postgresql+psycopg://", "postgresql://", 1)
+
+
 def postgres_available() -> bool:
     try:
         import psycopg

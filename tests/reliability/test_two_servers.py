@@ -25,7 +25,9 @@ from pathlib import Path
 import pytest
 
 from tests.reliability.rush import PASSWORD, photo_jpeg, setup_database
-from tests.reliability.rush_checks import psycopg_url, sha256_file, storage_path
+from core.storage import file_sha256 as sha256_file
+from tests.reliability.rush_checks import storage_path
+from tests.reliability.servers import psycopg_url
 from tests.reliability.servers import Client, Gunicorn, fresh_postgres, random_secret, require_postgres
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379

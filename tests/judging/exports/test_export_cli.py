@@ -36,6 +36,10 @@ def test_the_bundle_is_one_zip(app, awarded, tmp_path):
     (archive,) = (tmp_path / "out").glob("*.zip")
     names = zipfile.ZipFile(archive).namelist()
     assert "publication/publication-fr.pdf" in names and "results/results.xlsx" in names
+    left_out = zipfile.ZipFile(archive).read("left-out.csv").decode("utf-8-sig")
+    assert left_out.startswith("Référence,Titre,Exclue de,Pourquoi")
+    assert f"{awarded['second'].reference},{awarded['second'].title},Kit pour les réseaux sociaux," \
+           f"\"Pas de consentement aux réseaux sociaux" in left_out
     assert [p.name for p in (tmp_path / "out").iterdir()] == [archive.name], "only the zip is left behind"
 
 
