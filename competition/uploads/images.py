@@ -16,6 +16,7 @@ from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
 from .errors import UploadRejected
+from .hidden import hidden_text, image_lines
 from .model import UploadLimits
 
 FORMATS = ["JPEG", "PNG"]
@@ -37,6 +38,7 @@ class CleanImage:
     thumb: bytes
     width: int
     height: int
+    hidden: str = ""  # the text in the metadata that cleaning removed (hidden.py)
 
 
 def clean_image(data: bytes, limits: UploadLimits) -> CleanImage:
@@ -52,6 +54,7 @@ def clean_image(data: bytes, limits: UploadLimits) -> CleanImage:
             _l("This PNG picture is animated. Upload a still picture: a JPEG or PNG photo or scan of the drawing."),
         )
     _decode(im, data)
+    hidden = hidden_text(image_lines(im))
     # Keep a JPEG's chroma subsampling (re-encoding 4:2:0 as 4:4:4 only adds
     # bytes); PNG drawings keep full colour resolution.
     sampling = JpegImagePlugin.get_sampling(im) if fmt in ("JPEG", "MPO") else 0
@@ -69,7 +72,7 @@ def clean_image(data: bytes, limits: UploadLimits) -> CleanImage:
     web_im = fit(small, WEB_SIDE)
     web = encode_jpeg(web_im, QUALITY_WEB)
     thumb = encode_jpeg(fit(web_im, THUMB_SIDE), QUALITY_THUMB)
-    return CleanImage(cleaned, web, thumb, width, height)
+    return CleanImage(cleaned, web, thumb, width, height, hidden)
 
 
 def header_size(data: bytes) -> tuple[int, int] | None:

@@ -31,3 +31,6 @@ class CleanedFile:
     width: int | None = None
     height: int | None = None
     page_count: int | None = None
+    # The text that cleaning removed (EXIF Artist, PDF Author, XMP creator, comments' authors, PNG text
+    # chunks, a document's author...), as lines "field: value": for the name check, never for jurors.
+    hidden_text: str = ""

@@ -1,8 +1,9 @@
 """The PDF work done inside the sandboxed worker process (see pdfs.py).
 
 Everything here returns plain picklable dicts: {"ok": True, "cleaned",
-"text", "pages"} or {"ok": False, "code", "params"}; the messages are made on
-the parent side. It assumes it runs in a disposable process: it edits the
+"text", "pages", "hidden"} or {"ok": False, "code", "params"}; the messages are
+made on the parent side. "hidden" is the text that cleaning removed (authors,
+comments, the pictures' EXIF...), for the name check only (pdf_scrub.py). It assumes it runs in a disposable process: it edits the
 parsed objects in place.
 """
 
@@ -15,13 +16,19 @@ from typing import Any
 
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import LimitReachedError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
+from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
-MAX_OBJECTS = 500_000
+from .hidden import hidden_text
+from .pdf_scrub import clean_pictures, removed_text, walk
+from .pdf_scrub import get as _get
+
 # Page keys that do not belong in the jurors' copy: annotations (comments
 # carry their author's name; links), per-page XMP, application private data,
 # thumbnails, article beads, structure/tab info, page actions.
 PAGE_DROP = ("/Annots", "/Metadata", "/PieceInfo", "/Thumb", "/B", "/StructParents", "/Tabs", "/AA", "/LastModified")
+# Keys dropped from every object: XMP, application private data, and a picture's
+# link to its high-resolution original (OPI: a file path on someone's computer).
+OBJECT_DROP = ("/Metadata", "/PieceInfo", "/OPI")
 # Findings in the order they are reported when a file has several.
 PRIORITY = ["javascript", "launch", "embedded_file", "file_attachment", "form", "rich_media"]
 _ACTION_FINDINGS = {
@@ -93,36 +100,12 @@ def _process(data: bytes, max_pages: int, max_inflated: int, log: _Collect) -> d
     if not decoded_ok:
         return _err("pdf.bomb")
     text = _extract_text(reader)
-    return {"ok": True, "cleaned": _clean_copy(reader), "text": text, "pages": pages}
-
-
-def walk(start: Any):
-    """Yield every dictionary and stream reachable from ``start``, resolving
-    indirect references (including objects inside object streams) once each."""
-    stack = [start]
-    seen: set[tuple[int, int]] = set()
-    count = 0
-    while stack:
-        obj = stack.pop()
-        if isinstance(obj, IndirectObject):
-            key = (obj.idnum, obj.generation)
-            if key in seen:
-                continue
-            seen.add(key)
-            obj = obj.get_object()
-        count += 1
-        if count > MAX_OBJECTS:
-            raise MemoryError("too many objects")
-        if isinstance(obj, DictionaryObject):
-            yield obj
-            stack.extend(dict.values(obj))  # raw values: references stay unresolved
-        elif isinstance(obj, ArrayObject):
-            stack.extend(list.__iter__(obj))
-
-
-def _get(d: DictionaryObject, key: str) -> Any:
-    value = dict.get(d, key)
-    return value.get_object() if isinstance(value, IndirectObject) else value
+    hidden = removed_text(reader)
+    try:
+        cleaned, from_pictures = _clean_copy(reader)
+    except ValueError:  # a picture whose structure cannot be cleaned
+        return _err("pdf.damaged")
+    return {"ok": True, "cleaned": cleaned, "text": text, "pages": pages, "hidden": hidden_text(hidden + from_pictures)}
 
 
 def inspect(d: DictionaryObject) -> set[str]:
@@ -202,20 +185,22 @@ def _extract_text(reader: PdfReader) -> str:
     return "\n\n".join(p.replace("\x00", "") for p in parts)
 
 
-def _clean_copy(reader: PdfReader) -> bytes:
-    """Only the pages, in a fresh file: no /Info, no XMP, no outline, no names.
-    Keys are dropped from the parsed objects first, so what they point to is
-    never copied."""
+def _clean_copy(reader: PdfReader) -> tuple[bytes, list[str]]:
+    """Only the pages, in a fresh file: no /Info, no XMP, no outline, no names,
+    and pictures without their own metadata. Keys are dropped from the parsed
+    objects first, so what they point to is never copied. Also returns the text
+    the pictures' metadata held."""
     for page in reader.pages:
         for key in PAGE_DROP:
             page.pop(key, None)
     for d in walk(reader.trailer.raw_get("/Root")):
-        d.pop("/Metadata", None)
-        d.pop("/PieceInfo", None)
+        for key in OBJECT_DROP:
+            d.pop(key, None)
+    from_pictures = clean_pictures(reader)
     writer = PdfWriter()
     for page in reader.pages:
         writer.add_page(page)
     writer.metadata = None
     out = io.BytesIO()
     writer.write(out)
-    return out.getvalue()
+    return out.getvalue(), from_pictures

@@ -27,6 +27,7 @@ class CleanPdf:
     cleaned: bytes
     text: str
     pages: int
+    hidden: str = ""  # the text that cleaning removed (hidden.py)
 
 
 def clean_pdf(data: bytes, limits: UploadLimits) -> CleanPdf:
@@ -45,7 +46,7 @@ def clean_pdf(data: bytes, limits: UploadLimits) -> CleanPdf:
         raise _rejection("pdf.damaged", {}) from None
     if not result["ok"]:
         raise _rejection(result["code"], result["params"])
-    return CleanPdf(result["cleaned"], result["text"], result["pages"])
+    return CleanPdf(result["cleaned"], result["text"], result["pages"], result["hidden"])
 
 
 def _rejection(code: str, params: dict) -> UploadRejected:

@@ -6,7 +6,7 @@ import hashlib
 
 from flask_babel import lazy_gettext as _l
 
-from .documents import document_text, identify
+from .documents import document_hidden, document_text, identify
 from .errors import UploadRejected, not_accepted
 from .images import clean_image
 from .model import KINDS, CleanedFile, UploadLimits
@@ -61,7 +61,7 @@ def clean_upload(data: bytes, accept: set[str], limits: UploadLimits | None = No
                 raise
         else:
             if kind in accept:
-                return _text_result(kind, digest, document_text(kind, container))
+                return _text_result(kind, digest, document_text(kind, container), document_hidden(kind, container))
     if kind not in accept:
         raise not_accepted(found, accept)
     if kind == "image":
@@ -76,6 +76,7 @@ def clean_upload(data: bytes, accept: set[str], limits: UploadLimits | None = No
             thumb=img.thumb,
             width=img.width,
             height=img.height,
+            hidden_text=img.hidden,
         )
     if kind == "pdf":
         pdf = clean_pdf(data, limits)
@@ -87,11 +88,12 @@ def clean_upload(data: bytes, accept: set[str], limits: UploadLimits | None = No
             cleaned_ext=".pdf",
             text=pdf.text,
             page_count=pdf.pages,
+            hidden_text=pdf.hidden,
         )
     return _text_result("txt", digest, decode_text(data))
 
 
-def _text_result(kind: str, digest: str, text: str) -> CleanedFile:
+def _text_result(kind: str, digest: str, text: str, hidden: str = "") -> CleanedFile:
     return CleanedFile(
         kind=kind,
         original_sha256=digest,
@@ -99,4 +101,5 @@ def _text_result(kind: str, digest: str, text: str) -> CleanedFile:
         cleaned_mime=TEXT_MIME,
         cleaned_ext=".txt",
         text=text,
+        hidden_text=hidden,
     )

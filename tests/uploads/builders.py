@@ -8,7 +8,7 @@ import struct
 import zipfile
 import zlib
 
-from PIL import Image
+from PIL import Image, PngImagePlugin
 
 
 # ---------------------------------------------------------------- pictures
@@ -316,3 +316,95 @@ def gray_icc_profile(gamma: float = 1.0) -> bytes:
     )
     assert len(header) == 128
     return header + struct.pack(">I", len(tags)) + table + body
+
+
+# ---------------------------------------------------------------- hidden data (names planted in metadata)
+PLANTED = "Amira Kowalski"  # a pupil's name, planted wherever a file can hide text
+
+
+def planted_xmp(name: str = PLANTED) -> bytes:
+    return XMP_PACKET.replace(b"Ms Teacher Name", name.encode())
+
+
+def iptc_segment(name: str = PLANTED) -> bytes:
+    """An APP13 Photoshop block with an IPTC By-line (2:80)."""
+    value = name.encode()
+    iptc = b"\x1c\x02\x50" + struct.pack(">H", len(value)) + value
+    iptc += b"\x00" * (len(iptc) % 2)
+    return b"Photoshop 3.0\x00" + b"8BIM\x04\x04\x00\x00" + struct.pack(">I", len(iptc)) + iptc
+
+
+def tagged_jpeg(name: str = PLANTED, size=(64, 48), mode="RGB", trailer: bool = True) -> bytes:
+    """A camera-like JPEG that names ``name`` in EXIF (Artist, XPAuthor, Copyright, owner; GPS too), XMP,
+    an ICC profile, a comment, IPTC, a JFXX thumbnail that has EXIF of its own, and after its end."""
+    exif = Image.Exif()
+    exif[0x013B] = name
+    exif[0x9C9D] = name.encode("utf-16-le") + b"\x00\x00"
+    exif[0x8298] = f"(c) {name}"
+    exif.get_ifd(0x8825).update({1: "N", 2: (38.0, 43.0, 21.0), 3: "W", 4: (9.0, 8.0, 22.0)})
+    exif.get_ifd(0x8769)[0xA430] = name
+    im = photo(size, mode)
+    data = encode(im, "JPEG", exif=exif, xmp=planted_xmp(name), comment=name.encode(),
+                  icc_profile=b"\x00" * 40 + f"desc {name}".encode())
+    thumb_exif = Image.Exif()
+    thumb_exif[0x013B] = name
+    thumbnail = encode(photo((8, 6), "RGB", seed=2), "JPEG", exif=thumb_exif)
+    data = jpeg_insert_segment(data, 0xED, iptc_segment(name))
+    data = jpeg_insert_segment(data, 0xE0, b"JFXX\x00\x10" + thumbnail)
+    return data + (f"after the end: {name}".encode() if trailer else b"")
+
+
+def tagged_png(name: str = PLANTED) -> bytes:
+    """A PNG naming ``name`` in tEXt, zTXt and iTXt chunks (before and after the pixels), eXIf and tIME."""
+    info = PngImagePlugin.PngInfo()
+    info.add_text("Author", name)
+    info.add_text("Comment", f"drawn by {name}", zip=True)
+    info.add_itxt("Title", f"{name}'s drawing", lang="en", tkey="Title")
+    exif = Image.Exif()
+    exif[0x013B] = name
+    data = encode(photo((40, 30)), "PNG", pnginfo=info, exif=exif)
+    late = png_chunk(b"tEXt", b"Source\x00" + name.encode()) + png_chunk(b"tIME", struct.pack(">HBBBBB", 2026, 11, 3, 9, 30, 0))
+    end = data.rindex(b"\x00\x00\x00\x00IEND")
+    return data[:end] + late + data[end:]
+
+
+def tagged_jp2(name: str = PLANTED, size=(32, 24)) -> bytes:
+    """A JPEG 2000 file with an XML box and an XMP UUID box that name ``name``, and a codestream comment."""
+    data = encode(photo(size), "JPEG2000", comment=f"made by {name}".encode())
+    xml = b"<note><author>" + name.encode() + b"</author></note>"
+    xmp = bytes.fromhex("BE7ACFCB97A942E89C71999491E3AFAC") + planted_xmp(name)
+    boxes = struct.pack(">I4s", 8 + len(xml), b"xml ") + xml + struct.pack(">I4s", 8 + len(xmp), b"uuid") + xmp
+    return data + boxes
+
+
+def image_xobject(data: bytes, width: int, height: int, filters: bytes = b"/DCTDecode", extra: bytes = b"",
+                  colour: bytes = b"/DeviceRGB") -> bytes:
+    return (b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace %s /BitsPerComponent 8"
+            b" /Filter %s /Length %d%s >>\nstream\n" % (width, height, colour, filters, len(data), extra)
+            + data + b"\nendstream")
+
+
+def pdf_page(content: bytes, resources: bytes = b"", more=(), page_extra: bytes = b"", catalog_extra: bytes = b"",
+             trailer_extra: bytes = b"") -> bytes:
+    """One A4 page: catalog (1), pages (2), page (3), its content (4), a font (5), then ``more`` (6, 7, ...)."""
+    objs = [
+        b"<< /Type /Catalog /Pages 2 0 R" + catalog_extra + b" >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> "
+        + resources + b" >>" + page_extra + b" >>",
+        pdf_stream(b"BT /F1 14 Tf 72 770 Td (My drawing) Tj ET\n" + content, compress=True),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    return build_pdf(objs + list(more), trailer_extra=trailer_extra)
+
+
+def fpdf_photo_pdf(jpeg: bytes) -> bytes:
+    """A PDF made by fpdf2 (as a school's software would), which embeds the JPEG's own bytes."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("helvetica", size=14)
+    pdf.cell(text="Our class photo")
+    pdf.image(io.BytesIO(jpeg), x=10, y=30, w=120)
+    return bytes(pdf.output())
