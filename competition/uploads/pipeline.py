@@ -6,7 +6,8 @@ import hashlib
 
 from flask_babel import lazy_gettext as _l
 
-from .documents import document_hidden, document_text, identify
+from .document_hidden import document_hidden
+from .documents import document_text, identify
 from .errors import UploadRejected, not_accepted
 from .images import clean_image
 from .model import KINDS, CleanedFile, UploadLimits
