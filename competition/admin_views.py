@@ -182,11 +182,9 @@ def _material_form(edition: Edition, material: Material | None):
     if form.validate_on_submit():
         values = {"title": form.title.data, "description": form.description.data or "",
                   "url": form.url.data or None, "language": form.language.data or None}
-        material, unused = ops.save_material(edition, material, values, form.pdf_bytes,
-                                             form.file.data.filename if form.pdf_bytes else None,
-                                             form.remove_file.data)
-        db.session.commit()
-        ops.forget_file(unused)
+        material = ops.save_material(edition, material, values, form.pdf_bytes,
+                                     form.file.data.filename if form.pdf_bytes else None, form.remove_file.data)
+        db.session.commit()  # a file no material uses any more is deleted now (core.file_lifecycle)
         flash(_("The material %(title)s has been saved.", title=material.title), "success")
         return redirect(url_for("competition.admin_materials", edition_id=edition.id))
     return render_template("competition/admin/material_form.html", form=form, edition=edition, material=material,
@@ -198,9 +196,8 @@ def _material_form(edition: Edition, material: Material | None):
 def admin_material_delete(material_id: int):
     material = get_or_404(Material, material_id)
     edition_id, title = material.edition_id, material.title
-    unused = ops.delete_material(material)
+    ops.delete_material(material)
     db.session.commit()
-    ops.forget_file(unused)
     flash(_("The material %(title)s has been removed.", title=title), "success")
     return redirect(url_for("competition.admin_materials", edition_id=edition_id))
 

@@ -4,6 +4,11 @@ Before a teacher submits an entry we look for the names of its pupils, the
 teacher, the school, the class and the city in the entry's texts (typed text,
 title, translation, text extracted from uploaded files) and in the file names,
 so the teacher can remove whatever would identify the makers to the jury.
+The caller also passes, under a source label of its own, the text that
+cleaning removes from each file (a photo's EXIF Artist, a PDF's Author, an
+annotation's author, PNG text chunks): jurors never get it, but a name there
+is worth a warning to the secretariat ("possible name in the file's hidden
+data").
 
 This module is pure: plain data in, plain data out, no Flask.  Hits carry a
 ``kind`` code ("pupil", "teacher", "school", "class", "city"); the web layer

@@ -1,33 +1,27 @@
-"""``flask --app app cleanup-files``: remove stored files that no row points at, and temp files left by a crash."""
+"""``flask --app app cleanup-files``: after a crash, remove stored files that no row points at, and temp files."""
 from __future__ import annotations
 
 import click
 from flask.cli import with_appcontext
-from sqlalchemy import select, union
 
 from core.db import db
 
 
-def referenced_keys() -> set[str]:
-    from .models import EntryFile
-    from .models.material import Material
-
-    columns = [EntryFile.original_key, EntryFile.cleaned_key, EntryFile.web_key, EntryFile.thumb_key, Material.file_key]
-    query = union(*[select(column.label("key")).where(column.is_not(None)) for column in columns])
-    return {key for (key,) in db.session.execute(query)}
-
-
 def cleanup_files(min_age_seconds: float = 3600.0) -> tuple[int, int]:
     """Delete unreferenced stored files older than ``min_age_seconds`` (a request may still be writing younger
-    ones), in the entries' storage and in the materials' own, and their leftover temporary files."""
+    ones), in every storage (the entries' files, the materials' PDFs), and their leftover temporary files.
+    Files that rows stop using are deleted right after the commit (``core.file_lifecycle``): this is for
+    what a crash leaves behind."""
+    from core import file_lifecycle
     from core.files import get_storage
 
-    from .edition_operations import material_storage
-    from .models.material import Material
+    from . import models  # noqa: F401  (declares the tracked key columns)
 
-    material_keys = set(db.session.scalars(select(Material.file_key).where(Material.file_key.is_not(None))))
     removed = temps = 0
-    for storage, keep in ((get_storage(), referenced_keys()), (material_storage(), material_keys)):
+    for name in file_lifecycle.storages():
+        storage = get_storage(name)
+        with db.engine.connect() as connection:
+            keep = file_lifecycle.referenced_keys(connection, name)
         removed += _remove_orphans(storage, keep, min_age_seconds)
         temps += storage.cleanup_temp(min_age_seconds)
     return removed, temps

@@ -3,19 +3,19 @@
 Each function changes objects, flushes and records an audit event; none commits.
 The view commits once. Files of materials are stored before the commit (they are
 content-addressed, so a rolled-back request leaves at most an unused file) and
-deleted only after it, by ``forget_file``.
+deleted right after it once no material uses them (``core.file_lifecycle``).
 """
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
-from flask import current_app
 from sqlalchemy import func, select, update
 
+from core import file_lifecycle
 from core.audit import record
 from core.db import db
+from core.files import get_storage
 from core.storage import LocalStorage
 
 from .models import Category, City, Edition, Material, School, SchoolClass
@@ -152,12 +152,12 @@ def merge_schools(duplicate: School, keep: School) -> int:
 
 # Materials ----------------------------------------------------------------------
 def material_storage() -> LocalStorage:
-    return LocalStorage(Path(current_app.config["UPLOAD_FOLDER"]) / "materials")
+    return get_storage("materials")
 
 
 def save_material(edition: Edition, material: Material | None, values: dict, pdf: bytes | None = None,
-                  pdf_name: str | None = None, remove_file: bool = False) -> tuple[Material, str | None]:
-    """Create or change a material. Returns it, and the key of a file it no longer uses (for forget_file)."""
+                  pdf_name: str | None = None, remove_file: bool = False) -> Material:
+    """Create or change a material. A file it no longer uses is deleted after the commit."""
     from .uploads.filenames import safe_filename
 
     created = material is None
@@ -165,10 +165,9 @@ def save_material(edition: Edition, material: Material | None, values: dict, pdf
         last = db.session.scalar(select(func.max(Material.position)).where(Material.edition_id == edition.id))
         material = Material(edition=edition, position=0 if last is None else last + 1)
         db.session.add(material)
-    old_key = material.file_key
     if pdf is not None:
         name = safe_filename(pdf_name or "", "material.pdf")
-        values = {**values, "file_key": material_storage().put(pdf), "file_size": len(pdf),
+        values = {**values, "file_key": file_lifecycle.put("materials", pdf), "file_size": len(pdf),
                   "file_name": name if name.lower().endswith(".pdf") else name + ".pdf"}
     elif remove_file:
         values = {**values, "file_key": None, "file_name": None, "file_size": None}
@@ -176,15 +175,13 @@ def save_material(edition: Edition, material: Material | None, values: dict, pdf
     db.session.flush()
     record("material.created" if created else "material.updated", material, edition_id=edition.id,
            changes=changes)
-    return material, (old_key if old_key and old_key != material.file_key else None)
+    return material
 
 
-def delete_material(material: Material) -> str | None:
-    key = material.file_key
+def delete_material(material: Material) -> None:
     record("material.deleted", material, edition_id=material.edition_id, title=material.title)
     db.session.delete(material)
     db.session.flush()
-    return key
 
 
 def move_material(material: Material, direction: str) -> None:
@@ -199,8 +196,3 @@ def move_material(material: Material, direction: str) -> None:
     db.session.flush()
     record("material.moved", material, direction=direction, position=material.position)
 
-
-def forget_file(key: str | None) -> None:
-    """After the commit: delete a material's file that no material uses any more."""
-    if key and db.session.scalar(select(func.count()).where(Material.file_key == key)) == 0:
-        material_storage().delete(key)

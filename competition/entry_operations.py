@@ -1,4 +1,8 @@
-"""State changes of entries. They flush, never commit; each raises EntryError with a translated message."""
+"""State changes of entries. They flush, never commit; each raises EntryError with a translated message.
+
+Files an entry no longer uses (replaced, removed, its entry deleted) are deleted right after the view's
+commit, if no other row shares them: ``core.file_lifecycle`` does it for every path, from the ORM events.
+"""
 from __future__ import annotations
 
 import dataclasses
@@ -10,11 +14,11 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
-from core import audit
+from core import audit, file_lifecycle
 from core.db import db, utcnow
-from core.files import get_storage
 
 from .models import Category, Discipline, Entry, EntryAuthor, EntryFile, EntryStatus, FilePurpose, SchoolClass
+from .models.entry import HIDDEN_SOURCE
 from .uploads import UploadLimits, clean_upload, safe_filename
 
 WRITTEN_KINDS = {"pdf", "docx", "odt", "txt"}
@@ -131,21 +135,23 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
     _require_open(entry.school_class)
     accept = CONSENT_FORM_KINDS if purpose is FilePurpose.CONSENT_FORM else accepted_kinds(entry.category.discipline)
     cleaned = clean_upload(data, accept, upload_limits(entry.category, purpose))  # raises UploadRejected
-    storage = get_storage()
-    original_key = storage.put(data)
+    # Stored under a lock that lasts until the commit; the replaced file's copies leave right after it,
+    # unless another row shares them (core.file_lifecycle).
+    original_key = file_lifecycle.put("uploads", data)
     stored = EntryFile(
         purpose=purpose.value,
         kind=cleaned.kind,
         original_name=safe_filename(filename or "", fallback="upload"),
         original_key=original_key,
         original_size=len(data),
-        cleaned_key=storage.put(cleaned.cleaned),
+        cleaned_key=file_lifecycle.put("uploads", cleaned.cleaned),
         cleaned_mime=cleaned.cleaned_mime,
         cleaned_ext=cleaned.cleaned_ext,
         cleaned_size=len(cleaned.cleaned),
-        web_key=storage.put(cleaned.web) if cleaned.web else None,
-        thumb_key=storage.put(cleaned.thumb) if cleaned.thumb else None,
+        web_key=file_lifecycle.put("uploads", cleaned.web) if cleaned.web else None,
+        thumb_key=file_lifecycle.put("uploads", cleaned.thumb) if cleaned.thumb else None,
         text=cleaned.text or "",
+        hidden_text=cleaned.hidden_text,
         page_count=cleaned.page_count,
         width=cleaned.width,
         height=cleaned.height,
@@ -193,6 +199,12 @@ def identity_texts(entry: Entry) -> dict[str, str]:
     return {label: value for label, value in texts.items() if value}
 
 
+def hidden_texts(entry: Entry) -> dict[str, str]:
+    """What cleaning removed from the entry's files (never shown to jurors), by file."""
+    return {f"{HIDDEN_SOURCE}{stored.original_name}": stored.hidden_text for stored in entry.files
+            if stored.purpose != FilePurpose.CONSENT_FORM.value and stored.hidden_text}
+
+
 def identity_needles(entry: Entry):
     from .blindness import Needle
 
@@ -208,9 +220,14 @@ def identity_needles(entry: Entry):
 
 
 def blindness_hits(entry: Entry) -> list:
+    """Possible names in what the jury may get, then in the files' hidden data (source ``HIDDEN_SOURCE``…)."""
     from .blindness import find_identity_hits
 
-    return find_identity_hits(identity_texts(entry), identity_needles(entry))
+    return find_identity_hits({**identity_texts(entry), **hidden_texts(entry)}, identity_needles(entry))
+
+
+def is_hidden(hit) -> bool:
+    return hit.source.startswith(HIDDEN_SOURCE)
 
 
 def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> list:
@@ -227,13 +244,14 @@ def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> li
     if not category.enabled:
         raise EntryError(_l("This category is not open for this class's age group."))
     hits = blindness_hits(entry)
-    if hits and not confirm_names:
+    visible = [hit for hit in hits if not is_hidden(hit)]  # names in hidden data never reach the jury
+    if visible and not confirm_names:
         raise EntryError(_l("Check the possible names shown below. Remove them, or confirm that they do not identify the pupils."))
     hits_json = json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False)
     claimed = db.session.execute(
         update(Entry)
         .where(Entry.id == entry.id, Entry.status == EntryStatus.DRAFT.value)
-        .values(status=EntryStatus.SUBMITTED.value, submitted_at=now, blindness_flag=bool(hits), blindness_hits_json=hits_json)
+        .values(status=EntryStatus.SUBMITTED.value, submitted_at=now, blindness_flag=bool(visible), blindness_hits_json=hits_json)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:

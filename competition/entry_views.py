@@ -17,6 +17,7 @@ from . import bp
 from . import entry_operations as ops
 from .entry_forms import EntryDetailsForm, SubmitForm, WithdrawForm
 from .models import Discipline, Entry, EntryStatus, SchoolClass
+from .models.entry import HIDDEN_SOURCE
 
 def viewable_entry(entry_id: int) -> Entry:
     return get_or_404(Entry, entry_id, lambda e: e.can_view(current_user))
@@ -102,7 +103,10 @@ def entry_details(entry_id: int):
 def entry(entry_id: int):
     entry = viewable_entry(entry_id)
     can_edit = entry.can_edit(current_user) and entry.school_class.teacher_id == current_user.id
-    hits = ops.blindness_hits(entry) if can_edit and entry.status == EntryStatus.DRAFT.value else []
+    checking = can_edit and entry.status == EntryStatus.DRAFT.value  # the teacher's "check your answers"
+    hits = ops.blindness_hits(entry) if checking or current_user.has_role(Role.SECRETARIAT) else []
+    hidden_hits = [hit for hit in hits if ops.is_hidden(hit)]  # the secretariat sees these at any time
+    hits = [hit for hit in hits if not ops.is_hidden(hit)] if checking else []
     events = []
     if current_user.has_role(Role.SECRETARIAT):
         events = db.session.scalars(
@@ -110,7 +114,8 @@ def entry(entry_id: int):
             .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
         ).all()
     return render_template(
-        "competition/entries/entry.html", entry=entry, can_edit=can_edit, hits=hits, missing=ops.missing_items(entry),
+        "competition/entries/entry.html", entry=entry, can_edit=can_edit, hits=hits, hidden_hits=hidden_hits,
+        missing=ops.missing_items(entry),
         submit_form=SubmitForm(), withdraw_form=WithdrawForm(), events=events,
     )
 
@@ -176,4 +181,6 @@ def hit_source_label(source: str) -> str:
         return _("the file name %(name)s", name=source.removeprefix("file name: "))
     if source.startswith("file: "):
         return _("the file %(name)s", name=source.removeprefix("file: "))
+    if source.startswith(HIDDEN_SOURCE):
+        return _("the hidden data of the file %(name)s", name=source.removeprefix(HIDDEN_SOURCE))
     return {"title": _("the title"), "text": _("the text"), "translation": _("the translation")}.get(source, source)

@@ -27,9 +27,9 @@ Purging an edition (the secretariat, once its results are out)
 
 A teacher's copy of their data: ``competition/retention_export.py``.
 
-Operations flush and record audit events; they never commit. Stored files are deleted by
-``forget_files`` only after the view's commit, and only when no row refers to them any more (storage is
-content-addressed, so two rows may share one file).
+Operations flush and record audit events; they never commit. Stored files are deleted right after the
+view's commit, and only when no row refers to them any more (storage is content-addressed, so two rows
+may share one file): ``core.file_lifecycle`` does it from the rows deleted or changed here.
 """
 from __future__ import annotations
 
@@ -44,7 +44,6 @@ from sqlalchemy.orm import selectinload
 from accounts.models import Role, Token, User
 from core.audit import AuditEvent, record
 from core.db import db, utcnow
-from core.files import get_storage
 
 from .models import Edition, Entry, EntryFile, EntryStatus, FilePurpose, Pupil, SchoolClass
 
@@ -222,7 +221,7 @@ def scope(edition: Edition) -> Scope:
 @dataclass
 class PurgeResult:
     counts: dict[str, int]
-    keys: set[str]  # stored files no longer needed by the purged rows: ``forget_files`` after the commit
+    keys: set[str]  # stored files no longer needed by the purged rows (deleted after the commit if unshared)
 
 
 def _keys_of(stored: EntryFile) -> set[str]:
@@ -266,6 +265,8 @@ def purge_edition(edition: Edition) -> PurgeResult:
 
     for entry in s.published:  # the names the check found stay only where they are published
         entry.blindness_hits_json = "[]"
+        for stored in entry.files:  # what cleaning removed (authors, EXIF): never published
+            stored.hidden_text = ""
     for entry in s.to_empty:
         entry.title = entry.reference
         entry.text = entry.translation_text = entry.translation_language = ""
@@ -305,30 +306,6 @@ def _scrub_audit(entries: list[Entry], published_ids: set[int]) -> int:
                 event.details_json = json.dumps(details, default=str, sort_keys=True, ensure_ascii=False)
                 scrubbed += 1
     return scrubbed
-
-
-def still_referenced(keys: set[str]) -> set[str]:
-    from .models.material import Material
-
-    found: set[str] = set()
-    ordered = sorted(keys)
-    columns = (EntryFile.original_key, EntryFile.cleaned_key, EntryFile.web_key, EntryFile.thumb_key, Material.file_key)
-    for start in range(0, len(ordered), CHUNK):
-        chunk = ordered[start:start + CHUNK]
-        for column in columns:
-            found.update(db.session.scalars(select(column).where(column.in_(chunk))))
-    return found
-
-
-def forget_files(keys: set[str]) -> int:
-    """After the commit: delete the stored files that no row refers to any more. Returns how many."""
-    storage = get_storage()
-    removed = 0
-    for key in sorted(keys - still_referenced(keys)):
-        if storage.exists(key):
-            storage.delete(key)
-            removed += 1
-    return removed
 
 
 # A teacher's copy of their data ---------------------------------------------------------------------------

@@ -85,6 +85,7 @@ def teacher_data(teacher: User) -> tuple[dict, list[tuple[str, str]]]:
                     "original_name": stored.original_name, "size": stored.original_size,
                     "sha256": stored.original_key, "in_archive": path if present else None,
                     "page_count": stored.page_count, "width": stored.width, "height": stored.height,
+                    "hidden_data_removed": stored.hidden_text,
                     "uploaded_at": _iso(stored.created_at),
                 })
             entries.append({

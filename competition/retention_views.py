@@ -7,6 +7,7 @@ from flask_login import current_user
 
 from accounts.models import Role
 from accounts.passwords import verify_password
+from core import file_lifecycle
 from core.db import db, utcnow
 from core.extensions import limiter
 from core.permissions import get_or_404, roles_required
@@ -32,9 +33,9 @@ def admin_edition_purge(edition_id: int):
             return redirect(url_for(".admin_edition_purge", edition_id=edition.id))
         if form.validate_on_submit():
             if verify_password(current_user.password_hash, form.password.data):
-                result = ops.purge_edition(edition)
+                ops.purge_edition(edition)
                 db.session.commit()
-                deleted = ops.forget_files(result.keys)  # only now: a failed commit must not lose a file
+                deleted = file_lifecycle.deleted_by_last_commit(db.session())  # deleted only by the commit
                 flash(_("The personal data of %(name)s has been removed. Stored files deleted: %(n)d.",
                         name=edition.name, n=deleted), "success")
                 return redirect(url_for(".admin_edition_purge", edition_id=edition.id))

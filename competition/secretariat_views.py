@@ -18,6 +18,7 @@ from core.permissions import get_or_404, roles_required
 
 from . import bp
 from .models import Category, City, Edition, Entry, EntryStatus, School, SchoolClass
+from .models.entry import HIDDEN_SOURCE
 from .secretariat_forms import DisqualifyForm, EntryFilterForm, ExtensionForm
 
 PAGE_SIZE = 100
@@ -36,7 +37,8 @@ def _filters(edition: Edition) -> EntryFilterForm:
     form.city.choices = [("", _("All cities"))] + [(str(c.id), c.name) for c in cities]
     form.category.choices = [("", _("All categories"))] + [(str(c.id), c.title) for c in edition.categories]
     form.status.choices = [("", _("Any status"))] + [(s.value, s.title) for s in EntryStatus]
-    form.flag.choices = [("", _("All")), ("names", _("Possible names found")), ("no_publication", _("No publication consent")),
+    form.flag.choices = [("", _("All")), ("names", _("Possible names found")),
+                         ("hidden_names", _("Possible names in hidden data")), ("no_publication", _("No publication consent")),
                          ("no_translation", _("No translation"))]
     return form
 
@@ -53,6 +55,8 @@ def _filtered(edition: Edition, form: EntryFilterForm):
         query = query.where(Entry.status == form.status.data)
     if form.flag.data == "names":
         query = query.where(Entry.blindness_flag.is_(True))
+    elif form.flag.data == "hidden_names":  # hits stored at submission, by their source (see HIDDEN_SOURCE)
+        query = query.where(Entry.blindness_hits_json.contains(f'"source": "{HIDDEN_SOURCE}'))
     elif form.flag.data == "no_publication":
         query = query.where(Entry.consent_publication.is_(False))
     elif form.flag.data == "no_translation":

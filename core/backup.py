@@ -3,7 +3,8 @@
     manifest.json         format and version, created_at (UTC), the Alembic revision, the row count
                           of every table, and the path, size and SHA-256 of every other member
     data/<table>.jsonl    one JSON object per row, tables in dependency order (``sorted_tables``)
-    files/<key>           every stored file, named by the SHA-256 of its content
+    files/<key>           every stored file that a row refers to, named by the SHA-256 of its content
+    materials/<key>       the same for the materials' PDFs (a storage of their own)
 
 Values are portable: datetimes are ISO 8601 in UTC (``+00:00``), dates ISO, decimals strings,
 bytes base64, booleans JSON booleans. The file holds personal data: keep it encrypted at rest.
@@ -27,11 +28,14 @@ from alembic.migration import MigrationContext
 from sqlalchemy import Connection, Integer, Table, func, select, text
 from sqlalchemy.types import TypeDecorator
 
+from core import file_lifecycle
 from core.db import db
 from core.files import get_storage
 from core.storage import CHUNK_SIZE, _fsync_dir
 
 FORMAT = "more-than-migrants-backup"
+# Where each storage's files go in the archive (core.files.STORAGE_FOLDERS names the storages).
+MEMBER_PREFIXES = {"uploads": "files/", "materials": "materials/"}
 VERSION = 1
 MANIFEST = "manifest.json"
 ROWS_PER_BATCH = 1000
@@ -163,31 +167,52 @@ def _write_archive(archive: zipfile.ZipFile) -> dict:
     members: list[dict] = []
     tables: dict[str, int] = {}
     created_at = datetime.now(UTC).replace(microsecond=0)
-    with db.engine.connect() as connection:
-        _snapshot(connection)
-        revision = database_revision(connection)
-        dialect = connection.dialect.name
-        for table in db.metadata.sorted_tables:
-            counter = [0]
-            lines = _table_lines(connection, table, counter)
-            members.append(_write_member(archive, f"data/{table.name}.jsonl", lines, compress=True))
-            tables[table.name] = counter[0]
-    storage = get_storage()
-    for key in storage.keys():  # after the rows: a file added meanwhile is only an extra orphan
-        try:
-            stream = storage.open(key)
-        except FileNotFoundError:
-            continue  # an orphan removed by cleanup-files since it was listed
-        members.append(_write_member(archive, f"files/{key}", _stored_chunks(key, stream), compress=False))
+    storages = {name: get_storage(name) for name in file_lifecycle.storages()}
+    pins: list = []
+    try:
+        # Files that rows stop using are deleted right after the commit (core.file_lifecycle): hold every
+        # stripe until they are copied, so that each file the snapshot refers to is still there.
+        for storage in storages.values():
+            pins += storage.pin_all()
+        with db.engine.connect() as connection:
+            _snapshot(connection)
+            revision = database_revision(connection)
+            dialect = connection.dialect.name
+            for table in db.metadata.sorted_tables:
+                counter = [0]
+                lines = _table_lines(connection, table, counter)
+                members.append(_write_member(archive, f"data/{table.name}.jsonl", lines, compress=True))
+                tables[table.name] = counter[0]
+            referenced = {name: file_lifecycle.referenced_keys(connection, name) for name in storages}
+        missing = []
+        for name, storage in storages.items():  # only files a row refers to: no orphan, no replaced file
+            for key in sorted(referenced[name]):
+                try:
+                    stream = storage.open(key)
+                except FileNotFoundError:
+                    missing.append(f"{MEMBER_PREFIXES[name]}{key}")  # lost before this backup
+                    continue
+                members.append(_write_member(archive, f"{MEMBER_PREFIXES[name]}{key}", _stored_chunks(key, stream),
+                                             compress=False))
+    finally:
+        for release in pins:
+            release()
     manifest = {
         "format": FORMAT, "version": VERSION, "created_at": created_at.isoformat(),
         "alembic_revision": revision, "source_database": dialect, "tables": tables, "members": members,
     }
+    if missing:
+        manifest["missing_files"] = missing
     archive.writestr(MANIFEST, json.dumps(manifest, indent=1), compress_type=zipfile.ZIP_DEFLATED)
     return manifest
 
 
 # -- reading -------------------------------------------------------------------------------------
+
+def _prefix_of(path: str) -> str | None:
+    """The storage prefix ("files/", "materials/") of a stored file's member, or None."""
+    return next((prefix for prefix in MEMBER_PREFIXES.values() if path.startswith(prefix)), None)
+
 
 def read_manifest(archive: zipfile.ZipFile) -> dict:
     """The manifest, checked: our format and version, and exactly the members it lists."""
@@ -210,8 +235,9 @@ def read_manifest(archive: zipfile.ZipFile) -> dict:
     manifest["tables"] = tables
     expected = {f"data/{name}.jsonl" for name in tables}
     for path, _size, sha256 in paths:
-        if path.startswith("files/"):  # its SHA-256, checked below, then makes it a valid storage key
-            if path != f"files/{sha256}":
+        prefix = _prefix_of(path)
+        if prefix:  # its SHA-256, checked below, then makes it a valid storage key
+            if path != f"{prefix}{sha256}":
                 raise BackupError(f"The backup's {MANIFEST} lists {path!r} under another SHA-256.")
         elif path not in expected:
             raise BackupError(f"The backup's {MANIFEST} lists an unexpected member {path!r}.")
@@ -319,16 +345,19 @@ def restore_backup(path: Path) -> dict:
         with db.engine.connect() as connection:
             _check_target(connection, manifest)
         _verify_members(archive, manifest)
-        storage, added = get_storage(), []
+        storages = {prefix: get_storage(name) for name, prefix in MEMBER_PREFIXES.items()}
+        added = []
         try:
             for member in manifest["members"]:
-                if not member["path"].startswith("files/"):
+                prefix = _prefix_of(member["path"])
+                if not prefix:
                     continue
+                storage = storages[prefix]
                 existed = storage.exists(member["sha256"])
                 with archive.open(member["path"]) as stream:
                     key = storage.put(stream)
                 if not existed:
-                    added.append(key)
+                    added.append((storage, key))
                 if key != member["sha256"]:
                     raise BackupError(f"{member['path']} changed while it was being restored.")
             with db.engine.begin() as connection:
@@ -337,7 +366,7 @@ def restore_backup(path: Path) -> dict:
                     _insert_table(connection, archive, table, manifest["tables"][table.name])
                 _reset_sequences(connection)
         except BaseException:
-            for key in added:  # files that only this restore brought: leave the storage as it was
+            for storage, key in added:  # files that only this restore brought: leave the storage as it was
                 storage.delete(key)
             raise
     return manifest

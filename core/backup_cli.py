@@ -13,7 +13,7 @@ from core.backup import BackupError, restore_backup, write_backup
 
 
 def _summary(manifest: dict) -> str:
-    files = [m for m in manifest["members"] if m["path"].startswith("files/")]
+    files = [m for m in manifest["members"] if m["path"].startswith(("files/", "materials/"))]
     rows = sum(manifest["tables"].values())
     megabytes = sum(m["size"] for m in files) / 1e6
     return (f"{rows} rows in {len(manifest['tables'])} tables and {len(files)} files ({megabytes:.1f} MB), "
@@ -31,7 +31,8 @@ def _table_counts(manifest: dict) -> str:
 @click.option("--force", is_flag=True, help="Replace FILE if it already exists.")
 @with_appcontext
 def backup_command(out: Path, force: bool):
-    """Write the database and every stored file to one ZIP file. It holds personal data: encrypt it."""
+    """Write the database and every stored file a row refers to, to one ZIP file. It holds personal data:
+    encrypt it."""
     if out.exists() and not force:
         raise click.ClickException(f"{out} already exists; choose another name or use --force to replace it.")
     started = time.monotonic()
@@ -41,6 +42,9 @@ def backup_command(out: Path, force: bool):
         raise click.ClickException(f"No backup was written: {error}") from None
     click.echo(f"Backed up {_summary(manifest)} to {out} in {time.monotonic() - started:.2f} s:")
     click.echo(_table_counts(manifest))
+    if manifest.get("missing_files"):
+        click.echo(f"Warning: {len(manifest['missing_files'])} file(s) that rows refer to were already missing "
+                   "from the storage and are not in the backup (listed under missing_files in its manifest).")
 
 
 @click.command("restore")

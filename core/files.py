@@ -1,6 +1,8 @@
 """The app's file storage, and serving stored files safely."""
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from urllib.parse import quote
 
 from flask import Response, abort, current_app
@@ -8,11 +10,16 @@ from flask import Response, abort, current_app
 from core.storage import LocalStorage
 
 
-def get_storage() -> LocalStorage:
-    storage = current_app.extensions.get("storage")
+# The app's storages, by name: their folder inside UPLOAD_FOLDER.
+STORAGE_FOLDERS = {"uploads": "", "materials": "materials"}
+
+
+def get_storage(name: str = "uploads") -> LocalStorage:
+    """The entries' files ("uploads"), or the materials' PDFs ("materials", a folder of their own)."""
+    storages = current_app.extensions.setdefault("storages", {})
+    storage = storages.get(name)
     if storage is None:
-        storage = LocalStorage(current_app.config["UPLOAD_FOLDER"])
-        current_app.extensions["storage"] = storage
+        storage = storages[name] = LocalStorage(Path(current_app.config["UPLOAD_FOLDER"]) / STORAGE_FOLDERS[name])
     return storage
 
 
@@ -27,11 +34,15 @@ def content_disposition(kind: str, filename: str) -> str:
 def send_stored(key: str | None, mimetype: str, download_name: str, *, inline: bool = False) -> Response:
     """Stream a stored file with headers that stop a browser from running it."""
     storage = get_storage()
-    if not key or not storage.exists(key):
+    try:
+        handle = storage.open(key) if key else None
+    except FileNotFoundError:  # e.g. replaced, and deleted, since the page was built
+        handle = None
+    if handle is None:
         abort(404)
-    handle = storage.open(key)
+    size = os.fstat(handle.fileno()).st_size  # an open file can still be read if it is deleted now
     response = Response(_chunks(handle), mimetype=mimetype, direct_passthrough=True)
-    response.headers["Content-Length"] = str(storage.size(key))
+    response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", download_name)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Content-Security-Policy"] = "sandbox; default-src 'none'; img-src 'self'; style-src 'unsafe-inline'"

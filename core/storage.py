@@ -22,6 +22,15 @@ file behind, which :meth:`LocalStorage.keys` never lists and
 
 Keys are validated (exactly 64 lower-case hex digits) before any path is
 built; anything else raises :class:`ValueError`.
+
+Because two rows may share one stored file, deleting a file that no row
+refers to races with a writer that has just stored the same content for a row
+it has not committed yet. Both sides therefore lock the key's stripe (one of
+256 lock files under ``root/locks``): a writer holds a shared lock (``put(...,
+pins=)``) from before it stores until its transaction ends, and
+:meth:`LocalStorage.delete_unused` takes the exclusive lock before it asks
+whether a row refers to the key and deletes it. Where ``fcntl`` is missing
+(Windows) there is no lock, and only ``cleanup-files`` should delete.
 """
 from __future__ import annotations
 
@@ -30,9 +39,14 @@ import os
 import re
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows
+    fcntl = None
 
 __all__ = ["CHUNK_SIZE", "LocalStorage", "Storage", "validate_key"]
 
@@ -40,6 +54,8 @@ CHUNK_SIZE = 1024 * 1024
 TEMP_DIR = "tmp"
 TEMP_PREFIX = ".put-"
 TEMP_SUFFIX = ".tmp"
+LOCK_DIR = "locks"
+LOCK_WAIT_S = 2.0  # how long a deletion waits for writers of the same stripe before leaving it to cleanup-files
 
 _KEY_RE = re.compile(r"[0-9a-f]{64}")
 _FANOUT_RE = re.compile(r"[0-9a-f]{2}")
@@ -130,16 +146,23 @@ class LocalStorage:
 
     # -- writing -------------------------------------------------------------
 
-    def put(self, data: bytes | bytearray | memoryview | BinaryIO) -> str:
+    def put(self, data: bytes | bytearray | memoryview | BinaryIO, *, pins: list | None = None) -> str:
         """Store ``data`` and return its key.
 
         Bytes-like data is written as is; a binary file object is read from its
         current position to its end in chunks of :data:`CHUNK_SIZE` (never all
-        at once) while it is hashed.
+        at once) while it is hashed. With ``pins``, a shared lock on the key's
+        stripe is taken before the file is stored and its release function is
+        appended to ``pins``: call it once the row that refers to the key is
+        committed or rolled back (see the module's docstring).
         """
+        pin_after_hashing = pins is not None
         if isinstance(data, (bytes, bytearray, memoryview)):
             data = bytes(data)
             key = hashlib.sha256(data).hexdigest()
+            if pins is not None:
+                pins.append(self.pin(key))
+                pin_after_hashing = False
             if self._reuse(self.path(key), key, len(data)):
                 return key  # already stored: nothing to write
             chunks: Iterator[bytes] = iter((data,))
@@ -162,6 +185,8 @@ class LocalStorage:
                 os.fsync(out.fileno())
             key = digest.hexdigest()
             final = self.path(key)
+            if pin_after_hashing:  # a stream: its key is known only now, before the file appears
+                pins.append(self.pin(key))
             if self._reuse(final, key, tmp.stat().st_size):
                 return key  # already stored: the temporary copy is dropped below
             os.chmod(tmp, self.file_mode)
@@ -266,6 +291,63 @@ class LocalStorage:
     def _hash_file(path: Path) -> str:
         return file_sha256(path)
 
+    # -- locks ----------------------------------------------------------------
+
+    def _lock_fd(self, stripe: str) -> int:
+        """The lock file of a stripe: the first two hex digits of the keys it covers."""
+        directory = self.root / LOCK_DIR
+        directory.mkdir(exist_ok=True)
+        return os.open(directory / f"{stripe}.lock", os.O_RDWR | os.O_CREAT, 0o600)
+
+    def pin(self, key: str) -> Callable[[], None]:
+        """Hold a shared lock on ``key``'s stripe (waiting for a deletion in progress); return its release."""
+        if fcntl is None:
+            return lambda: None
+        fd = self._lock_fd(validate_key(key)[:2])
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH)
+        except BaseException:
+            os.close(fd)
+            raise
+        released = []
+
+        def release() -> None:
+            if not released:
+                released.append(True)
+                os.close(fd)  # closing the descriptor drops the lock
+
+        return release
+
+    def pin_all(self) -> list[Callable[[], None]]:
+        """Shared locks on every stripe (a backup copying files): deletions wait, or leave files to later."""
+        return [self.pin(f"{stripe:02x}" + "0" * 62) for stripe in range(256)]
+
+    def delete_unused(self, keys: Iterable[str], in_use: Callable[[set[str]], set[str]],
+                      wait_s: float = LOCK_WAIT_S) -> tuple[int, set[str]]:
+        """Delete each of ``keys`` that ``in_use`` does not return. ``in_use`` is asked, for the keys of one
+        stripe at a time, while that stripe is locked against writers, so a key stored meanwhile for a row
+        about to be committed is never lost. Returns how many files were deleted and the keys left alone
+        because writers held their stripe for more than ``wait_s`` seconds (``cleanup-files`` takes them)."""
+        stripes: dict[str, set[str]] = {}
+        for key in keys:
+            stripes.setdefault(validate_key(key)[:2], set()).add(key)
+        deleted, skipped = 0, set()
+        for stripe in sorted(stripes):
+            group = stripes[stripe]
+            fd = self._lock_fd(stripe) if fcntl is not None else None
+            try:
+                if fd is not None and not _lock_exclusive(fd, wait_s):
+                    skipped |= group
+                    continue
+                for key in sorted(group - in_use(group)):
+                    if self.exists(key):
+                        self.delete(key)
+                        deleted += 1
+            finally:
+                if fd is not None:
+                    os.close(fd)
+        return deleted, skipped
+
     # -- removal -------------------------------------------------------------
 
     def delete(self, key: str) -> None:
@@ -298,3 +380,15 @@ class LocalStorage:
             except FileNotFoundError:
                 continue
         return removed
+
+
+def _lock_exclusive(fd: int, wait_s: float) -> bool:
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.02)

@@ -21,7 +21,7 @@ from sqlalchemy import (Boolean, Column, Date, DateTime, Float, Integer, LargeBi
                         func, inspect, select, text)
 
 from app import create_app
-from core.backup import from_portable, to_portable
+from core.backup import MEMBER_PREFIXES, from_portable, to_portable
 from core.db import UTCDateTime, db
 from core.files import get_storage
 from tests.conftest import TEST_PASSWORD, _cached_hash
@@ -78,9 +78,19 @@ def row_counts(app: Flask) -> dict[str, int]:
 
 
 def stored_files(app: Flask) -> dict[str, bytes]:
+    """Every stored file of every storage, by its member name in a backup ("files/<key>", "materials/<key>")."""
     with app.app_context():
-        storage = get_storage()
-        return {key: storage.path(key).read_bytes() for key in storage.keys()}
+        return {f"{prefix}{key}": get_storage(name).path(key).read_bytes()
+                for name, prefix in MEMBER_PREFIXES.items() for key in get_storage(name).keys()}
+
+
+# A stored file that no row refers to (a replaced upload that a crash left behind): never backed up.
+ORPHAN = b"%PDF-1.7\nan orphan: its row was replaced"
+ORPHAN_MEMBER = f"files/{hashlib.sha256(ORPHAN).hexdigest()}"
+
+
+def referenced_files(app: Flask) -> dict[str, bytes]:
+    return {name: data for name, data in stored_files(app).items() if name != ORPHAN_MEMBER}
 
 
 def members(path: Path) -> dict[str, bytes]:
@@ -97,7 +107,8 @@ def add_rows_the_demo_lacks(app: Flask) -> None:
     from judging.models.round import RemovedPair, Round, ShortlistEntry
 
     with app.app_context():
-        key = get_storage().put(b"%PDF-1.7\n" + bytes(range(256)))
+        key = get_storage("materials").put(b"%PDF-1.7\n" + bytes(range(256)))
+        get_storage().put(ORPHAN)
         entry, round_ = db.session.scalar(select(Entry)), db.session.scalar(select(Round))
         juror = db.session.scalar(select(JurorProfile))
         now = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)  # the night the clocks change in Europe
@@ -166,7 +177,9 @@ def postgres_url() -> Iterator[str]:
 
 def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row_and_file(demo, new_app, postgres_url, tmp_path):
     source, first = demo
-    rows, files = table_rows(source), stored_files(source)
+    rows, files = table_rows(source), referenced_files(source)
+    assert ORPHAN_MEMBER in stored_files(source) and ORPHAN_MEMBER not in files
+    assert any(name.startswith("materials/") for name in files)
     assert all(rows.values()), "every table should have rows"
     postgres = new_app("pg", postgres_url)
     result = cli(postgres, "restore", first)
@@ -217,7 +230,9 @@ def test_backup_lists_every_row_and_file_and_leaves_no_part_file(demo):
     assert list(manifest["tables"]) == [t.name for t in db.metadata.sorted_tables]
     for table, count in manifest["tables"].items():
         assert content[f"data/{table}.jsonl"].count(b"\n") == count
-    assert {name[len("files/"):] for name in content if name.startswith("files/")} == set(stored_files(app))
+    backed_up = {name for name in content if name.startswith(("files/", "materials/"))}
+    assert backed_up == set(stored_files(app)) - {ORPHAN_MEMBER}  # only files that a row refers to
+    assert "missing_files" not in manifest
     assert {m["path"]: (m["size"], m["sha256"]) for m in manifest["members"]} == {
         name: (len(data), hashlib.sha256(data).hexdigest()) for name, data in content.items()}
     assert not any(".part" in name or ".tmp" in name or "notes" in name for name in content)
@@ -250,11 +265,25 @@ def test_an_existing_file_is_replaced_only_with_force_and_only_by_a_complete_bac
     assert zipfile.is_zipfile(out)
 
 
+def _material_with_file(content: bytes) -> str:
+    """An edition and a material whose PDF is ``content``; returns its key."""
+    from competition.models import Edition, Material
+
+    key = get_storage("materials").put(content)
+    edition = Edition(name="Edition", theme="Identity", deadline_at=datetime(2026, 11, 19, 22, 59, tzinfo=UTC),
+                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages="en,fr",
+                      is_current=True)
+    db.session.add(Material(edition=edition, title="Guide", file_key=key, file_name="guide.pdf",
+                            file_size=len(content)))
+    db.session.commit()
+    return key
+
+
 def test_backup_refuses_a_damaged_stored_file(new_app, tmp_path):
     app = new_app("instance")
     with app.app_context():
-        key = get_storage().put(b"an essay")
-        get_storage().path(key).write_bytes(b"an essay, damaged on disk")
+        key = _material_with_file(b"an essay")
+        get_storage("materials").path(key).write_bytes(b"an essay, damaged on disk")
     result = cli(app, "backup", "--out", tmp_path / "backup.zip")
     assert result.exit_code == 1
     assert f"Stored file {key} is damaged" in result.output
@@ -398,9 +427,9 @@ def test_a_restore_that_fails_midway_rolls_back_and_keeps_the_files_that_were_th
 
     import core.backup
 
-    kept = next(iter(stored_files(demo[0])))
-    with target.app_context():
-        assert get_storage().put(stored_files(demo[0])[kept]) == kept  # already there before the restore
+    kept = next(name for name in referenced_files(demo[0]) if name.startswith("files/"))
+    with target.app_context():  # already there before the restore
+        assert f"files/{get_storage().put(stored_files(demo[0])[kept])}" == kept
 
     def disk_full(connection):
         raise OperationalError("SELECT setval(...)", {}, Exception("could not extend file: No space left on device"))

@@ -11,6 +11,7 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
+from core import file_lifecycle
 from core.db import UTCDateTime, db, utcnow
 
 from .edition import Category
@@ -36,6 +37,8 @@ STATUS_TITLES = {
 }
 
 # Unambiguous characters for references read aloud or typed from paper.
+# The source of a blindness hit found in a file's hidden data (EntryFile.hidden_text): "hidden data: <file name>".
+HIDDEN_SOURCE = "hidden data: "
 _REF_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -66,7 +69,8 @@ class Entry(db.Model):
     consent_publication: Mapped[bool] = mapped_column(default=False)
     consent_social: Mapped[bool] = mapped_column(default=False)
     consent_name: Mapped[bool] = mapped_column(default=False)
-    # The blindness check: hits found at submission, and whether the teacher overrode them.
+    # The blindness check: hits found at submission (in the files' hidden data too), and whether the
+    # teacher overrode those in what the jury may get.
     blindness_hits_json: Mapped[str] = mapped_column(Text, default="[]")
     blindness_flag: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -88,6 +92,16 @@ class Entry(db.Model):
     @property
     def blindness_hits(self) -> list[dict]:
         return json.loads(self.blindness_hits_json or "[]")
+
+    @property
+    def visible_hits(self) -> list[dict]:
+        """Names found at submission in what the jury may get (the teacher confirmed them)."""
+        return [h for h in self.blindness_hits if not h["source"].startswith(HIDDEN_SOURCE)]
+
+    @property
+    def hidden_data_hits(self) -> list[dict]:
+        """Names found at submission in the data that cleaning removed from the files."""
+        return [h for h in self.blindness_hits if h["source"].startswith(HIDDEN_SOURCE)]
 
     def work_files(self) -> list[EntryFile]:
         return [f for f in self.files if f.purpose == FilePurpose.WORK.value]
@@ -144,6 +158,9 @@ class EntryFile(db.Model):
     web_key: Mapped[str | None] = mapped_column(String(64))
     thumb_key: Mapped[str | None] = mapped_column(String(64))
     text: Mapped[str] = mapped_column(Text, default="")
+    # What cleaning removed from the file (its authors, comments, pictures' EXIF...), read by the name
+    # check only: the secretariat sees the names it finds; jurors never get this column.
+    hidden_text: Mapped[str] = mapped_column(Text, default="")
     page_count: Mapped[int | None]
     width: Mapped[int | None]
     height: Mapped[int | None]
@@ -158,3 +175,6 @@ class EntryFile(db.Model):
 
     def can_view_original(self, user) -> bool:
         return user.is_authenticated and user.has_role(Role.SECRETARIAT)
+
+
+file_lifecycle.track(EntryFile, ("original_key", "cleaned_key", "web_key", "thumb_key"), "uploads")

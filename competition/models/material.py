@@ -7,6 +7,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
+from core import file_lifecycle
 from core.db import UTCDateTime, db, utcnow
 
 from .edition import Edition
@@ -47,3 +48,6 @@ class Material(db.Model):
         if self.edition.is_current:
             return True
         return user.is_authenticated and user.has_role(Role.SECRETARIAT)
+
+
+file_lifecycle.track(Material, ("file_key",), "materials")

@@ -1,0 +1,147 @@
+"""Stored files leave as soon as no row refers to them, right after the commit that dropped the last one.
+
+A replaced upload, a removed file, a deleted entry or material, a purged original: each still held a
+child's work, and often its author's name or GPS position, so it must not wait on disk for
+``cleanup-files``. The mechanism has three parts, and views need not call anything:
+
+* **Which columns hold keys.** Models declare them once with :func:`track` (e.g. ``EntryFile``'s
+  original, cleaned, web and thumbnail keys, in the "uploads" storage; ``Material.file_key`` in
+  "materials").
+* **Candidates.** When a flush deletes a tracked row, or changes one of its key columns, the keys it held
+  become candidates of the session (ORM events; a cascade from a deleted entry counts too).
+* **After the commit.** Right after the session commits, each candidate that no row of any tracked
+  column refers to any more is deleted from its storage; a key still shared with another row stays. A
+  rollback, including a commit that fails, forgets the candidates: a failed commit deletes nothing.
+
+Storage is content-addressed, so a request may be about to refer to a key that another request has just
+dereferenced. Writers therefore store through :func:`put`, which holds a shared lock on the key's stripe
+until the session's transaction ends, and deletion asks "still referenced?" under the exclusive lock
+(``LocalStorage.delete_unused``). A deletion that cannot get the lock within two seconds is left to
+``flask cleanup-files``, which is otherwise only needed after a crash.
+
+Bulk ``delete()``/``update()`` statements and database-level cascades bypass the ORM events: code that
+uses them on tracked tables must pass the keys to :func:`forget` itself.
+"""
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable
+
+from sqlalchemy import event, inspect, select, union
+from sqlalchemy.orm import Session, object_session
+
+from core.files import get_storage
+
+log = logging.getLogger(__name__)
+
+INFO_KEY = "file_lifecycle"
+CHUNK = 500
+_TRACKED: dict[str, list] = {}  # storage name -> the mapped key columns stored there
+
+
+def track(model, columns: Iterable[str], storage: str) -> None:
+    """Declare that ``columns`` of ``model`` hold keys of the named storage (see ``core.files``)."""
+    columns = tuple(columns)
+    _TRACKED.setdefault(storage, []).extend(getattr(model, name) for name in columns)
+
+    @event.listens_for(model, "after_delete")
+    def _deleted(mapper, connection, target) -> None:
+        forget(object_session(target), storage, (getattr(target, name) for name in columns))
+
+    @event.listens_for(model, "after_update")
+    def _updated(mapper, connection, target) -> None:
+        state = inspect(target)
+        forget(object_session(target), storage, (old for name in columns for old in state.attrs[name].history.deleted))
+
+
+def _state(session: Session) -> dict:
+    return session.info.setdefault(INFO_KEY, {"candidates": {}, "pins": [], "deleted": 0})
+
+
+def forget(session: Session | None, storage: str, keys: Iterable[str | None]) -> None:
+    """Make ``keys`` candidates for deletion after ``session``'s next commit."""
+    if session is not None:
+        _state(session)["candidates"].setdefault(storage, set()).update(key for key in keys if key)
+
+
+def put(storage: str, data: bytes, session: Session | None = None) -> str:
+    """Store ``data`` for a row this session will write, and return its key. A deletion elsewhere cannot
+    remove the file before this session's transaction ends (committed: the row refers to it)."""
+    from core.db import db
+
+    session = session or db.session()
+    if not session.in_transaction():
+        session.connection()  # begin, so that the end of the transaction releases the lock
+    return get_storage(storage).put(data, pins=_state(session)["pins"])
+
+
+def referenced(connection, storage: str, keys: Iterable[str]) -> set[str]:
+    """Those of ``keys`` that a row of a tracked column of ``storage`` refers to."""
+    ordered = sorted(set(keys))
+    found: set[str] = set()
+    for start in range(0, len(ordered), CHUNK):
+        chunk = ordered[start:start + CHUNK]
+        query = union(*[select(column.label("key")).where(column.in_(chunk)) for column in _TRACKED[storage]])
+        found.update(connection.scalars(query))
+    return found
+
+
+def referenced_keys(connection, storage: str) -> set[str]:
+    """Every key of ``storage`` that a row refers to (cleanup-files, backups)."""
+    query = union(*[select(column.label("key")).where(column.is_not(None)) for column in _TRACKED[storage]])
+    return set(connection.scalars(query))
+
+
+def storages() -> list[str]:
+    return sorted(_TRACKED)
+
+
+def deleted_by_last_commit(session: Session) -> int:
+    """How many stored files the session's last commit deleted."""
+    return _state(session)["deleted"]
+
+
+def _release(state: dict) -> None:
+    pins, state["pins"] = state["pins"], []
+    for release in pins:
+        release()
+
+
+@event.listens_for(Session, "after_commit")
+def _after_commit(session: Session) -> None:
+    state = session.info.get(INFO_KEY)
+    if not state:
+        return
+    _release(state)  # first: this session's own rows are committed, and a pin would block its own deletion
+    candidates, state["candidates"] = state["candidates"], {}
+    state["deleted"] = 0
+    if not candidates:
+        return
+    bind = session.get_bind()
+
+    def in_use(storage: str):
+        def check(keys: set[str]) -> set[str]:
+            with bind.connect() as connection:  # a fresh read for each stripe, taken under its lock
+                return referenced(connection, storage, keys)
+        return check
+
+    for storage, keys in candidates.items():
+        try:
+            deleted, skipped = get_storage(storage).delete_unused(keys, in_use(storage))
+        except Exception:  # noqa: BLE001 - the commit stands; cleanup-files removes what is left
+            log.exception("could not delete %d unreferenced stored file(s) in %s", len(keys), storage)
+            continue
+        state["deleted"] += deleted
+        if skipped:
+            log.warning("left %d unreferenced stored file(s) in %s to cleanup-files (locked by writers)",
+                        len(skipped), storage)
+
+
+@event.listens_for(Session, "after_transaction_end")
+def _after_transaction_end(session: Session, transaction) -> None:
+    if transaction.parent is not None:
+        return  # a savepoint: its flushes are checked against the database at the commit anyway
+    state = session.info.get(INFO_KEY)
+    if state:
+        _release(state)
+        state["candidates"] = {}  # a rollback (or a failed commit): nothing is deleted
