@@ -86,8 +86,11 @@ def load_demo_entries() -> None:
     entry("3A", "poem", "Rainbow hands", "en", [], text=POEM_YOUNG)
     entry("3A", "essay", "Draft: what I bring", "pt", ["Davi"], text="Eu trago canções da minha avó.", submit=False)
     entry("4e B", "poem", "D'ici et d'ailleurs", "fr", ["Lina"], text=POEM_FR)
-    entry("4e B", "essay", "Les raccourcis", "fr", ["Noah", "Sara"], upload=(text_pdf("Les raccourcis", ESSAY_FR), "essai.pdf"),
-          consent=(True, False, False, False))
+    # An essay whose photo (embedded with its phone's EXIF: a pupil's name as Artist, GPS) is cleaned for the jury;
+    # the secretariat sees the name as a possible name in the file's hidden data.
+    photo = drawing(5, size=(800, 600), exif_gps=True, artist="Sara H.")
+    entry("4e B", "essay", "Les raccourcis", "fr", ["Noah", "Sara"],
+          upload=(text_pdf("Les raccourcis", ESSAY_FR, photo=photo), "essai.pdf"), consent=(True, False, False, False))
     entry("4e B", "illustration", "Mille couleurs", "fr", ["Sara"], upload=(drawing(3), "dessin.jpg"))
     entry("CM2", "illustration", "Notre rue", "fr", [], upload=(drawing(4, size=(1400, 1000)), "scan.jpg"))
     entry("CM2", "poem", "Les mains", "fr", ["Aïcha"], text="Mes mains sont petites\net mon cœur est grand.")

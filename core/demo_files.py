@@ -8,8 +8,9 @@ import zlib
 from PIL import Image, ImageDraw, ImageFilter
 
 
-def drawing(seed: int, size=(1600, 1200), fmt="JPEG", exif_gps: bool = False) -> bytes:
-    """A child's drawing: a paper background, crayon strokes, a few figures and a sun."""
+def drawing(seed: int, size=(1600, 1200), fmt="JPEG", exif_gps: bool = False, artist: str | None = None) -> bytes:
+    """A child's drawing: a paper background, crayon strokes, a few figures and a sun. ``exif_gps`` and
+    ``artist`` give the JPEG a phone's EXIF: its position, and a name as Artist and XPAuthor."""
     rng = random.Random(seed)
     paper = (250, 246, 236)
     image = Image.new("RGB", size, paper)
@@ -38,6 +39,9 @@ def drawing(seed: int, size=(1600, 1200), fmt="JPEG", exif_gps: bool = False) ->
             exif[0x0112] = 1
             exif[0x010F] = "DemoPhone"
             exif.get_ifd(0x8825).update({1: "N", 2: (38.0, 43.0, 21.0), 3: "W", 4: (9.0, 8.0, 22.0)})
+        if artist:
+            exif[0x013B] = artist
+            exif[0x9C9D] = artist.encode("utf-16-le") + b"\x00\x00"
         image.save(out, "JPEG", quality=88, exif=exif)
     else:
         image.save(out, fmt)
@@ -48,8 +52,9 @@ def _escape(text: str) -> str:
     return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
 
-def text_pdf(title: str, paragraphs: list[str], author: str | None = None) -> bytes:
-    """A simple A4 PDF with real text (Helvetica), one page per ~40 lines."""
+def text_pdf(title: str, paragraphs: list[str], author: str | None = None, photo: bytes | None = None) -> bytes:
+    """A simple A4 PDF with real text (Helvetica), one page per ~40 lines. ``photo``, a JPEG, is shown at the
+    top right of the first page with its own bytes (EXIF included), as many programs embed photos."""
     import textwrap
 
     lines = [title, ""]
@@ -63,15 +68,23 @@ def text_pdf(title: str, paragraphs: list[str], author: str | None = None) -> by
     objects.append(b"<< /Type /Catalog /Pages 2 0 R >>")
     objects.append(b"")  # pages, filled below
     objects.append(b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>")
-    for page_lines in pages:
-        stream = ["BT /F1 12 Tf 16 TL 60 780 Td"]
+    image = b""
+    if photo:
+        width, height = Image.open(io.BytesIO(photo)).size
+        objects.append(b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceRGB "
+                       b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n" % (width, height, len(photo))
+                       + photo + b"\nendstream")
+        image = b" /XObject << /Im1 %d 0 R >>" % len(objects)
+    for number, page_lines in enumerate(pages):
+        stream = ["q 160 0 0 120 380 690 cm /Im1 Do Q"] if image and number == 0 else []
+        stream.append("BT /F1 12 Tf 16 TL 60 780 Td")
         for line in page_lines:
             stream.append(f"({_escape(line)}) '")
         stream.append("ET")
         data = zlib.compress("\n".join(stream).encode("cp1252", "replace"))
         objects.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(data) + data + b"\nendstream")
         content_id = len(objects)
-        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >> >> /Contents %d 0 R >>" % (font_id, content_id))
+        objects.append(b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 %d 0 R >>%s >> /Contents %d 0 R >>" % (font_id, image, content_id))
         kids.append(len(objects))
     objects[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), len(kids))
     if author:
