@@ -72,3 +72,26 @@ def test_nobody_is_warned_about_a_clean_file(client, post, draft):
     assert "EXIF" not in draft.files[0].hidden_text or "Amira" not in draft.files[0].hidden_text
     page = client.get(f"/competition/entries/{draft.id}").get_data(as_text=True)
     assert "hidden data" not in page
+
+
+def test_clean_again_rebuilds_pdfs_that_an_older_cleaner_made(app, post, draft):
+    """A file uploaded before this cleaner: its cleaned copy still has the photo's EXIF, and no hidden text."""
+    from core.files import get_storage
+
+    upload_photo_pdf(post, draft)
+    stored = draft.files[0]
+    good_key, storage = stored.cleaned_key, get_storage()
+    old_copy = storage.put(storage.open(stored.original_key).read().replace(b"%PDF-1.3", b"%PDF-1.4"))
+    stored.cleaned_key, stored.hidden_text = old_copy, ""
+    db.session.commit()
+    assert not storage.exists(good_key)  # no row used it any more
+
+    result = app.test_cli_runner().invoke(args=["clean-again"])
+    assert result.exit_code == 0, result.output
+    assert "Cleaned again: 1 PDF(s) changed, 0 unchanged, 0 could not be cleaned." in result.output
+    db.session.expire_all()
+    assert stored.cleaned_key == good_key and storage.exists(good_key)
+    assert not storage.exists(old_copy)  # the leaky copy left with the commit
+    assert "EXIF Artist: Amira K." in stored.hidden_text
+    again = app.test_cli_runner().invoke(args=["clean-again"])
+    assert "0 PDF(s) changed, 1 unchanged" in again.output
