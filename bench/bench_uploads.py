@@ -35,14 +35,16 @@ from competition.uploads.sandbox import run_isolated
 
 MB = 1024 * 1024
 PDF_LIMITS = UploadLimits(max_pdf_pages=30)
+PHOTO_LIMITS = UploadLimits(max_pdf_pages=3)
 WORDS = """home river school journey language friend mother border train city night story window bread winter
 letter garden music grandmother sea road hope name street family light""".split()  # noqa: SIM905
 
 
 # ----------------------------------------------------------------- inputs
-def make_jpeg(width: int = 4000, height: int = 3000) -> bytes:
+def make_jpeg(width: int = 4000, height: int = 3000, exif: bool = False) -> bytes:
     """Photo-like: smooth colour gradients, shapes and grain, so it compresses
-    like a real photo (several MB at quality 92)."""
+    like a real photo (several MB at quality 92). ``exif``: a phone's EXIF
+    (author, GPS) and an XMP packet."""
     rnd = random.Random(42)
     base = Image.merge(
         "RGB",
@@ -63,8 +65,35 @@ def make_jpeg(width: int = 4000, height: int = 3000) -> bytes:
     grain = Image.merge("RGB", [Image.effect_noise((width, height), 30 + 5 * k) for k in range(3)])
     photo = Image.blend(base, grain, 0.18)
     out = io.BytesIO()
-    photo.save(out, "JPEG", quality=92)
+    extra = {}
+    if exif:
+        tags = Image.Exif()
+        tags[0x013B] = "Amira Kowalski"
+        tags[0x010F] = "BenchPhone"
+        tags.get_ifd(0x8825).update({1: "N", 2: (38.0, 43.0, 21.0), 3: "W", 4: (9.0, 8.0, 22.0)})
+        extra = {"exif": tags, "xmp": b"<x:xmpmeta xmlns:x='adobe:ns:meta/'>" + b" " * 4000 + b"</x:xmpmeta>"}
+    photo.save(out, "JPEG", quality=92, **extra)
     return out.getvalue()
+
+
+def make_photo_pdf(photos: int = 3) -> bytes:
+    """A PDF of ``photos`` pages, each a 12 MP camera JPEG (with EXIF and XMP) embedded as it is, the way
+    scanning apps and word processors embed photos, plus a line of text."""
+    jpegs = [make_jpeg(exif=True)] * photos  # the same photo, stored once per page
+    objs = [b"<< /Type /Catalog /Pages 2 0 R >>", None, b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>"]
+    kids = []
+    for number, jpeg in enumerate(jpegs):
+        content = zlib.compress(b"q 500 0 0 375 47 400 cm /Im1 Do Q BT /F1 11 Tf 56 790 Td (Photo %d) Tj ET" % number)
+        kids.append(len(objs) + 1)
+        objs.append(
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents %d 0 R "
+            b"/Resources << /Font << /F1 3 0 R >> /XObject << /Im1 %d 0 R >> >> >>" % (len(objs) + 2, len(objs) + 3)
+        )
+        objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream")
+        objs.append(b"<< /Type /XObject /Subtype /Image /Width 4000 /Height 3000 /ColorSpace /DeviceRGB "
+                    b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n" % len(jpeg) + jpeg + b"\nendstream")
+    objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), photos)
+    return _assemble(objs, info=False)
 
 
 def make_pdf(pages: int = 30) -> bytes:
@@ -87,6 +116,11 @@ def make_pdf(pages: int = 30) -> bytes:
         objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream")
     objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), pages)
     objs.append(b"<< /Author (Ms Teacher Name) /Producer (bench) >>")
+    return _assemble(objs, info=True)
+
+
+def _assemble(objs: list[bytes], info: bool) -> bytes:
+    """Numbered objects, a classic xref table, and a trailer (with the last object as /Info if ``info``)."""
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
     offsets = []
     for number, body in enumerate(objs, start=1):
@@ -95,11 +129,8 @@ def make_pdf(pages: int = 30) -> bytes:
     xref = len(out)
     out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
     out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (
-        len(objs) + 1,
-        len(objs),
-        xref,
-    )
+    trailer = b"/Info %d 0 R " % len(objs) if info else b""
+    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, trailer, xref)
     return bytes(out)
 
 
@@ -123,6 +154,10 @@ def pdf_worker_in_process(data: bytes) -> None:
     assert result["ok"], result
 
 
+def clean_photo_pdf(data: bytes) -> None:
+    clean_upload(data, {"pdf"}, PHOTO_LIMITS)
+
+
 def pypdf_read_write(data: bytes) -> None:
     reader = PdfReader(io.BytesIO(data))
     writer = PdfWriter()
@@ -137,6 +172,8 @@ CASES = [
     ("clean_upload  PDF 30 pages (sandboxed worker)", clean_pdf, "pdf"),
     ("  same PDF work in-process (no sandbox)", pdf_worker_in_process, "pdf"),
     ("pypdf read+write PDF 30 pages", pypdf_read_write, "pdf"),
+    ("clean_upload  PDF 3 photos 12 MP with EXIF", clean_photo_pdf, "photo_pdf"),
+    ("pypdf read+write PDF 3 photos", pypdf_read_write, "photo_pdf"),
 ]
 
 
@@ -207,10 +244,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=7)
     runs = parser.parse_args().runs
-    inputs = {"jpeg": make_jpeg(), "pdf": make_pdf()}
+    inputs = {"jpeg": make_jpeg(), "pdf": make_pdf(), "photo_pdf": make_photo_pdf()}
     print(
-        f"inputs: JPEG 4000x3000 {len(inputs['jpeg']) / MB:.2f} MB, PDF 30 pages {len(inputs['pdf']) / MB:.3f} MB;"
-        f" median of {runs} runs after one warm-up; {os.cpu_count()} CPUs"
+        f"inputs: JPEG 4000x3000 {len(inputs['jpeg']) / MB:.2f} MB, PDF 30 pages {len(inputs['pdf']) / MB:.3f} MB,"
+        f" PDF 3 photos {len(inputs['photo_pdf']) / MB:.2f} MB; median of {runs} runs after one warm-up;"
+        f" {os.cpu_count()} CPUs"
     )
     print(f"{'case':50} {'median ms':>10} {'min ms':>8} {'peak RSS +MB':>13} {'tracemalloc MB':>15}")
     for index, (name, func, kind) in enumerate(CASES):
@@ -226,6 +264,10 @@ def main() -> None:
         f"sandboxed PDF worker (the PDF row above runs here): RSS {start / MB:.1f} MB at start, peak "
         f"{peak / MB:.1f} MB (+{(peak - start) / MB:.1f} MB); address-space limit {PDF_LIMITS.pdf_memory_bytes / MB:.0f} MB"
     )
+    for name, kind, limits in (("PDF 30 pages", "pdf", PDF_LIMITS), ("PDF 3 photos", "photo_pdf", PHOTO_LIMITS)):
+        cleaned = clean_upload(inputs[kind], {"pdf"}, limits).cleaned
+        print(f"{name}: {len(inputs[kind]):,} bytes in, {len(cleaned):,} bytes cleaned"
+              f" ({'no' if b'Amira' not in cleaned else 'STILL'} author name left)")
     result = clean_upload(inputs["jpeg"], {"image"}, UploadLimits())
     print(
         f"JPEG outputs: cleaned {len(result.cleaned) / MB:.2f} MB, web {len(result.web) / 1024:.0f} KB, "
