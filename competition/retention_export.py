@@ -176,15 +176,23 @@ def teacher_export(teacher: User) -> Export:
     archive = tempfile.SpooledTemporaryFile(max_size=16 * 1024 * 1024)
     with zipfile.ZipFile(archive, "w", compression=zipfile.ZIP_DEFLATED) as out:
         out.writestr("README.txt", readme(teacher, data).encode("utf-8"))
-        out.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
-        written = set()
+        written, gone = set(), set()
         for path, key in files:
             if path in written:
                 continue
+            try:
+                source = storage.open(key)
+            except FileNotFoundError:  # replaced in another tab since the rows were read: deleted meanwhile
+                gone.add(path)
+                continue
             written.add(path)
-            with storage.open(key) as source, out.open(path, "w") as target:
+            with source, out.open(path, "w") as target:
                 while chunk := source.read(1024 * 1024):
                     target.write(chunk)
+        for line in (f for c in data["classes"] for e in c["entries"] for f in e["files"]):
+            if line["in_archive"] in gone:
+                line["in_archive"] = None
+        out.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
     archive.seek(0)
     entries = sum(len(c["entries"]) for c in data["classes"])
     record(EXPORTED, teacher, classes=len(data["classes"]), entries=entries, files=len(files))

@@ -10,7 +10,9 @@ plain data out, no Flask app needed.
 
 The type is decided by content, never by the file name. ``result.cleaned``
 is the copy jurors may see (no metadata), ``result.web``/``thumb`` are JPEG
-previews for pictures, ``result.text`` the text of documents.
+previews for pictures, ``result.text`` the text of documents, and
+``result.hidden_text`` the text that cleaning removed (authors, comments, a
+photo's EXIF Artist...), for the name check only: never show it to jurors.
 """
 
 from .errors import UploadRejected

@@ -170,3 +170,27 @@ def test_a_rolled_back_upload_releases_its_lock(app, post, draft):
         assert db.session.info[file_lifecycle.INFO_KEY]["pins"] == []
         deleted, skipped = get_storage().delete_unused(keys(stored), lambda found: set(), wait_s=0.1)
         assert skipped == set() and deleted == len(keys(stored))
+
+
+def test_the_teachers_download_skips_a_file_deleted_while_it_is_built(client, post, draft, monkeypatch):
+    import json
+    import zipfile
+
+    from core.storage import LocalStorage
+
+    upload(post, draft, simple_pdf(texts=(b"A poem",)))
+    gone = draft.files[0].original_key
+    real_open = LocalStorage.open
+
+    def replaced_meanwhile(self, key):
+        if key == gone:
+            raise FileNotFoundError(key)
+        return real_open(self, key)
+
+    monkeypatch.setattr(LocalStorage, "open", replaced_meanwhile)
+    response = client.get("/competition/classes/export.zip")
+    assert response.status_code == 200
+    archive = zipfile.ZipFile(io.BytesIO(response.get_data()))
+    [line] = [f for c in json.loads(archive.read("data.json"))["classes"] for e in c["entries"] for f in e["files"]]
+    assert line["in_archive"] is None and line["sha256"] == gone
+    assert [n for n in archive.namelist() if n not in ("README.txt", "data.json")] == []
