@@ -92,7 +92,8 @@ def clean_again() -> tuple[int, int, list[str]]:
             unchanged += 1
             db.session.rollback()  # ends the transaction: releases the lock taken by put
             continue
-        stored.original_key = key if purged else stored.original_key
+        if purged:
+            stored.original_key = key
         stored.cleaned_key, stored.cleaned_size, stored.hidden_text = key, len(cleaned.cleaned), hidden
         audit.record("entry.file_cleaned_again", stored.entry, name=stored.original_name, cleaned_sha256=key)
         db.session.commit()

@@ -327,7 +327,8 @@ class LocalStorage:
         """Delete each of ``keys`` that ``in_use`` does not return. ``in_use`` is asked, for the keys of one
         stripe at a time, while that stripe is locked against writers, so a key stored meanwhile for a row
         about to be committed is never lost. Returns how many files were deleted and the keys left alone
-        because writers held their stripe for more than ``wait_s`` seconds (``cleanup-files`` takes them)."""
+        because writers held their stripe beyond ``wait_s`` seconds, in all (``cleanup-files`` takes them)."""
+        deadline = time.monotonic() + wait_s
         stripes: dict[str, set[str]] = {}
         for key in keys:
             stripes.setdefault(validate_key(key)[:2], set()).add(key)
@@ -336,7 +337,7 @@ class LocalStorage:
             group = stripes[stripe]
             fd = self._lock_fd(stripe) if fcntl is not None else None
             try:
-                if fd is not None and not _lock_exclusive(fd, wait_s):
+                if fd is not None and not _lock_exclusive(fd, deadline):
                     skipped |= group
                     continue
                 for key in sorted(group - in_use(group)):
@@ -382,8 +383,8 @@ class LocalStorage:
         return removed
 
 
-def _lock_exclusive(fd: int, wait_s: float) -> bool:
-    deadline = time.monotonic() + wait_s
+def _lock_exclusive(fd: int, deadline: float) -> bool:
+    """Take the exclusive lock, trying until ``deadline`` (``time.monotonic()``) at least once."""
     while True:
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
