@@ -5,6 +5,7 @@ a user gave, in a directory that must live outside the web root::
 
     root/ab/cd/abcd…(64 hex digits)     stored files (two-level fan-out)
     root/tmp/.put-*.tmp                  files being written
+    root/locks/ab.lock                   one lock file per stripe of keys (see below)
 
 :class:`Storage` is the interface the rest of the application uses, so that a
 second backend (e.g. an object store) can be added later; :class:`LocalStorage`

@@ -101,7 +101,7 @@ class StorageScan:
 
 
 def scan_storage(root: Path, skip: tuple[str, ...] = ()) -> StorageScan:
-    """Walk ``root`` and hash every stored file: root/ab/cd/<key> and root/tmp/.put-*.tmp.
+    """Walk ``root`` and hash every stored file: root/ab/cd/<key>, root/tmp/.put-*.tmp (and root/locks/ab.lock).
 
     ``skip`` names top-level folders that are another storage (``materials``)."""
     scan = StorageScan()
@@ -117,6 +117,8 @@ def scan_storage(root: Path, skip: tuple[str, ...] = ()) -> StorageScan:
             parts = rel.parts
             if parts == ("tmp",) and name.startswith(".put-"):
                 scan.temps.append(str(path))
+            elif parts == ("locks",) and _FANOUT.fullmatch(name.removesuffix(".lock")) and name.endswith(".lock"):
+                continue  # a stripe's lock file (core.storage): empty, kept for good
             elif (len(parts) == 2 and all(_FANOUT.fullmatch(p) for p in parts) and _KEY.fullmatch(name)
                   and name.startswith(parts[0] + parts[1])):
                 if sha256_file(path) == name:
