@@ -18,6 +18,7 @@ Both raise :class:`ValueError` on data that is not well formed: such a picture c
 
 from __future__ import annotations
 
+import re
 import struct
 
 # JPEG marker segments that decoding needs (ITU T.81 table B.1): SOF0-SOF15 but DHT/JPG/DAC, which are
@@ -26,6 +27,7 @@ _JPEG_KEEP = {*range(0xC0, 0xD0), 0xDA, 0xDB, 0xDC, 0xDD, 0xDE, 0xDF} - {0xC8}
 _APP0, _APP14, _SOS, _EOI = 0xE0, 0xEE, 0xDA, 0xD9
 _STANDALONE = {0x01, *range(0xD0, 0xD8)}  # TEM and RST0-7 carry no length
 _MAX_SEGMENTS = 100_000
+_MARKER_START = re.compile(rb"\xff(?=[^\x00\xd0-\xd7])")
 
 
 def strip_jpeg(data: bytes) -> bytes:
@@ -76,18 +78,10 @@ def strip_jpeg(data: bytes) -> bytes:
 
 
 def _entropy_end(data: bytes, pos: int) -> int:
-    """Where the entropy-coded data starting at ``pos`` ends: the first 0xFF that starts a marker
-    (not a stuffed 0xFF00, not a restart marker, not a fill byte before a marker)."""
-    n = len(data)
-    while True:
-        i = data.find(b"\xff", pos)
-        if i < 0 or i + 1 >= n:
-            return n
-        following = data[i + 1]
-        if following == 0x00 or 0xD0 <= following <= 0xD7:
-            pos = i + 2
-            continue
-        return i
+    """Where the entropy-coded data starting at ``pos`` ends: the first 0xFF that starts a marker (not a
+    stuffed 0xFF00, not a restart marker; with fill bytes, the first of them), or the end of the data."""
+    found = _MARKER_START.search(data, pos)
+    return found.start() if found else len(data)
 
 
 # JPEG 2000 (ISO 15444-1 annex I, 15444-2 annex M) ------------------------------------------------------

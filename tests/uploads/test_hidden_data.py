@@ -253,3 +253,22 @@ def test_odt_comments_and_metadata_are_dropped_and_read():
     lines = result.hidden_text.splitlines()
     assert "comment or change creator: Tina Marquez" in lines and "comment or change p: Ask Amira Kowalski" in lines
     assert "document initial-creator: Ms Teacher Name" in lines
+
+
+@pytest.mark.parametrize("mode,options", [
+    ("RGB", {}), ("L", {}), ("CMYK", {}), ("RGB", {"progressive": True}), ("RGB", {"restart_marker_rows": 1}),
+    ("RGB", {"restart_marker_blocks": 3, "subsampling": 0}), ("RGB", {"optimize": True, "quality": 40}),
+])
+def test_stripping_a_jpeg_keeps_every_pixel_and_is_idempotent(mode, options):
+    from competition.uploads.image_streams import strip_jpeg
+
+    exif = Image.Exif()
+    exif[0x013B] = PLANTED
+    data = io.BytesIO()
+    photo((120, 90), mode).save(data, "JPEG", exif=exif, comment=PLANTED.encode(), **options)
+    original = data.getvalue() + b"\xff\xd8 a second picture after the end"
+    stripped = strip_jpeg(original)
+    assert PLANTED.encode() not in stripped and strip_jpeg(stripped) == stripped
+    assert Image.open(io.BytesIO(stripped)).tobytes() == Image.open(io.BytesIO(original)).tobytes()
+    with pytest.raises(ValueError):
+        strip_jpeg(original[:60])  # cut inside a segment
