@@ -15,7 +15,8 @@ from core.permissions import get_or_404, roles_required, signed_in
 
 from . import bp
 from . import entry_operations as ops
-from .entry_forms import EntryDetailsForm, SubmitForm, WithdrawForm
+from .entry_forms import EntryDetailsForm, SubmitForm
+from .entry_freeze import frozen_reason
 from .models import Discipline, Entry, EntryStatus, SchoolClass
 
 def viewable_entry(entry_id: int) -> Entry:
@@ -28,7 +29,8 @@ def editable_entry(entry_id: int):
     if entry.school_class.teacher_id != current_user.id:
         abort(404)
     if not entry.can_edit(current_user):
-        flash(_("The deadline has passed: entries can no longer be changed."), "error")
+        reason = frozen_reason(entry) if entry.school_class.is_open() else None
+        flash(reason.message if reason else _("The deadline has passed: entries can no longer be changed."), "error")
         return entry, redirect(url_for("competition.entry", entry_id=entry.id))
     return entry, None
 
@@ -101,8 +103,11 @@ def entry_details(entry_id: int):
 @signed_in
 def entry(entry_id: int):
     entry = viewable_entry(entry_id)
-    can_edit = entry.can_edit(current_user) and entry.school_class.teacher_id == current_user.id
+    is_teacher = entry.school_class.teacher_id == current_user.id
+    can_edit = is_teacher and entry.can_edit(current_user)
     hits = ops.blindness_hits(entry) if can_edit and entry.status == EntryStatus.DRAFT.value else []
+    # The class's teacher is told why an extension does not reopen this entry.
+    frozen = frozen_reason(entry) if is_teacher and not can_edit and entry.school_class.is_open() else None
     events = []
     if current_user.has_role(Role.SECRETARIAT):
         events = db.session.scalars(
@@ -111,7 +116,8 @@ def entry(entry_id: int):
         ).all()
     return render_template(
         "competition/entries/entry.html", entry=entry, can_edit=can_edit, hits=hits, missing=ops.missing_items(entry),
-        submit_form=SubmitForm(), withdraw_form=WithdrawForm(), events=events,
+        submit_form=SubmitForm(), events=events, is_teacher=is_teacher, frozen=frozen,
+        live=entry.status in ops.LIVE_STATUSES,
     )
 
 
@@ -143,19 +149,6 @@ def entry_receipt(entry_id: int):
     if entry.status != EntryStatus.SUBMITTED.value:
         return redirect(url_for("competition.entry", entry_id=entry.id))
     return render_template("competition/entries/receipt.html", entry=entry, lines=ops.receipt_lines(entry))
-
-
-@bp.post("/entries/<int:entry_id>/withdraw")
-@roles_required(Role.TEACHER)
-def withdraw_entry(entry_id: int):
-    entry, blocked = editable_entry(entry_id)
-    if blocked:
-        return blocked
-    if WithdrawForm().validate_on_submit():
-        ops.withdraw(entry)
-        db.session.commit()
-        flash(_("The entry \"%(title)s\" is withdrawn. It will not be judged.", title=entry.title), "success")
-    return redirect(url_for("competition.index"))
 
 
 @bp.app_template_global()
