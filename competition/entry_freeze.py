@@ -8,14 +8,15 @@ names, and withdrawing the entry, stay possible at any time (``entry_operations.
 ``entry_operations.withdraw``).
 
 The check lives in ``Entry.can_edit`` (views and templates) and in every operation that changes an
-entry's work (``entry_operations``), so a route that forgot the first still meets the second.
+entry's work (``entry_operations``), so a route that forgot the first still meets the second. The
+pupils who made a frozen entry keep their name and age too (``judged_authors``): they are its credit.
 """
 from __future__ import annotations
 
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, literal, select, union_all
+from sqlalchemy import exists, literal, or_, select, union_all
 
 from core.db import db
 
@@ -57,3 +58,20 @@ def frozen_reason(entry) -> Frozen | None:
     )
     found = set(db.session.scalars(checks))
     return next((reason for reason in ORDER if reason.value in found), None)
+
+
+def judged_authors(school_class) -> set[int]:
+    """Ids of the class's pupils who made a frozen entry: their name and age are in its credit, so they stay."""
+    from judging.models import Assignment, Award, Round, RoundStatus, ScoreSet
+
+    from .models import Entry, EntryAuthor
+
+    seen = (RoundStatus.OPEN.value, RoundStatus.CLOSED.value)
+    judged = or_(
+        exists().where(Award.entry_id == Entry.id),
+        exists().where(ScoreSet.assignment_id == Assignment.id, Assignment.entry_id == Entry.id),
+        exists().where(Assignment.entry_id == Entry.id, Round.id == Assignment.round_id, Round.status.in_(seen)),
+    )
+    return set(db.session.scalars(
+        select(EntryAuthor.pupil_id).join(Entry, Entry.id == EntryAuthor.entry_id)
+        .where(Entry.class_id == school_class.id, judged)))

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from accounts.models import Role
-from competition.models import Entry, EntryFile
+from competition.models import Entry, EntryAuthor, EntryFile, Pupil
 from core.audit import AuditEvent
 from core.db import db, utcnow
 from tests.competition_entries.test_secretariat import client_for
@@ -266,3 +266,28 @@ def test_unticking_a_consent_before_the_deadline_keeps_the_entry_submitted(post,
                                                            "consent_name": "y"})
     db.session.expire_all()
     assert submitted.status == "draft", "giving a consent is checked again at submission"
+
+
+def test_the_pupils_who_made_a_judged_entry_keep_their_name_and_age(client, post, submitted, judge, extension):
+    """Their name and age are the awarded work's public credit: an extension must not let it change."""
+    submitted.whole_class = False
+    amira, jonas = submitted.school_class.pupils
+    submitted.authors = [EntryAuthor(pupil=amira)]
+    db.session.commit()
+    judge(submitted, "awarded")
+    extension(submitted.school_class)
+    url = f"/competition/classes/{submitted.class_id}/pupils"
+
+    def rows(first_amira, age_amira=12, first_jonas="Jonas"):
+        return {"pupils-0-pupil_id": str(amira.id), "pupils-0-first_name": first_amira, "pupils-0-initial": "K",
+                "pupils-0-age": str(age_amira), "pupils-1-pupil_id": str(jonas.id),
+                "pupils-1-first_name": first_jonas, "pupils-1-initial": "", "pupils-1-age": "12"}
+
+    for data in (rows("Amira Smith-Jones"), rows("Amira", age_amira=13)):
+        response = post(url, data)
+        assert response.status_code == 400
+        assert "Amira K. made an entry that the jury has seen" in response.get_data(as_text=True)
+    assert post(url, rows("Amira", first_jonas="Jonas Pedro")).status_code == 302, "other pupils can change"
+    db.session.expire_all()
+    assert [(p.first_name, p.age) for p in db.session.scalars(select(Pupil).order_by(Pupil.id))] == [
+        ("Amira", 12), ("Jonas Pedro", 12)]
