@@ -9,9 +9,11 @@ remember to clear anything.
   (their consent, status, texts, credits, file keys and whether each file is still stored), the
   awards and the categories. It keys the public gallery's results (``judging/public_results.py``).
 * ``ranking_digest``: what the rankings are computed from: the rounds and their methods, the rubrics'
-  criteria, and a summary of the submitted score sets and of the entries that are in the competition
-  (count, sum and newest ``updated_at``: any change to an entry, its consent included, moves it). It
-  keys the feed's ranks, and with ``published_digest`` tells whether a built export is outdated.
+  criteria, and summaries of the submitted score sets (count, largest id, newest change: a submitted
+  set never changes) and of which entries are in each category and status (count, sum and
+  sum of squares of their ids). It keys the feed's ranks.
+* ``exports_digest``: both, and the newest change to any entry of the edition; it tells whether a
+  built export is outdated (``freshness.py``).
 
 Both cost a handful of indexed queries, far less than gathering the results (bench/bench_public.py).
 """
@@ -21,7 +23,7 @@ import dataclasses
 import hashlib
 import json
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select
 
 from competition.models import Category, Edition, Entry, EntryAuthor, EntryFile, FilePurpose, SchoolClass
 from competition.models.places import City, School
@@ -29,7 +31,7 @@ from competition.models.school_class import Pupil
 from core.db import db
 from core.files import get_storage
 
-from ..models import Assignment, Award, Criterion, Round, Rubric, ScoreSet, ScoreStatus
+from ..models import Award, Criterion, Round, Rubric, ScoreSet, ScoreStatus
 
 
 class _Digest:
@@ -82,7 +84,6 @@ def published_digest(edition: Edition) -> str:
 
 def ranking_digest(edition: Edition) -> str:
     """A digest of what the rankings of ``edition`` are computed from."""
-    rounds = select(Round.id).where(Round.edition_id == edition.id)
     categories = select(Category.id).where(Category.edition_id == edition.id)
     digest = _Digest("ranking/1")
     digest.rows("rounds", db.session.execute(
@@ -93,20 +94,28 @@ def ranking_digest(edition: Edition) -> str:
                Criterion.scale_max, Criterion.step)
         .join(Rubric, Rubric.id == Criterion.rubric_id).where(Rubric.category_id.in_(categories))
         .order_by(Criterion.id)))
-    # Submitted score sets never change (only drafts can be edited); they come and go with assignments.
+    # Submitted score sets never change (only drafts can be edited); they come and go with assignments, and a
+    # new one is the newest change. Every edition's are counted: no join, and old editions do not move.
     digest.rows("scores", db.session.execute(
-        select(func.count(ScoreSet.id), func.sum(ScoreSet.id), func.max(ScoreSet.id), func.max(ScoreSet.updated_at))
-        .join(Assignment, Assignment.id == ScoreSet.assignment_id)
-        .where(Assignment.round_id.in_(rounds), ScoreSet.status == ScoreStatus.SUBMITTED.value)))
+        select(func.count(ScoreSet.id), func.max(ScoreSet.id), func.max(ScoreSet.updated_at))
+        .where(ScoreSet.status == ScoreStatus.SUBMITTED.value)))
+    # Which entries are in the competition, by category: a change of consent or text does not move it.
     digest.rows("entries", db.session.execute(
-        select(Entry.status, func.count(Entry.id), func.sum(Entry.id), func.max(Entry.updated_at))
-        .where(Entry.category_id.in_(categories)).group_by(Entry.status).order_by(Entry.status)))
+        select(Entry.category_id, Entry.status, func.count(Entry.id), func.sum(Entry.id),
+               func.sum(cast(Entry.id, BigInteger) * cast(Entry.id, BigInteger)))
+        .where(Entry.category_id.in_(categories)).group_by(Entry.category_id, Entry.status)
+        .order_by(Entry.category_id, Entry.status)))
     return digest.hexdigest()
 
 
 def exports_digest(edition: Edition) -> str:
-    """What every export of ``edition`` is made from: the published results and the rankings."""
-    return hashlib.sha256(f"{published_digest(edition)}:{ranking_digest(edition)}".encode()).hexdigest()
+    """What every export of ``edition`` is made from: the published results, the rankings, and any change to
+    any entry (the spreadsheets list every ranked entry with its consent): the newest ``updated_at`` moves."""
+    changed = db.session.execute(
+        select(func.count(Entry.id), func.max(Entry.updated_at))
+        .where(Entry.category_id.in_(select(Category.id).where(Category.edition_id == edition.id)))).one()
+    parts = f"{published_digest(edition)}:{ranking_digest(edition)}:{tuple(changed)!r}"
+    return hashlib.sha256(parts.encode()).hexdigest()
 
 
 def item_digest(item, *extra) -> str:
