@@ -42,36 +42,33 @@ FROZEN_MESSAGES = {
 ORDER = (Frozen.AWARDED, Frozen.SCORED, Frozen.ASSIGNED)
 
 
+def _judged(entry_id) -> dict[Frozen, object]:
+    """The condition for each reason, on ``entry_id`` (a number, or a column for a set-based query)."""
+    from judging.models import Assignment, Award, Round, RoundStatus, ScoreSet
+
+    seen = (RoundStatus.OPEN.value, RoundStatus.CLOSED.value)
+    return {
+        Frozen.AWARDED: exists().where(Award.entry_id == entry_id),
+        Frozen.SCORED: exists().where(ScoreSet.assignment_id == Assignment.id, Assignment.entry_id == entry_id),
+        Frozen.ASSIGNED: exists().where(Assignment.entry_id == entry_id, Round.id == Assignment.round_id,
+                                        Round.status.in_(seen)),
+    }
+
+
 def frozen_reason(entry) -> Frozen | None:
     """Why ``entry`` can no longer be changed (an award, then scores, then assignments), or None. One query."""
     if entry.id is None:
         return None
-    from judging.models import Assignment, Award, Round, RoundStatus, ScoreSet
-
-    seen = (RoundStatus.OPEN.value, RoundStatus.CLOSED.value)
-    checks = union_all(
-        select(literal(Frozen.AWARDED.value)).where(exists().where(Award.entry_id == entry.id)),
-        select(literal(Frozen.SCORED.value)).where(exists().where(
-            ScoreSet.assignment_id == Assignment.id, Assignment.entry_id == entry.id)),
-        select(literal(Frozen.ASSIGNED.value)).where(exists().where(
-            Assignment.entry_id == entry.id, Round.id == Assignment.round_id, Round.status.in_(seen))),
-    )
+    checks = union_all(*(select(literal(reason.value)).where(condition)
+                         for reason, condition in _judged(entry.id).items()))
     found = set(db.session.scalars(checks))
     return next((reason for reason in ORDER if reason.value in found), None)
 
 
 def judged_authors(school_class) -> set[int]:
     """Ids of the class's pupils who made a frozen entry: their name and age are in its credit, so they stay."""
-    from judging.models import Assignment, Award, Round, RoundStatus, ScoreSet
-
     from .models import Entry, EntryAuthor
 
-    seen = (RoundStatus.OPEN.value, RoundStatus.CLOSED.value)
-    judged = or_(
-        exists().where(Award.entry_id == Entry.id),
-        exists().where(ScoreSet.assignment_id == Assignment.id, Assignment.entry_id == Entry.id),
-        exists().where(Assignment.entry_id == Entry.id, Round.id == Assignment.round_id, Round.status.in_(seen)),
-    )
     return set(db.session.scalars(
         select(EntryAuthor.pupil_id).join(Entry, Entry.id == EntryAuthor.entry_id)
-        .where(Entry.class_id == school_class.id, judged)))
+        .where(Entry.class_id == school_class.id, or_(*_judged(Entry.id).values()))))
