@@ -224,10 +224,11 @@ class PupilsForm(FlaskForm):
 
     pupils = FieldList(FormField(PupilRow), max_entries=MAX_ROWS)
 
-    def __init__(self, *args, school_class, author_ids=frozenset(), **kwargs):
+    def __init__(self, *args, school_class, author_ids=frozenset(), judged_ids=frozenset(), **kwargs):
         super().__init__(*args, **kwargs)
         self.school_class = school_class
         self.author_ids = set(author_ids)
+        self.judged_ids = set(judged_ids)  # authors of entries jurors have seen: their details are frozen
 
     @property
     def rows(self) -> list[PupilRow]:
@@ -257,6 +258,14 @@ class PupilsForm(FlaskForm):
             if row.is_blank():
                 continue
             name = _display(row)
+            pupil = existing.get(pid)
+            if pupil is not None and int(pid) in self.judged_ids and (
+                    tidy(row.first_name.data or ""), (row.initial.data or "").upper(), row.age.data) != (
+                    pupil.first_name, pupil.initial.upper(), pupil.age):
+                _add_error(row.first_name, _(
+                    "%(name)s made an entry that the jury has seen: their name and age can no longer be changed.",
+                    name=pupil.display_name))
+                ok = False
             if row.age.data is not None and not row.age.errors and row.age.data not in group.ages:
                 _add_error(row.age, _(
                     "%(name)s is %(age)d, but this class is for ages %(low)d to %(high)d. "

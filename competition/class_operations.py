@@ -8,6 +8,7 @@ from core.audit import record
 from core.db import db
 
 from .class_forms import same_name, tidy
+from .entry_freeze import judged_authors
 from .models import City, Edition, Entry, EntryAuthor, Pupil, School, SchoolClass
 
 
@@ -96,6 +97,12 @@ def save_pupils(school_class: SchoolClass, rows: list[dict]) -> dict:
     """Add, change and remove pupils from checked rows; returns the counts. Audit details hold no names."""
     by_id = {p.id: p for p in school_class.pupils}
     counts = {"added": 0, "changed": 0, "removed": 0}
+    frozen = judged_authors(school_class)  # the form says so first; this stops a caller that forgot
+    for row in rows:
+        pupil = by_id.get(row["pupil_id"]) if row["pupil_id"] else None
+        if pupil is not None and pupil.id in frozen and (row["remove"] or any(
+                getattr(pupil, key) != row[key] for key in ("first_name", "initial", "age"))):
+            raise ValueError("the pupils who made an entry the jury has seen cannot be changed")
     for row in rows:
         pupil = by_id.get(row["pupil_id"]) if row["pupil_id"] else None
         if pupil is not None and row["remove"]:

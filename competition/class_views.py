@@ -12,6 +12,7 @@ from core.permissions import get_or_404, roles_required, signed_in
 from . import bp
 from . import class_operations as ops
 from .class_forms import CityForm, ClassForm, EditClassForm, PupilsForm, SchoolForm, country_name, language_name
+from .entry_freeze import judged_authors
 from .models import Edition, SchoolClass
 
 T = "competition/classes/"
@@ -174,13 +175,14 @@ def edit_pupils(class_id: int):
     if refused:
         return refused
     authors = ops.pupils_with_entries(school_class)
+    judged = judged_authors(school_class)
     if request.method == "GET":
         rows = [{"pupil_id": p.id, "first_name": p.first_name, "initial": p.initial, "age": p.age}
                 for p in school_class.pupils]
         form = PupilsForm(data={"pupils": rows}, school_class=school_class, author_ids=authors)
         _add_rows(form, NEW_ROWS if not rows else MORE_ROWS)
         return _render("pupils.html", form=form, school_class=school_class, authors=authors, problems=[])
-    form = PupilsForm(school_class=school_class, author_ids=authors)
+    form = PupilsForm(school_class=school_class, author_ids=authors, judged_ids=judged)
     if request.form.get("action") == "add":  # "Add another pupil": the same rows and one more, nothing saved
         _add_rows(form, MORE_ROWS)
         return _render("pupils.html", form=form, school_class=school_class, authors=authors, problems=[])

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import BooleanField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import BooleanField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, Optional
 
 from core.forms import MultiCheckboxField, NoNul, strip_filter
@@ -83,3 +83,11 @@ class SubmitForm(FlaskForm):
 
 class WithdrawForm(FlaskForm):
     pass
+
+
+class ConsentWithdrawalForm(FlaskForm):
+    """Withdraw consent at any time: the choices are the consents given (publication, social media, names)."""
+
+    withdraw = MultiCheckboxField(_l("Which consent do the parents or guardians withdraw?"), validate_choice=False,
+                                  description=_l("Tick each one they withdraw."))
+    confirm = HiddenField()

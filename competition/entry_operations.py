@@ -17,6 +17,7 @@ from sqlalchemy import func, select, update
 from core import audit, file_lifecycle
 from core.db import db, utcnow
 
+from .entry_freeze import frozen_reason
 from .models import Category, Discipline, Entry, EntryAuthor, EntryFile, EntryStatus, FilePurpose, SchoolClass
 from .models.entry import HIDDEN_SOURCE
 from .uploads import UploadLimits, clean_upload, safe_filename
@@ -49,6 +50,14 @@ def _require_open(school_class: SchoolClass, now: datetime | None = None) -> Non
         raise EntryError(_l("The deadline has passed: entries can no longer be changed."))
 
 
+def _require_changeable(entry: Entry) -> None:
+    """Before the class's deadline (an extension included) and not yet seen by a juror (``entry_freeze``)."""
+    _require_open(entry.school_class)
+    reason = frozen_reason(entry)
+    if reason is not None:
+        raise EntryError(reason.message)
+
+
 def _count_live(school_class: SchoolClass, category: Category, exclude: Entry | None = None) -> int:
     query = select(func.count(Entry.id)).where(
         Entry.class_id == school_class.id, Entry.category_id == category.id, Entry.status.in_(LIVE_STATUSES)
@@ -69,6 +78,8 @@ def set_details(entry: Entry, school_class: SchoolClass, discipline: str, title:
                 pupil_ids: list[int], whole_class: bool) -> Entry:
     """Create (``entry.id is None``) or change an entry's details."""
     _require_open(school_class)
+    if entry.id is not None:
+        _require_changeable(entry)
     category = category_for(school_class, discipline)
     if entry.id is None or entry.category_id != category.id:
         if _count_live(school_class, category, exclude=entry) >= category.max_entries_per_class:
@@ -108,14 +119,14 @@ def _back_to_draft(entry: Entry) -> None:
 
 
 def set_text(entry: Entry, text: str) -> None:
-    _require_open(entry.school_class)
+    _require_changeable(entry)
     entry.text = text
     _back_to_draft(entry)
     audit.record("entry.changed", entry, part="text", characters=len(text))
 
 
 def set_translation(entry: Entry, language: str, text: str) -> None:
-    _require_open(entry.school_class)
+    _require_changeable(entry)
     entry.translation_language = language if text else ""
     entry.translation_text = text
     _back_to_draft(entry)
@@ -123,16 +134,39 @@ def set_translation(entry: Entry, language: str, text: str) -> None:
 
 
 def set_consent(entry: Entry, judging: bool, publication: bool, social: bool, name: bool) -> None:
-    _require_open(entry.school_class)
+    """Give or change consent while the entry can be changed. Only withdrawing consent to publication, social
+    media or names keeps a submitted entry submitted; any other change returns it to draft to be checked again."""
+    _require_changeable(entry)
+    only_withdrawn = judging == entry.consent_judging and all(
+        not new or old for new, old in ((publication, entry.consent_publication), (social, entry.consent_social),
+                                        (name, entry.consent_name)))
     entry.consent_judging, entry.consent_publication = judging, publication
     entry.consent_social, entry.consent_name = social, name
-    _back_to_draft(entry)
+    if not only_withdrawn:
+        _back_to_draft(entry)
     audit.record("entry.consent", entry, judging=judging, publication=publication, social=social, name=name)
+
+
+WITHDRAWABLE_CONSENTS = ("publication", "social", "name")
+
+
+def withdraw_consent(entry: Entry, withdrawn: set[str]) -> list[str]:
+    """Withdraw consent to publication, social media or names: at any time, after the deadline and the awards
+    too. The entry keeps its status; every public output follows on the next request. Returns what changed."""
+    if not withdrawn or not withdrawn <= set(WITHDRAWABLE_CONSENTS):
+        raise EntryError(_l("Choose the consent to withdraw."))
+    changed = [kind for kind in WITHDRAWABLE_CONSENTS if kind in withdrawn and getattr(entry, f"consent_{kind}")]
+    for kind in changed:
+        setattr(entry, f"consent_{kind}", False)
+    if changed:
+        db.session.flush()
+        audit.record("entry.consent_withdrawn", entry, withdrawn=changed, status=entry.status)
+    return changed
 
 
 def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str) -> EntryFile:
     """Check and clean an upload by its content, store original and copies, and replace any older file."""
-    _require_open(entry.school_class)
+    _require_changeable(entry)
     accept = CONSENT_FORM_KINDS if purpose is FilePurpose.CONSENT_FORM else accepted_kinds(entry.category.discipline)
     cleaned = clean_upload(data, accept, upload_limits(entry.category, purpose))  # raises UploadRejected
     # Stored under a lock that lasts until the commit; the replaced file's copies leave right after it,
@@ -168,7 +202,7 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
 
 
 def remove_file(entry: Entry, stored: EntryFile) -> None:
-    _require_open(entry.school_class)
+    _require_changeable(entry)
     entry.files.remove(stored)
     _back_to_draft(entry)
     audit.record("entry.file_removed", entry, purpose=stored.purpose, name=stored.original_name)
@@ -236,8 +270,13 @@ def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> li
     school_class = entry.school_class
     if not school_class.is_open(now):
         raise EntryError(_l("The deadline has passed: this entry can no longer be submitted."))
+    if entry.status in (EntryStatus.WITHDRAWN.value, EntryStatus.DISQUALIFIED.value):
+        raise EntryError(_l("This entry is out of the competition, so it cannot be submitted again."))
     if entry.status != EntryStatus.DRAFT.value:
         raise EntryError(_l("This entry has already been submitted."))
+    reason = frozen_reason(entry)
+    if reason is not None:
+        raise EntryError(reason.message)
     if missing_items(entry):
         raise EntryError(_l("Some parts are missing. Complete them, then submit."))
     category = entry.category
@@ -262,7 +301,10 @@ def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> li
 
 
 def withdraw(entry: Entry) -> None:
-    _require_open(entry.school_class)
+    """Take the entry out of the competition, for good: at any time, like consent, awarded entries included.
+    It leaves the jurors' lists, the rankings and every public output on the next request."""
+    if entry.status not in LIVE_STATUSES:
+        raise EntryError(_l("Only a draft or a submitted entry can be withdrawn."))
     entry.status = EntryStatus.WITHDRAWN.value
     entry.withdrawn_at = utcnow()
     db.session.flush()

@@ -15,7 +15,8 @@ from core.permissions import get_or_404, roles_required, signed_in
 
 from . import bp
 from . import entry_operations as ops
-from .entry_forms import EntryDetailsForm, SubmitForm, WithdrawForm
+from .entry_forms import EntryDetailsForm, SubmitForm
+from .entry_freeze import frozen_reason
 from .models import Discipline, Entry, EntryStatus, SchoolClass
 from .models.entry import HIDDEN_SOURCE
 
@@ -29,7 +30,8 @@ def editable_entry(entry_id: int):
     if entry.school_class.teacher_id != current_user.id:
         abort(404)
     if not entry.can_edit(current_user):
-        flash(_("The deadline has passed: entries can no longer be changed."), "error")
+        reason = frozen_reason(entry) if entry.school_class.is_open() else None
+        flash(reason.message if reason else _("The deadline has passed: entries can no longer be changed."), "error")
         return entry, redirect(url_for("competition.entry", entry_id=entry.id))
     return entry, None
 
@@ -102,11 +104,14 @@ def entry_details(entry_id: int):
 @signed_in
 def entry(entry_id: int):
     entry = viewable_entry(entry_id)
-    can_edit = entry.can_edit(current_user) and entry.school_class.teacher_id == current_user.id
+    is_teacher = entry.school_class.teacher_id == current_user.id
+    can_edit = is_teacher and entry.can_edit(current_user)
     checking = can_edit and entry.status == EntryStatus.DRAFT.value  # the teacher's "check your answers"
     hits = ops.blindness_hits(entry) if checking or current_user.has_role(Role.SECRETARIAT) else []
     hidden_hits = [hit for hit in hits if ops.is_hidden(hit)]  # the secretariat sees these at any time
     hits = [hit for hit in hits if not ops.is_hidden(hit)] if checking else []
+    # The class's teacher is told why an extension does not reopen this entry.
+    frozen = frozen_reason(entry) if is_teacher and not can_edit and entry.school_class.is_open() else None
     events = []
     if current_user.has_role(Role.SECRETARIAT):
         events = db.session.scalars(
@@ -115,8 +120,8 @@ def entry(entry_id: int):
         ).all()
     return render_template(
         "competition/entries/entry.html", entry=entry, can_edit=can_edit, hits=hits, hidden_hits=hidden_hits,
-        missing=ops.missing_items(entry),
-        submit_form=SubmitForm(), withdraw_form=WithdrawForm(), events=events,
+        missing=ops.missing_items(entry), submit_form=SubmitForm(), events=events, is_teacher=is_teacher,
+        frozen=frozen, live=entry.status in ops.LIVE_STATUSES,
     )
 
 
@@ -148,19 +153,6 @@ def entry_receipt(entry_id: int):
     if entry.status != EntryStatus.SUBMITTED.value:
         return redirect(url_for("competition.entry", entry_id=entry.id))
     return render_template("competition/entries/receipt.html", entry=entry, lines=ops.receipt_lines(entry))
-
-
-@bp.post("/entries/<int:entry_id>/withdraw")
-@roles_required(Role.TEACHER)
-def withdraw_entry(entry_id: int):
-    entry, blocked = editable_entry(entry_id)
-    if blocked:
-        return blocked
-    if WithdrawForm().validate_on_submit():
-        ops.withdraw(entry)
-        db.session.commit()
-        flash(_("The entry \"%(title)s\" is withdrawn. It will not be judged.", title=entry.title), "success")
-    return redirect(url_for("competition.index"))
 
 
 @bp.app_template_global()

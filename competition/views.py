@@ -21,4 +21,4 @@ def index():
 
 
 from . import admin_views, class_views, coordinator_views, entry_views, entry_work_views, public_views, secretariat_views  # noqa: E402,F401
-from . import retention_views  # noqa: E402,F401
+from . import entry_withdrawal_views, retention_views  # noqa: E402,F401

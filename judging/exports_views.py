@@ -20,6 +20,7 @@ from core.permissions import get_or_404, roles_required
 from . import bp
 from .exports import jobs
 from .exports.dataset import collect
+from .exports.freshness import Freshness
 from .exports.model import slugify
 from .exports.wording import output_title, reason_text
 from .models import ExportJob, ExportKind, JobStatus, Round, RoundStatus
@@ -58,14 +59,17 @@ def exports():
     results = collect(edition, _base_url(), ranked=False)
     recent = db.session.scalars(select(ExportJob).where(ExportJob.edition_id == edition.id)
                                 .order_by(ExportJob.id.desc()).limit(jobs.KEEP)).all()
-    # The newest publication (or bundle) that has preview pages.
+    freshness = jobs.freshness_of(edition, recent)  # deletes the files of outputs that lost consent
+    # The newest publication (or bundle) that has preview pages and is still offered.
     latest_pdf, pdf_pages = next(((j, pages) for j in recent if j.status == JobStatus.DONE.value
+                                  and freshness.get(j.id) is not Freshness.WITHDRAWN
                                   and j.kind in (ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value)
                                   and (pages := jobs.previews(j))), (None, []))
     return render_template(
         "judging/exports/index.html", edition=edition, results=results, jobs=recent, job_kinds=JOB_KINDS,
         preview_items=results.for_social[:PREVIEW_CARDS], latest_pdf=latest_pdf, pdf_pages=pdf_pages,
         is_stale=jobs.is_stale, open_rounds=open_rounds(edition), direct=_submitted(edition) <= DIRECT_LIMIT,
+        freshness=freshness,
         reason_text=reason_text, output_title=output_title)
 
 
@@ -140,15 +144,20 @@ def export_job(job_id: int):
     """The job's progress, for the page's script."""
     job = _job(job_id)
     stale = jobs.is_stale(job)
+    offered = job.status == JobStatus.DONE.value and _offered(job)
     return jsonify(status="interrupted" if stale else job.status, done=job.done, total=job.total,
                    percent=job.percent, finished=job.finished or stale,
-                   download=url_for("judging.download_export", job_id=job.id) if job.status == "done" else None)
+                   download=url_for("judging.download_export", job_id=job.id) if offered else None)
 
 
 @bp.get("/exports/jobs/<int:job_id>/download")
 @roles_required(Role.SECRETARIAT)
 def download_export(job_id: int):
     job = _job(job_id)
+    if job.status == JobStatus.DONE.value and not _offered(job):
+        flash(_("This export is no longer offered: consent was withdrawn for an entry in it since it was made. "
+                "Make it again."), "error")
+        return redirect(url_for("judging.exports", _anchor=f"job-{job.id}"))
     archive = jobs.job_archive(job)
     if job.status != JobStatus.DONE.value or not archive.exists():
         abort(404)
@@ -161,10 +170,16 @@ def download_export(job_id: int):
 @bp.get("/exports/jobs/<int:job_id>/pages/<int:number>.png")
 @roles_required(Role.SECRETARIAT)
 def export_preview(job_id: int, number: int):
-    pages = jobs.previews(_job(job_id))
+    job = _job(job_id)
+    pages = jobs.previews(job) if _offered(job) else []
     if not 1 <= number <= len(pages):
         abort(404)
     return send_file(pages[number - 1], mimetype="image/png")
+
+
+def _offered(job: ExportJob) -> bool:
+    """False when the job's output lost consent since it was made (its files are then deleted)."""
+    return jobs.freshness_of(_edition(), [job]).get(job.id) is not Freshness.WITHDRAWN
 
 
 def _submitted(edition: Edition) -> int:

@@ -3,12 +3,15 @@
 Nothing shows before the secretariat publishes the results. The gallery, entry pages, images and the
 feed show only entries with consent to publication; cards (the Open Graph images) only entries
 with consent to social media; credits follow the consent to names. Anything else is a 404.
+
+Every request reads the results as the database holds them now (``public_results``), so a withdrawn
+consent, a withdrawn or disqualified entry, or a new award shows on the very next request. Pages are
+never stored by browsers or proxies; images, cards and the feed may be kept ``PUBLIC_MAX_AGE`` seconds,
+then are revalidated with their ETag (a digest of their inputs) and answered 304 when unchanged.
 """
 from __future__ import annotations
 
 import io
-import threading
-import time
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
@@ -16,36 +19,21 @@ from competition.models import Edition
 from core.i18n import current_language
 from core.permissions import public
 
-from .exports.dataset import collect
+from . import public_results
 from .exports.model import Item, Results
 from .exports.wording import LANGUAGES, award_title, category_title, credit
+from .public_results import PUBLIC_MAX_AGE
 
 bp = Blueprint("results", __name__, url_prefix="/results")
-CACHE_SECONDS = 60  # the gathered results are reused this long; publishing or withdrawing is seen at once
-CARD_CACHE = 64
-_lock = threading.Lock()
-_results: dict = {}  # (edition id, published at, base url) -> (time, Results)
-_cards: dict = {}  # (reference, size, language, published at) -> PNG bytes
 
 
 def _published(ranked: bool = False) -> tuple[Edition, Results]:
-    """The published results (404 before publication); ``ranked`` adds the ranks, which only the feed shows."""
+    """The published results as they are now (404 before publication); ``ranked`` adds the ranks (the feed's)."""
     edition = Edition.current()
     if edition is None or edition.results_published_at is None:
         abort(404)
     base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
-    key = (edition.id, edition.results_published_at, base, ranked)
-    with _lock:
-        hit = _results.get(key)
-        if hit and time.monotonic() - hit[0] < CACHE_SECONDS:
-            return edition, hit[1]
-    results = collect(edition, base, ranked=ranked)
-    with _lock:
-        for old in [k for k in _results if k[:3] != key[:3]]:
-            del _results[old]
-        _results[key] = (time.monotonic(), results)
-    return edition, results
-
+    return edition, public_results.published(edition, base, ranked=ranked)
 
 
 def _item(results: Results, reference: str, *, social: bool = False) -> Item:
@@ -54,6 +42,14 @@ def _item(results: Results, reference: str, *, social: bool = False) -> Item:
     if item is None:
         abort(404)
     return item
+
+
+def _public(response, etag: str):
+    """A public response that may be kept ``PUBLIC_MAX_AGE`` seconds, then revalidated with its ETag (304)."""
+    response.set_etag(etag)
+    response.cache_control.public = True
+    response.cache_control.max_age = PUBLIC_MAX_AGE
+    return response.make_conditional(request)
 
 
 @bp.get("/")
@@ -92,29 +88,23 @@ def image(reference: str):
         abort(404)
     path = picture.web_path or picture.path
     mimetype = "image/jpeg" if picture.web_path else (picture.mime or "image/png")
-    return send_file(path, mimetype=mimetype, max_age=3600)
+    # Stored files are named by their SHA-256: the name is the content's ETag, the same in every process.
+    response = send_file(path, mimetype=mimetype, etag=False, conditional=False)
+    return _public(response, path.name)
 
 
 @bp.get("/<reference>/card-<size>.png")
 @public
 def card(reference: str, size: str):
-    edition, results = _published()
-    item = _item(results, reference, social=True)
-    from .exports.cards import SIZES, card_png
+    from .exports.cards import SIZES
 
+    _edition, results = _published()
+    item = _item(results, reference, social=True)
     language = request.args.get("lang", "en")
     if size not in SIZES or language not in LANGUAGES:
         abort(404)
-    key = (reference, size, language, edition.results_published_at)
-    with _lock:
-        data = _cards.get(key)
-    if data is None:
-        data = card_png(item, size, language)
-        with _lock:
-            while len(_cards) >= CARD_CACHE:
-                _cards.pop(next(iter(_cards)))
-            _cards[key] = data
-    return send_file(io.BytesIO(data), mimetype="image/png", max_age=3600)
+    etag, data = public_results.card(item, size, language)
+    return _public(send_file(io.BytesIO(data), mimetype="image/png", etag=False, conditional=False), etag)
 
 
 @bp.get("/feed.json")
@@ -125,9 +115,10 @@ def feed():
     _edition, results = _published(ranked=True)
     response = current_app.json.response(build_feed(results))
     response.headers["Access-Control-Allow-Origin"] = "*"  # the campaign page reads it from another site
+    response.add_etag()
     response.cache_control.public = True
-    response.cache_control.max_age = CACHE_SECONDS
-    return response
+    response.cache_control.max_age = PUBLIC_MAX_AGE
+    return response.make_conditional(request)
 
 
 def init_app(app) -> None:

@@ -71,6 +71,11 @@ class AwardForm(FlaskForm):
     note = TextAreaField(_l("Note (optional)"), filters=[strip_filter], render_kw={"rows": 2},
                          description=_l("For the secretariat, for example why a tie was decided this way."),
                          validators=[Length(max=1000, message=_l("Enter at most %(max)d characters.", max=1000)), NoNul()])
+    reason = TextAreaField(_l("Reason for an exception"), filters=[strip_filter], render_kw={"rows": 2},
+                           description=_l("Only for an award that breaks a rule, such as an entry that is not ranked "
+                                          "in this round. Recorded in the audit log."),
+                           validators=[Length(max=1000, message=_l("Enter at most %(max)d characters.", max=1000)),
+                                       NoNul()])
 
     def entry_id(self) -> int | None:
         try:

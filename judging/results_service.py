@@ -296,6 +296,9 @@ def award_problem(edition_id: int, category: Category, entry: Entry | None, kind
     """(field, message saying how to fix it) when this award cannot be given; None when it can."""
     if entry is None or entry.category_id != category.id or entry.category.edition_id != edition_id:
         return "entry", _("Choose an entry of this category.")
+    if entry.status != EntryStatus.SUBMITTED.value:
+        return "entry", _("Only an entry still in the competition can get an award: this one is %(status)s.",
+                          status=entry.status_enum.title.lower())
     if kind not in {k.value for k in AwardKind}:
         return "kind", _("Choose an award from the list.")
     existing = category_awards(edition_id, category.id)
@@ -307,12 +310,38 @@ def award_problem(edition_id: int, category: Category, entry: Entry | None, kind
     return None
 
 
-def give_award(edition_id: int, category: Category, entry: Entry, kind: str, note: str, actor) -> Award:
+# Rules an award may break only with a reason typed by the secretariat, recorded in the audit log. One reason
+# covers every rule broken; the audit names the rules. (Planned: "the category still has unsubmitted assignments".)
+NOT_RANKED = "not_ranked"
+
+
+def award_exceptions(results: CategoryResults, entry: Entry) -> list[str]:
+    """The rules that giving ``entry`` an award in this round breaks (codes); empty when none."""
+    exceptions = []
+    if results.row(entry.id) is None:
+        exceptions.append(NOT_RANKED)  # no scores counted in this round's ranking
+    return exceptions
+
+
+def exception_message(exceptions: list[str], entry: Entry) -> str:
+    """What to do about ``exceptions``, for the reason field's error."""
+    texts = {NOT_RANKED: _("%(reference)s is not ranked in this round: no scores of it are counted in the ranking.",
+                           reference=entry.reference)}
+    return " ".join([*(texts[code] for code in exceptions),
+                     _("Choose a ranked entry, or type the reason for this award: it is recorded in the audit log.")])
+
+
+def give_award(edition_id: int, category: Category, entry: Entry, kind: str, note: str, actor, *,
+               exceptions: list[str] = (), reason: str = "") -> Award:
+    """Give the award; ``exceptions`` (from ``award_exceptions``) need a ``reason``, recorded in the audit."""
+    if exceptions and not reason.strip():
+        raise ValueError("an award that breaks a rule needs a reason")
     award = Award(edition_id=edition_id, category_id=category.id, entry_id=entry.id, kind=kind, note=note,
                   decided_by_id=getattr(actor, "id", None))
     db.session.add(award)
     db.session.flush()
-    audit.record("award.given", award, entry=entry.reference, kind=kind, category=category.id, note=note)
+    extra = {"exceptions": list(exceptions), "reason": reason} if exceptions else {}
+    audit.record("award.given", award, entry=entry.reference, kind=kind, category=category.id, note=note, **extra)
     return award
 
 

@@ -151,8 +151,11 @@ def shortlist(round_id: int):
 def _award_page(round_: Round, form: AwardForm, status: int = 200):
     categories, category = _category(round_)
     res = service.load_category(round_, category)
+    ranked = {r.entry_id for r in res.rows}
     form.entry.choices = [("", _("Choose an entry"))] + [
-        (str(r.entry_id), f"{r.ranked.rank}. {r.reference} · {r.title}") for r in res.rows]
+        (str(r.entry_id), f"{r.ranked.rank}. {r.reference} · {r.title}") for r in res.rows] + [
+        (str(entry_id), _("%(reference)s · %(title)s (not ranked: needs a reason)", reference=ref, title=title))
+        for entry_id, (ref, title) in sorted(res.entries.items(), key=lambda e: e[1][0]) if entry_id not in ranked]
     awards = service.category_awards(round_.edition_id, category.id)
     by_entry: dict = {}
     for award in awards:
@@ -172,8 +175,12 @@ def awards(round_id: int):
         if form.validate_on_submit():
             entry = db.session.get(Entry, form.entry_id()) if form.entry_id() else None
             problem = service.award_problem(round_.edition_id, category, entry, form.kind.data)
+            exceptions = [] if problem else service.award_exceptions(service.load_category(round_, category), entry)
+            if exceptions and not form.reason.data:
+                problem = "reason", service.exception_message(exceptions, entry)
             if problem is None:
-                service.give_award(round_.edition_id, category, entry, form.kind.data, form.note.data or "", current_user)
+                service.give_award(round_.edition_id, category, entry, form.kind.data, form.note.data or "", current_user,
+                                   exceptions=exceptions, reason=form.reason.data or "")
                 db.session.commit()
                 flash(_("%(award)s given to %(reference)s.", award=AwardKind(form.kind.data).title,
                         reference=entry.reference), "success")

@@ -242,7 +242,8 @@ def build_world(make_user) -> World:
 
     # A finished export job, its archive and one preview page.
     job = ExportJob(edition_id=edition.id, kind="bundle", status="done", done=1, total=1,
-                    created_by_id=secretariat.id, heartbeat_at=now, finished_at=now)
+                    created_by_id=secretariat.id, heartbeat_at=now, finished_at=now,
+                    exposes=f'{{"named":[{a1.id}],"published":[{a1.id}],"posted":[{a1.id}]}}')
     db.session.add(job)
     db.session.flush()
     exports = Path(current_app.config["EXPORT_FOLDER"])

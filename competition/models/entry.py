@@ -114,9 +114,13 @@ class Entry(db.Model):
         return self.school_class.can_view(user)
 
     def can_edit(self, user) -> bool:
+        """The class's teacher, before the class's deadline, on a live entry that no juror has seen."""
+        from competition.entry_freeze import frozen_reason
+
         return (
             self.school_class.can_edit(user)
             and self.status in (EntryStatus.DRAFT.value, EntryStatus.SUBMITTED.value)
+            and frozen_reason(self) is None
         )
 
 

@@ -6,6 +6,7 @@ number of entries (entries are loaded in chunks of ``CHUNK``).
 """
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 
 from sqlalchemy import func, select
@@ -26,18 +27,10 @@ CHUNK = 2000
 def collect(edition: Edition, base_url: str = "", *, ranked: bool = True) -> Results:
     """Every ranked entry and every awarded one; with ``ranked=False`` only the awarded ones, without ranks
     or scores (the pages that show what is published need no more, and it is much faster: no aggregation)."""
-    rounds = db.session.scalars(select(Round).where(Round.edition_id == edition.id).order_by(Round.number)).all()
     awards: dict[int, list[str]] = defaultdict(list)
     for entry_id, kind in db.session.execute(select(Award.entry_id, Award.kind).where(Award.edition_id == edition.id)):
         awards[entry_id].append(kind)
-    scored = _categories_with_scores(rounds) if ranked else set()
-    ranked_by: dict[int, tuple] = {}  # category id -> (round, CategoryResults)
-    for category in edition.categories:
-        if not category.enabled or not ranked:
-            continue
-        round_ = next((r for r in reversed(rounds) if (r.id, category.id) in scored), None)
-        if round_ is not None:
-            ranked_by[category.id] = (round_, service.load_category(round_, category))
+    ranked_by = _rankings(edition) if ranked else {}
     wanted = {r.entry_id for _round, res in ranked_by.values() for r in res.rows} | set(awards)
     entries = _load_entries(wanted)
     storage = get_storage()
@@ -65,6 +58,34 @@ def collect(edition: Edition, base_url: str = "", *, ranked: bool = True) -> Res
     return Results(edition_id=edition.id, edition_name=edition.name, results_on=edition.results_on,
                    generated_at=utcnow(), categories=tuple(categories), left_out=tuple(left_out),
                    base_url=base_url.rstrip("/"))
+
+
+def _rankings(edition: Edition) -> dict[int, tuple]:
+    """Category id -> (the round that ranks it, its CategoryResults)."""
+    rounds = db.session.scalars(select(Round).where(Round.edition_id == edition.id).order_by(Round.number)).all()
+    scored = _categories_with_scores(rounds)
+    ranked_by: dict[int, tuple] = {}
+    for category in edition.categories:
+        if not category.enabled:
+            continue
+        round_ = next((r for r in reversed(rounds) if (r.id, category.id) in scored), None)
+        if round_ is not None:
+            ranked_by[category.id] = (round_, service.load_category(round_, category))
+    return ranked_by
+
+
+def ranks(edition: Edition) -> dict[int, int]:
+    """Each ranked entry's place in its category, as ``collect`` gives it, without loading the entries."""
+    return {row.entry_id: row.ranked.rank for _round, res in _rankings(edition).values() for row in res.rows}
+
+
+def with_ranks(results: Results, places: dict[int, int]) -> Results:
+    """``results`` gathered with ``ranked=False``, each entry given its place from ``ranks``."""
+    items = {i.entry_id: dataclasses.replace(i, rank=places.get(i.entry_id)) for i in results.items}
+    categories = tuple(dataclasses.replace(c, items=tuple(items[i.entry_id] for i in c.items))
+                       for c in results.categories)
+    left_out = tuple(dataclasses.replace(lo, item=items[lo.item.entry_id]) for lo in results.left_out)
+    return dataclasses.replace(results, categories=categories, left_out=left_out)
 
 
 def _categories_with_scores(rounds) -> set[tuple[int, int]]:

@@ -23,8 +23,9 @@ from core import audit
 from core.db import db, utcnow
 
 from ..models import ExportJob, JobStatus
-from . import service
+from . import freshness, service
 from .dataset import collect
+from .fingerprint import exports_digest
 from .model import slugify
 
 log = logging.getLogger(__name__)
@@ -111,7 +112,9 @@ def run(job_id: int, language: str, base_url: str) -> None:
         db.session.commit()
 
     try:
-        results = collect(db.session.get(Edition, job.edition_id), base_url)
+        edition = db.session.get(Edition, job.edition_id)
+        digest = exports_digest(edition)  # before gathering: a change made meanwhile shows the output as outdated
+        results = collect(edition, base_url)
         service.export(job.kind, results, work, language=language, progress=progress)
         _previews(work, language)
         shutil.rmtree(folder, ignore_errors=True)
@@ -119,6 +122,7 @@ def run(job_id: int, language: str, base_url: str) -> None:
         service.zip_folder(folder, archive)
         job.status, job.file_name, job.file_size = JobStatus.DONE.value, archive.name, archive.stat().st_size
         job.done = job.total
+        freshness.record(job, results, digest)
     except service.NothingToExport:
         job.status, job.error = JobStatus.FAILED.value, "no_winners"
     except Exception:  # recorded on the job; the page says it failed and the log has the traceback
@@ -156,7 +160,21 @@ def prune(edition_id: int) -> None:
         ExportJob.edition_id == edition_id, ExportJob.status.in_([JobStatus.DONE.value, JobStatus.FAILED.value]))
         .order_by(ExportJob.id.desc()).offset(KEEP)).all()
     for job in old:
-        shutil.rmtree(job_folder(job), ignore_errors=True)
-        job_archive(job).unlink(missing_ok=True)
+        discard_output(job)
         db.session.delete(job)
     db.session.commit()
+
+
+def discard_output(job: ExportJob) -> None:
+    """Delete a job's files (its row stays, so the page can say why they are gone)."""
+    shutil.rmtree(job_folder(job), ignore_errors=True)
+    job_archive(job).unlink(missing_ok=True)
+
+
+def freshness_of(edition: Edition, jobs: list[ExportJob]) -> dict[int, freshness.Freshness]:
+    """Each finished job's freshness; the files of those withdrawn for consent are deleted at once."""
+    states = freshness.states(edition, jobs)
+    for job in jobs:
+        if states.get(job.id) is freshness.Freshness.WITHDRAWN:
+            discard_output(job)
+    return states

@@ -47,7 +47,8 @@ def category_title(age_group: str, discipline: str, language: str) -> str:
 
 
 def reason_text(reason: str, language: str | None = None) -> str:
-    """Why an entry was left out of an output, for the export page and the bundle's list."""
+    """Why an entry was left out of an output, for the export page and the bundle's list. Every entry status has
+    a text (an award given to an entry that later left the competition), and an unknown reason a general one."""
     texts = {
         "no_publication_consent": lambda: _("No consent to publication: left out of the publication, the feed "
                                             "and the public gallery."),
@@ -55,13 +56,15 @@ def reason_text(reason: str, language: str | None = None) -> str:
         "no_name_consent": lambda: _("No consent to names: credited without a name."),
         "withdrawn": lambda: _("Withdrawn after the award: left out of everything published."),
         "disqualified": lambda: _("Disqualified after the award: left out of everything published."),
+        "draft": lambda: _("Not submitted (a draft): left out of everything published."),
         "missing_files": lambda: _("A file of this entry is missing from storage: its card and page use the text "
                                    "or title instead."),
     }
+    text = texts.get(reason, lambda: _("Not in the competition: left out of everything published."))
     if language is None:
-        return texts[reason]()
+        return text()
     with force_locale(language):
-        return texts[reason]()
+        return text()
 
 
 def output_title(output: str) -> str:

@@ -41,6 +41,10 @@ class ExportJob(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # What the output was made from (fingerprint.exports_digest) and which entries it names, publishes and
+    # posts (JSON), so the export page can tell an outdated output from one that lost consent (freshness.py).
+    inputs_digest: Mapped[str] = mapped_column(String(64), default="")
+    exposes: Mapped[str] = mapped_column(Text, default="")
 
     __table_args__ = (
         CheckConstraint("kind in ('results', 'social', 'publication', 'bundle')", name="kind"),
