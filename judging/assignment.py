@@ -176,8 +176,8 @@ def assign(
         for i in range(limit):  # partial Fisher-Yates shuffle
             r = i + below(rng, len(el) - i)
             el[i], el[r] = el[r], el[i]
-        # cost = tier of the random rank: ties inside a tier keep the
-        # shortest-path searches short, tiers still spread the overlaps
+        # cost = tier of the random rank: a few cost levels keep OR-Tools'
+        # cost scaling short, the tiers still spread the overlaps
         cands[e] = {j: rank // TIE_TIER for rank, j in enumerate(el[:limit])}
     if max_candidates is not None:
         _top_up_jurors(inst, active, eligible, cands, seed)
@@ -306,10 +306,10 @@ def _balance_warning(inst, c, cat_pairs, loads, warnings):
 
 def _top_up_jurors(inst, active, eligible, cands, seed, slack=2.0):
     """Juror-side sampling: a juror who reads a rare language is in few
-    entries' samples, and a too-sparse graph cannot reach the balanced
-    optimum (column generation would then add many arcs).  Give every
-    juror candidate arcs to about ``slack`` times its fair share of the
-    category, drawn at random from the entries it may take."""
+    entries' samples, so the balanced optimum would lean on pairs outside
+    the samples (the most expensive tier).  Give every juror candidate
+    arcs to about ``slack`` times its fair share of the category, drawn at
+    random from the entries it may take."""
     groups: dict = {}
     count: dict = {}
     for e in active:

@@ -313,24 +313,20 @@ class CapacityNetwork:
         finally:
             self.set_cap_floor(None)
 
-    def jurors_to_add(self, pool: Pool, target_all: int, flow: int) -> tuple[int, int]:
-        """(M, flow): the fewest new jurors of ``pool`` that bring the max
-        flow as high as any number of them would (at most ``target_all``);
-        ``flow``: the max flow without them."""
+    def pool_limit(self, pool: Pool) -> int:
+        """Enough new jurors for the pool to carry every unit of its entries."""
         units = sum(need for _arc, need in pool.arcs)
-        hi = max(self.inst.k, units if pool.cap is None else -(-units // max(pool.cap, 1)))
-        self.set_pool(pool, hi)
-        target = min(target_all, self.solve())
-        if target <= flow:
-            self.set_pool(pool, 0)
-            return 0, flow
+        return max(self.inst.k, units if pool.cap is None else -(-units // max(pool.cap, 1)))
+
+    def fewest_jurors(self, pool: Pool, target: int) -> int | None:
+        """The fewest new jurors of ``pool`` with which the max flow reaches
+        ``target``, the other pools as they are (None: no number does)."""
         variable = {arc: (lambda m, need=need: min(m, need)) for arc, need in pool.arcs}
         variable[pool.sink_arc] = (lambda m: BIG) if pool.cap is None else (lambda m: m * pool.cap)
-        self.set_pool(pool, 0)
-        self.solve()  # the cut without them: the first bound
-        m = self._newton(0, hi, lambda x: self.set_pool(pool, x), target, variable, known=flow)
-        self.set_pool(pool, m)
-        return m, target
+        hi = self.pool_limit(pool)
+        m = self._newton(0, hi, lambda x: self.set_pool(pool, x), target, variable)
+        self.set_pool(pool, hi if m is None else m)
+        return m
 
 
 def relaxations(net: CapacityNetwork, short: list, new_cap: int | None) -> dict:
@@ -338,11 +334,16 @@ def relaxations(net: CapacityNetwork, short: list, new_cap: int | None) -> dict:
     "capped_below": jurors whose cap is below N, "add": [(language, M,
     categories)], "new_cap": cap assumed for new jurors}``.
 
-    ``short``: the entries that cannot get their jurors now (their languages
-    and categories name the bottlenecks).  Raising caps and adding jurors
-    are two separate answers: either one is enough on its own; the jurors to
-    add are chosen language by language, the language of most missing units
-    first, each time the fewest that help as much as any number would."""
+    ``short``: the entries that cannot get their jurors now; their languages
+    (None for an entry without one) name the pools of new jurors.  Raising
+    caps and adding jurors are two separate answers, either one enough on
+    its own.  For the jurors to add, every pool starts large enough to carry
+    all its entries; then each pool in turn is cut to the fewest jurors that
+    still let every entry through, the others as they are: first the pool
+    for entries without a language (readers of any language can take those),
+    then the languages from the fewest missing units to the most, so that
+    the answer leans on the languages most needed.  No pool of the answer
+    can lose a juror."""
     inst = net.inst
     demand = net.activate(net.entries)
     flow = net.solve()
@@ -352,21 +353,21 @@ def relaxations(net: CapacityNetwork, short: list, new_cap: int | None) -> dict:
                1 for j in net.cap_arc if inst.jurors[j].cap < n)}
     missing: dict = {}
     for e in short:
-        ent = inst.entries[e]
-        for lang in (ent.languages or {None}):
+        for lang in (inst.entries[e].languages or {None}):
             missing[lang] = missing.get(lang, 0) + inst.need[e]
-    order = sorted(missing, key=lambda lang: (lang is None, -missing[lang], lang or ""))
-    for lang in order * 2:  # a second pass in case a later language freed an earlier one
-        if flow >= demand:
-            break
-        pool = net.pools.get(lang) or net.add_pool(lang, new_cap)
-        before = flow
-        m, flow = net.jurors_to_add(pool, demand, flow)
-        if flow > before:
+    order = sorted(missing, key=lambda lang: (lang is not None, missing[lang], lang or ""))
+    pools = [net.add_pool(lang, new_cap) for lang in order]
+    for pool in pools:
+        net.set_pool(pool, net.pool_limit(pool))
+    for pool in pools:
+        m = net.fewest_jurors(pool, demand)
+        if m is None:  # pragma: no cover - every short entry is served by some pool
+            raise RuntimeError("new jurors cannot make the assignment feasible")
+        if m:
+            lang = pool.language
             cats = sorted({inst.entries[e].category for e in short
-                           if lang is None or lang in inst.entries[e].languages}
-                          | {inst.entries[e].category for e in short if not inst.entries[e].languages})
-            out["add"] = [a for a in out["add"] if a[0] != lang] + [(lang, m, cats)]
-    out["feasible_with_additions"] = flow >= demand
+                           if lang is None or lang in inst.entries[e].languages or not inst.entries[e].languages})
+            out["add"].append((lang, m, cats))
+    out["add"].sort(key=lambda a: (a[0] is None, a[0] or ""))
     out["solves"] = net.solves
     return out

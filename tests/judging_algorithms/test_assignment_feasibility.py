@@ -135,7 +135,18 @@ def test_remedies_are_exact_against_the_oracle(inst):
         added += [JurorSpec(f"new-{language}-{i}", frozenset({language} if language else ()), cap=cap)
                   for i in range(m)]
     assert oracles.max_assignable(entries, added, k)[0] == needed
-    if len(found["add"]) == 1:  # one language: one juror fewer is not enough
-        ((language, (m, cap, _c)),) = found["add"].items()
-        fewer = added[:-1]
-        assert oracles.max_assignable(entries, fewer, k)[0] < needed
+    for language in found["add"]:  # one juror fewer of any language is not enough
+        fewer = [j for j in added if j.id != f"new-{language}-0"]
+        assert oracles.max_assignable(entries, fewer, k)[0] < needed, language
+
+
+def test_jurors_to_add_are_not_all_of_the_first_language():
+    # two jurors read English and French; every entry lacks a third juror: one new reader of each
+    # language is enough (a new English reader frees no room for the French entries' third juror)
+    entries = [EntrySpec(f"en{i}", "poem", frozenset({"en"})) for i in range(20)]
+    entries += [EntrySpec(f"fr{i}", "poem", frozenset({"fr"})) for i in range(6)]
+    entries += [EntrySpec(f"ill{i}", "drawing") for i in range(8)]
+    jurors = [JurorSpec(f"j{i}", frozenset({"en", "fr"}), cap=40) for i in range(2)]
+    res = assign(entries, jurors, k=3)
+    assert len(res.unassigned) == 34
+    assert remedies(res)["add"] == {"en": (1, 40, ["drawing", "poem"]), "fr": (1, 40, ["drawing", "poem"])}
