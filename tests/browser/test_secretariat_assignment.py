@@ -77,6 +77,13 @@ def test_secretariat_assigns_round_one_and_reminds_jurors(server, live_app, two_
                      remedies.inner_text()), remedies.inner_text()
     check_a11y(page)
     shoot(page, "round-preview-problems-en")
+    page.get_by_role("button", name="Français").click()
+    remedies = page.get_by_role("region", name="Ce qui le rendrait possible")
+    assert re.search(r"Ajouter \d+ membres? du jury", remedies.inner_text()), remedies.inner_text()
+    check_a11y(page)
+    shoot(page, "round-preview-problems-fr")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="Check the assignment").wait_for()
 
     _add_jurors(live_app, two_jurors)
     page.reload()
