@@ -19,8 +19,9 @@ Three questions are answered on it:
   be complete together (the others are reported, never half-assigned);
 * :meth:`CapacityNetwork.cap_to_reach`: the smallest N such that raising
   every overall cap below N to N makes the instance feasible;
-* :meth:`CapacityNetwork.jurors_to_add`: how many new jurors reading a given
-  language (with a given cap) make it feasible.
+* :meth:`CapacityNetwork.fewest_jurors`: how many new jurors reading a given
+  language (with a given cap) make it feasible (:func:`relaxations` puts the
+  answers together).
 
 The last two search a number N (or M) with a monotone max flow.  Each
 infeasible solve yields a minimum cut whose capacity, as a function of N, is
@@ -32,7 +33,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .reason import sort_key
 
 BIG = 1 << 40  # "no limit", still far from int64 overflow when summed
 
