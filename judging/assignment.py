@@ -272,7 +272,7 @@ def _remedies(net, inst, unassigned, new_juror_cap) -> list[Reason]:
     """What would make every entry assignable, in numbers (see
     :func:`judging.assignment_feasibility.relaxations`)."""
     if new_juror_cap is None:
-        caps = sorted(j.cap for j in inst.jurors.values() if j.cap is not None)
+        caps = sorted(j.cap for j in inst.jurors.values() if j.cap)  # a cap of 0 is no model
         new_juror_cap = caps[len(caps) // 2] if caps else None
     found = relaxations(net, unassigned, new_juror_cap)
     out = []

@@ -345,6 +345,7 @@ def relaxations(net: CapacityNetwork, short: list, new_cap: int | None) -> dict:
     the answer leans on the languages most needed.  No pool of the answer
     can lose a juror."""
     inst = net.inst
+    new_cap = None if new_cap is None else max(1, new_cap)  # a new juror takes at least one entry
     demand = net.activate(net.entries)
     flow = net.solve()
     n = net.cap_to_reach(demand, flow)

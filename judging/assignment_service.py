@@ -106,7 +106,7 @@ def build_specs(judging_round: Round, entries: list[Entry], profiles: list[Juror
 
 def new_juror_cap(profiles: list[JurorProfile]) -> int:
     """The limit a juror added to fix an assignment is assumed to have: the jury's usual one (the median)."""
-    limits = sorted(p.max_entries for p in profiles)
+    limits = sorted(p.max_entries for p in profiles if p.max_entries > 0)
     return limits[len(limits) // 2] if limits else JurorProfile.max_entries.default.arg
 
 
