@@ -10,11 +10,11 @@ export FLASK_APP := app
 export INSTANCE_PATH ?= $(CURDIR)/instance
 SOURCES := app.py accounts competition core judging templates
 
-.PHONY: run test test-postgres test-browser install compile-translations translations bench clean
+.PHONY: run test test-postgres test-browser install compile-translations translations bench audit clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet --upgrade pip setuptools
 	$(BIN)/python -m pip install --quiet -e ".[test]"
 	touch $@
 
@@ -47,6 +47,10 @@ test-browser: compile-translations
 translations: install
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext -k ngettext:1,2 -k pgettext:1c,2 --no-location --sort-output -o translations/messages.pot $(SOURCES)
 	$(BIN)/pybabel update -i translations/messages.pot -d translations --no-fuzzy-matching --ignore-obsolete
+
+# Installed distributions against the offline PyPA advisory copy (default ../shared/advisories; ADVISORIES=PATH).
+audit: install
+	$(BIN)/python tools/audit_dependencies.py $(if $(ADVISORIES),--advisories $(ADVISORIES))
 
 bench: install
 	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done

@@ -8,11 +8,15 @@ Pure algorithm (no Flask, no database): dataclasses in, dataclasses out::
     else:
         show(result.problems)     # Reason(code, params) each
 
-How (details in :mod:`judging.assignment_flow`):
+How:
 
-* one min-cost flow (successive shortest paths with potentials,
-  :mod:`judging.mincostflow`) for all categories; each entry sends
-  ``k - kept`` units to distinct eligible jurors, caps are capacities;
+* first a max flow (OR-Tools, :mod:`judging.assignment_feasibility`) says
+  whether every entry can get its jurors; if not, which ones cannot (a
+  maximal set of the others can) and what would fix it: the smallest cap to
+  raise every juror to, or how many jurors reading which language to add;
+* then one min-cost flow (OR-Tools, :mod:`judging.assignment_flow`) for all
+  categories; each entry sends ``k - kept`` units to distinct eligible
+  jurors, caps are capacities;
 * the cost is lexicographic: first the per-category balance (identical
   strictly convex costs per juror load, which yields the "decreasingly
   minimal" load vector: it minimises the largest load and maximises the
@@ -20,12 +24,10 @@ How (details in :mod:`judging.assignment_flow`):
   whenever they exist), then the tier of a seeded random rank per
   (entry, juror) so that juror overlaps are spread and the same seed gives
   the same result;
-* to keep the graph small each entry starts with a seeded random sample of
-  ``max_candidates`` eligible jurors; the node potentials then prove the
-  flow optimal over *all* eligible pairs or the arcs that violate it are
-  added and the flow re-optimised (column generation), and a failed search
-  adds the eligible arcs leaving the region it explored before giving up:
-  exact, not greedy;
+* the tie-break prefers, for each entry, a seeded random sample of
+  ``max_candidates`` eligible jurors (topped up so that every juror is in
+  some samples); every other eligible pair is allowed at a higher cost, so
+  the balance is exact over *all* eligible pairs;
 * then, moves that keep every juror's per-category load multiset (so
   balance and caps stay as they are) even out the overall loads and join
   disconnected designs (:mod:`judging.assignment_linking`).
@@ -37,7 +39,8 @@ import time
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping
 
-from .assignment_flow import FlowState
+from .assignment_feasibility import CapacityNetwork, relaxations
+from .assignment_flow import CostModel, MinCostAssignment
 from .assignment_instance import Instance, below, pair_key
 from .assignment_linking import components, rebalance_overall, repair_links
 from .reason import Reason, sort_key
@@ -86,6 +89,11 @@ class AssignmentResult:
     problems: list[Reason]  # entries that were not (fully) assigned
     warnings: list[Reason]  # imbalance, unlinked design, odd kept pairs
     unassigned: list  # entry ids not fully assigned
+    # when some entry is unassigned, what would fix it: "raise_cap" {cap: N,
+    # jurors: how many have less} and/or "add_jurors" {language (None: any),
+    # count: M, cap, categories}; each code alone is enough, the add_jurors
+    # together
+    remedies: list[Reason] = field(default_factory=list)
     stats: dict = field(default_factory=dict)
 
     def jurors_of(self, entry_id) -> list:
@@ -107,6 +115,7 @@ def assign(
     mode: str = STRICT,
     max_candidates: int | None = 8,
     repair: bool = True,
+    new_juror_cap: int | None = None,
 ) -> AssignmentResult:
     """Assign ``k`` distinct jurors to every entry.
 
@@ -121,9 +130,11 @@ def assign(
     fully assigned is (a maximal set, most constrained entries first), the
     others are listed in ``problems`` / ``unassigned``.
 
-    ``max_candidates``: eligible jurors sampled per entry before column
-    generation (None = all); changes speed, not the optimum's quality.
-    ``repair``: run the overall-balance and linking moves.
+    ``max_candidates``: eligible jurors per entry, drawn at random with the
+    seed, that the tie-break prefers (None = all alike); the balance does not
+    depend on it.  ``repair``: run the overall-balance and linking moves.
+    ``new_juror_cap``: the cap assumed for new jurors in ``remedies``
+    (default: the median of the jurors' caps; None if nobody has one).
     """
     if k < 1:
         raise ValueError("k must be at least 1")
@@ -165,53 +176,38 @@ def assign(
         for i in range(limit):  # partial Fisher-Yates shuffle
             r = i + below(rng, len(el) - i)
             el[i], el[r] = el[r], el[i]
-        # cost = tier of the random rank: ties inside a tier keep the
-        # shortest-path searches short, tiers still spread the overlaps
+        # cost = tier of the random rank: a few cost levels keep OR-Tools'
+        # cost scaling short, the tiers still spread the overlaps
         cands[e] = {j: rank // TIE_TIER for rank, j in enumerate(el[:limit])}
     if max_candidates is not None:
         _top_up_jurors(inst, active, eligible, cands, seed)
     active.sort(key=order_key.__getitem__)
-    n_units = sum(inst.need[e] for e in active)
-    # a non-candidate arc costs more than all ranks together can vary
-    top_rank = max([r for c in cands.values() for r in c.values()] + [0])
-    nc_cost = n_units * (top_rank + 1) + 1
+    # any other eligible pair: one tier above the sample (small costs keep
+    # OR-Tools' cost scaling short; the balance term outweighs them all)
+    off_sample = max([r for c in cands.values() for r in c.values()] + [0]) + 1
 
-    # 3. route every entry, most constrained first.  An entry that cannot
-    #    get all its units keeps the ones it got for now; afterwards those
-    #    are taken back and each short entry is tried again alone, until no
-    #    more fit (a maximal set of complete entries, never a half one) ---
-    fs = FlowState(inst, active, cands, eligible, nc_cost)
-    short = [e for e in active if not fs.route(e)]
-    got = {e: fs.routed[e] for e in short}
-    for e in short:
-        fs.unroute(e)
-    progress = True
-    while short and progress:
-        progress = False
-        for e in list(short):
-            if fs.route(e):
-                short.remove(e)
-                progress = True
-            else:
-                got[e] = max(got[e], fs.routed[e])
-                fs.unroute(e)
-    # 4. prove optimality over all eligible pairs (column generation) -------
-    rounds = 0
-    while not (short or unassigned) or mode == PARTIAL:
-        missing = fs.violations(active, eligible)
-        if not missing:
-            break
-        rounds += 1
-        for e, j in missing:
-            fs.add_arc(e, j)
-    for e in short:
+    # 3. feasibility: a max flow says which entries can all be complete
+    #    together (a maximal set, most constrained entries first among those
+    #    the first flow leaves short); nothing is ever half-assigned ---------
+    net = CapacityNetwork(inst, sorted((e for e in inst.entries if inst.need[e] > 0), key=sort_key))
+    complete, short = net.maximal_set(active)
+    for e in sorted(short, key=sort_key):
         ent = inst.entries[e]
         problems.append(Reason("capacity_exhausted", {
             "entry_id": e, "category": ent.category, "needed": inst.need[e],
-            "k": k, "eligible": len(eligible[e]), "assignable": got[e]}))
+            "k": k, "eligible": len(eligible[e]), "assignable": short[e]}))
         unassigned.append(e)
-    # strict mode never hands back a half-made assignment
-    new_pairs = [] if (unassigned and mode == STRICT) else fs.pairs()
+    remedies: list[Reason] = []
+    if unassigned:
+        remedies = _remedies(net, inst, unassigned, new_juror_cap)
+    # 4. the cheapest assignment of the complete entries (OR-Tools min-cost flow)
+    new_pairs, flow_stats = [], {}
+    if complete and not (unassigned and mode == STRICT):
+        costs = CostModel(cands, off_sample, sum(inst.need[e] for e in complete))
+        solver = MinCostAssignment(inst, sorted(complete, key=sort_key), eligible, costs)
+        new_pairs = solver.solve()
+        flow_stats = {"arcs": solver.mcf.num_arcs(), "min_cost_solves": solver.solves,
+                      "cost": solver.total_cost()}
 
     # 5. loads, overall balance, linking, reports ----------------------------
     loads = {j: inst.kept_load[j] for j in inst.jurors}
@@ -262,15 +258,30 @@ def assign(
                                                  key=lambda x: sort_key(x[0])) if n > 0}
     unassigned = sorted(set(unassigned), key=sort_key)
     problems.sort(key=lambda r: sort_key(r.params.get("entry_id")))
-    stats = {"augmentations": fs.mcf.augmentations, "settled_nodes": fs.mcf.settled_nodes,
-             "instant_failures": fs.instant_failures,
-             "added_arcs": fs.added_arcs, "optimality_rounds": rounds,
+    stats = {"max_flow_solves": net.solves, **flow_stats,
              "overall_moves": overall_moves, "link_operations": link_ops,
              "seconds": round(time.perf_counter() - started, 3)}
     return AssignmentResult(
         complete=not unassigned, pairs=pairs, new_pairs=new_pairs,
         kept_pairs=list(inst.kept), loads=loads, category_loads=cat_loads,
-        problems=problems, warnings=warnings, unassigned=unassigned, stats=stats)
+        problems=problems, warnings=warnings, unassigned=unassigned, remedies=remedies,
+        stats=stats)
+
+
+def _remedies(net, inst, unassigned, new_juror_cap) -> list[Reason]:
+    """What would make every entry assignable, in numbers (see
+    :func:`judging.assignment_feasibility.relaxations`)."""
+    if new_juror_cap is None:
+        caps = sorted(j.cap for j in inst.jurors.values() if j.cap)  # a cap of 0 is no model
+        new_juror_cap = caps[len(caps) // 2] if caps else None
+    found = relaxations(net, unassigned, new_juror_cap)
+    out = []
+    if found["cap"] is not None:
+        out.append(Reason("raise_cap", {"cap": found["cap"], "jurors": found["capped_below"]}))
+    for language, count, categories in found["add"]:
+        out.append(Reason("add_jurors", {"language": language, "count": count,
+                                         "cap": found["new_cap"], "categories": categories}))
+    return out
 
 
 def _balance_warning(inst, c, cat_pairs, loads, warnings):
@@ -295,10 +306,10 @@ def _balance_warning(inst, c, cat_pairs, loads, warnings):
 
 def _top_up_jurors(inst, active, eligible, cands, seed, slack=2.0):
     """Juror-side sampling: a juror who reads a rare language is in few
-    entries' samples, and a too-sparse graph cannot reach the balanced
-    optimum (column generation would then add many arcs).  Give every
-    juror candidate arcs to about ``slack`` times its fair share of the
-    category, drawn at random from the entries it may take."""
+    entries' samples, so the balanced optimum would lean on pairs outside
+    the samples (the most expensive tier).  Give every juror candidate
+    arcs to about ``slack`` times its fair share of the category, drawn at
+    random from the entries it may take."""
     groups: dict = {}
     count: dict = {}
     for e in active:

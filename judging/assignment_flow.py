@@ -1,172 +1,187 @@
-"""The flow network behind :func:`judging.assignment.assign`.
+"""The min-cost flow behind :func:`judging.assignment.assign`, solved with
+OR-Tools' ``SimpleMinCostFlow``.
 
 ::
 
-    entry --(cap 1, tie-break cost)--> juror@category --(cap: category room,
-        convex W1 * load)--> juror --(cap: overall room)--> sink
+    entry --(cap 1, pair cost)--> juror@category --(unit arcs, load cost)-->
+        juror --(overall room)--> sink
 
-(the ``juror`` node only for jurors with an overall cap; the others'
-``juror@category`` nodes go straight to the sink.)
+Each entry supplies the units it still needs, the sink takes them all.  The
+caller has checked with a max flow that they fit
+(:mod:`judging.assignment_feasibility`).
 
-Lexicographic objective, exact in integers:
+Costs (:class:`CostModel`, one documented function per kind of arc), a
+lexicographic objective, exact in 64-bit integers:
 
-1. per-category balance: the ``u``-th unit of a juror in a category costs
-   ``W1 * u`` (``u`` counts kept pairs too), i.e. a sum of identical
-   strictly convex functions of the loads;
-2. few arcs outside the sampled candidates (``nc_cost`` each);
-3. the tier of the candidate's seeded random rank (spreads juror overlaps).
+1. :meth:`CostModel.load_cost`: the ``u``-th entry of a juror in a category
+   costs ``W1 * u`` (``u`` counts kept pairs).  It is modelled with parallel
+   arcs of capacity 1 from ``juror@category``, the ``u``-th one costing
+   ``load_cost(u)``: their costs increase, so an optimal flow uses them in
+   order and pays a sum of identical strictly convex functions of the loads
+   (the per-category balance described in :mod:`judging.assignment`);
+2. :meth:`CostModel.pair_cost`: the arc entry -> juror@category, the
+   tie-break between equally balanced solutions.
 
-``W1`` exceeds everything terms 2 and 3 can add up to, so term 1 is
-minimised first.  (Overall balance across categories is handled
-afterwards by load-swapping moves, see
-:func:`judging.assignment_linking.rebalance_overall`: putting it in the
-flow makes shortest-path searches wander across categories for a term
-that is only a nicety.)
+``W1`` is larger than what term 2 can add up to over all units, so term 1 is
+minimised first.  To add a term (say, prefer pairs that link a design), add
+it to :meth:`CostModel.pair_cost` as a non-negative integer below the terms
+that must win over it; ``W1`` follows ``max_pair_cost`` by itself.
+
+Only the arcs a juror might need are built: ``2 * fair share + 2`` load
+arcs per juror@category to start with; when an optimal flow fills all the
+arcs of a juror@category that could take more, more are added and the flow
+solved again (while no node uses its last arc, the truncated network has the
+same optimum: the arcs left out cost more than any unused one).
 """
 from __future__ import annotations
 
-from .mincostflow import MinCostFlow
+from dataclasses import dataclass
+
 from .reason import sort_key
 
 
-class FlowState:
-    def __init__(self, inst, active: list, cands: dict, eligible: dict, nc_cost: int):
-        self.inst = inst
-        self.cands = cands
-        self.eligible = eligible
-        self.nc_cost = nc_cost
-        n_units = sum(inst.need[e] for e in active)
-        self.w1 = n_units * (nc_cost + 1) + 1
-        mcf = self.mcf = MinCostFlow(1)
-        self.sink = 0
-        # a juror node only for jurors with an overall cap: the others'
-        # categories are independent, which keeps the searches local
+def _ortools_min_cost_flow():
+    # imported on first use: the web app does not need OR-Tools until an assignment runs
+    from ortools.graph.python import min_cost_flow
+
+    return min_cost_flow
+
+
+@dataclass
+class CostModel:
+    """``cands[e][j]``: the tie-break tier of pair (e, j) when j is in e's
+    seeded candidate sample; ``off_sample``: the cost of any other eligible
+    pair.  ``units``: the units routed in all."""
+    cands: dict
+    off_sample: int
+    units: int
+
+    def __post_init__(self):
+        self.max_pair_cost = max([self.off_sample] + [c for cs in self.cands.values() for c in cs.values()])
+        self.load_weight = self.units * self.max_pair_cost + 1  # W1
+
+    def pair_cost(self, e, j) -> int:
+        """Arc entry -> juror@category: the tier of the seeded random rank of
+        juror j in entry e's sample, or ``off_sample`` outside it."""
+        return self.cands[e].get(j, self.off_sample)
+
+    def load_cost(self, u: int) -> int:
+        """The u-th parallel arc of a juror@category (u counts kept pairs)."""
+        return self.load_weight * u
+
+
+class MinCostAssignment:
+    def __init__(self, inst, entries: list, eligible: dict, costs: CostModel):
+        import numpy as np  # installed with OR-Tools
+
+        self.np = np
+        self.inst, self.costs = inst, costs
+        self.mcf = _ortools_min_cost_flow().SimpleMinCostFlow()
+        self.solves = 0
+        sink = 0
+        n = 1
         j_node = {}
         for j in inst.jurors:
             room = inst.overall_room(j)
             if room is not None:
-                j_node[j] = mcf.add_node()
-                mcf.add_edge(j_node[j], self.sink, room)
+                j_node[j] = n
+                n += 1
+        units: dict = {}
+        load_room: dict = {}  # (juror, category) -> most units it could take
         self.jc_node = {}
         for c in inst.categories:
             for j in inst.cat_jurors[c]:
-                n = self.jc_node[(j, c)] = mcf.add_node()
-                mcf.add_edge(n, j_node.get(j, self.sink), inst.cat_room(j, c),
-                             slope=self.w1, base=inst.kept_cat_load.get((j, c), 0))
-        self.entry_node = {}
-        self.node_entry = {}
-        self.arc = {}  # (entry, juror) -> edge id
-        for e in active:
+                self.jc_node[(j, c)] = n
+                n += 1
+        tails, heads, arc_costs = [], [], []
+        self.entries, self.eligible = entries, eligible
+        pair_cost = costs.pair_cost
+        for e in entries:
             c = inst.entries[e].category
-            u = self.entry_node[e] = mcf.add_node()
-            self.node_entry[u] = e
-            for j, cost in sorted(cands[e].items(), key=lambda x: (x[1], sort_key(x[0]))):
-                self.arc[(e, j)] = mcf.add_edge(u, self.jc_node[(j, c)], 1, cost=cost)
-        self.routed = {e: 0 for e in active}
-        self.added_arcs = 0
-        # Nodes known to have no residual path to the sink: the union of the
-        # node sets explored by failed searches.  Such a set is closed (no
-        # residual edge leaves it) and stays closed while flow only moves
-        # along augmenting paths to the sink (a path through it would reach
-        # the sink from it); it is forgotten when flow is taken back or
-        # edges are added.  An entry whose edges all point into it fails at
-        # once instead of exploring the whole saturated region again.
-        self.dead: set[int] = set()
-        self.instant_failures = 0
+            units[c] = units.get(c, 0) + inst.need[e]
+            el = eligible[e]
+            for j in el:
+                load_room[(j, c)] = load_room.get((j, c), 0) + 1
+            tails += [n] * len(el)
+            heads += [self.jc_node[(j, c)] for j in el]
+            arc_costs += [pair_cost(e, j) for j in el]
+            n += 1
+        self.n_pairs = len(tails)
+        self.jc_node = {key: node for key, node in self.jc_node.items() if key in load_room}
+        for key in self.jc_node:
+            j, c = key
+            for room in (inst.cat_room(j, c), inst.overall_room(j)):
+                if room is not None:
+                    load_room[key] = min(load_room[key], room)
+        caps = [1] * len(tails)
+        supplies = [0] * n
+        node = n - len(entries)
+        for e in entries:
+            supplies[node] = inst.need[e]
+            node += 1
+        supplies[sink] = -sum(inst.need[e] for e in entries)
+        for j, jn in j_node.items():
+            tails.append(jn)
+            heads.append(sink)
+            caps.append(inst.overall_room(j))
+            arc_costs.append(0)
+        self._add(tails, heads, caps, arc_costs)
+        self.mcf.set_nodes_supplies(np.arange(n, dtype=np.int32), np.array(supplies, dtype=np.int64))
+        self.out = {key: j_node.get(key[0], sink) for key in self.jc_node}
+        self.room = load_room
+        self.built = {key: 0 for key in self.jc_node}  # load arcs built per juror@category
+        self.load_arcs: dict = {key: [] for key in self.jc_node}
+        for key in self.jc_node:
+            j, c = key
+            fair = -(-units[c] // max(1, len(inst.cat_jurors[c])))
+            self._grow(key, min(load_room[key], 2 * fair + 2))
 
-    def _heads(self, e) -> list[int]:
-        c = self.inst.entries[e].category
-        return [self.jc_node[(j, c)] for j in self.cands[e]]
+    def _add(self, tails, heads, caps, arc_costs) -> int:
+        np = self.np
+        first = self.mcf.num_arcs()
+        self.mcf.add_arcs_with_capacity_and_unit_cost(
+            np.array(tails, dtype=np.int32), np.array(heads, dtype=np.int32),
+            np.array(caps, dtype=np.int64), np.array(arc_costs, dtype=np.int64))
+        return first
 
-    def add_arc(self, e, j) -> None:
-        """Add a non-candidate arc, keeping the flow optimal."""
-        c = self.inst.entries[e].category
-        self.dead.clear()
-        self.cands[e][j] = self.nc_cost
-        self.arc[(e, j)] = self.mcf.insert_edge(
-            self.entry_node[e], self.jc_node[(j, c)], 1, self.nc_cost)
-        self.added_arcs += 1
+    def _grow(self, key, upto: int) -> None:
+        """Parallel load arcs of juror@category ``key`` up to ``upto`` new units."""
+        have = self.built[key]
+        if upto <= have:
+            return
+        j, c = key
+        base = self.inst.kept_cat_load.get(key, 0)
+        count = upto - have
+        node = self.jc_node[key]
+        first = self._add([node] * count, [self.out[key]] * count, [1] * count,
+                          [self.costs.load_cost(base + u) for u in range(have + 1, upto + 1)])
+        self.load_arcs[key].extend(range(first, first + count))
+        self.built[key] = upto
 
-    def _leaving(self, region) -> list:
-        """Eligible non-candidate pairs from an entry inside ``region`` (a
-        node set) to a juror outside it."""
-        inside = set(region)
-        out = []
-        for n in region:
-            x = self.node_entry.get(n)
-            if x is None or len(self.cands[x]) >= len(self.eligible[x]):
-                continue
-            c = self.inst.entries[x].category
-            for j in self.eligible[x]:
-                if j not in self.cands[x] and self.jc_node[(j, c)] not in inside:
-                    out.append((x, j))
-        return out
+    def solve(self) -> list:
+        """The optimal new pairs, sorted."""
+        np = self.np
+        while True:
+            status = self.mcf.solve()
+            self.solves += 1
+            if status != self.mcf.OPTIMAL:
+                raise RuntimeError(f"min-cost flow: {status.name}")
+            full = []
+            for key, arcs in self.load_arcs.items():
+                if self.built[key] < self.room[key] and arcs and self.mcf.flow(arcs[-1]) > 0:
+                    full.append(key)
+            if not full:
+                break
+            for key in full:  # a node used its last arc and could take more: build more
+                self._grow(key, min(self.room[key], 2 * self.built[key]))
+        used = set(np.nonzero(self.mcf.flows(np.arange(self.n_pairs, dtype=np.int32)))[0].tolist())
+        pairs, arc = [], 0
+        for e in self.entries:
+            for j in self.eligible[e]:
+                if arc in used:
+                    pairs.append((e, j))
+                arc += 1
+        return sorted(pairs, key=lambda p: (sort_key(p[0]), sort_key(p[1])))
 
-    def route(self, e) -> bool:
-        """Send the entry's missing units.  When the search fails, the sampled
-        graph may be what blocks it: the eligible arcs leaving the explored
-        region are added and the search repeated, so a failure is a failure
-        on the full graph.  True if fully routed; otherwise the units placed
-        stay placed (see :meth:`unroute`)."""
-        need = self.inst.need[e]
-        dead = self.dead
-        while self.routed[e] < need:
-            if dead and all(n in dead for n in self._heads(e)):
-                # dead regions were checked against the full graph when they
-                # died: only e's own missing arcs may lead out
-                self.instant_failures += 1
-                c = self.inst.entries[e].category
-                leaving = [(e, j) for j in self.eligible[e] if j not in self.cands[e]
-                           and self.jc_node[(j, c)] not in dead]
-            elif self.mcf.augment(self.entry_node[e], self.sink, 1):
-                self.routed[e] += 1
-                continue
-            else:
-                region = self.mcf.last_reachable
-                leaving = self._leaving(region)
-                if not leaving:
-                    dead.update(region)
-            if not leaving:
-                return False
-            for x, j in leaving:
-                self.add_arc(x, j)
-        return True
-
-    def unroute(self, e) -> None:
-        """Take back all units of entry e (shortest paths sink -> entry keep
-        the rest optimal)."""
-        if self.routed[e]:
-            self.dead.clear()
-        while self.routed[e] > 0:
-            if not self.mcf.augment(self.sink, self.entry_node[e], 1):
-                raise RuntimeError("cannot unroute a routed entry")  # pragma: no cover
-            self.routed[e] -= 1
-
-    def violations(self, active: list, eligible: dict) -> list:
-        """Eligible non-candidate arcs with a negative reduced cost."""
-        h = self.mcf.h
-        by_cat: dict = {}
-        for (j, c), n in self.jc_node.items():
-            by_cat.setdefault(c, []).append((h[n], sort_key(j), j))
-        for lst in by_cat.values():
-            lst.sort(key=lambda x: (-x[0], x[1]))
-        out = []
-        inst = self.inst
-        for e in active:
-            if self.routed[e] == 0 or len(self.cands[e]) >= len(eligible[e]):
-                continue
-            ent = inst.entries[e]
-            limit = h[self.entry_node[e]] + self.nc_cost
-            _, readers = inst.readers(ent.category, ent.languages)
-            excluded = inst.excluded(e)
-            cands = self.cands[e]
-            for hv, _, j in by_cat.get(ent.category, ()):
-                if hv <= limit:
-                    break
-                if j in readers and j not in excluded and j not in cands:
-                    out.append((e, j))
-        return out
-
-    def pairs(self) -> list:
-        flow = self.mcf.flow
-        return [p for p, eid in self.arc.items() if flow(eid) > 0]
+    def total_cost(self) -> int:
+        return self.mcf.optimal_cost()

@@ -104,6 +104,12 @@ def build_specs(judging_round: Round, entries: list[Entry], profiles: list[Juror
     return entry_specs, juror_specs
 
 
+def new_juror_cap(profiles: list[JurorProfile]) -> int:
+    """The limit a juror added to fix an assignment is assumed to have: the jury's usual one (the median)."""
+    limits = sorted(p.max_entries for p in profiles if p.max_entries > 0)
+    return limits[len(limits) // 2] if limits else JurorProfile.max_entries.default.arg
+
+
 def _round_assignments(judging_round: Round) -> list[Assignment]:
     return list(db.session.scalars(
         select(Assignment).options(selectinload(Assignment.score_set))
@@ -123,7 +129,7 @@ def _solve(judging_round, keep_rows, mode):
     forbidden = [tuple(pair) for pair in db.session.execute(
         select(RemovedPair.entry_id, RemovedPair.juror_id).where(RemovedPair.round_id == judging_round.id))]
     result = assign(entry_specs, juror_specs, k=judging_round.jurors_per_entry, seed=judging_round.seed,
-                    keep=keep, forbidden=forbidden, mode=mode)
+                    keep=keep, forbidden=forbidden, mode=mode, new_juror_cap=new_juror_cap(profiles))
     jurors = {p.user_id: p.user for p in profiles}
     return Outcome(result=result, entries=by_id, jurors=jurors)
 

@@ -116,6 +116,26 @@ def explain_problem(reason, outcome) -> str:
     return _("It could not be assigned (%(code)s).", code=reason.code)
 
 
+def explain_remedy(reason, categories: dict) -> str:
+    """What would make every entry assignable, from the feasibility check's numbers."""
+    p = reason.params
+    if reason.code == "raise_cap":
+        return ngettext("Raise the limit of the juror below it to %(cap)d entries in this round.",
+                        "Raise the limit of the %(num)d jurors below it to %(cap)d entries in this round.",
+                        p["jurors"], cap=p["cap"])
+    titles = [categories[int(c)].title for c in p.get("categories", ()) if str(c).isdigit() and int(c) in categories]
+    if p.get("language"):
+        who = ngettext("Add %(num)d juror who reads %(language)s", "Add %(num)d jurors who read %(language)s",
+                       p["count"], language=language_name(p["language"]))
+    else:
+        who = ngettext("Add %(num)d juror", "Add %(num)d jurors", p["count"])
+    if p.get("cap") is not None:
+        who = _("%(who)s, each taking up to %(cap)d entries", who=who, cap=p["cap"])
+    if titles:
+        return _("%(who)s (for %(categories)s).", who=who, categories=", ".join(titles))
+    return who + "."
+
+
 def explain_warning(reason, categories: dict) -> str:
     p = reason.params
     category = categories.get(int(p["category"])) if str(p.get("category", "")).isdigit() else None

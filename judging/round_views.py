@@ -21,7 +21,7 @@ from core.permissions import get_or_404, roles_required
 from . import assignment_service as service
 from . import bp
 from .models import Assignment, Round, RoundStatus
-from .progress import explain_problem, explain_warning, overlap, round_progress
+from .progress import explain_problem, explain_remedy, explain_warning, overlap, round_progress
 from .round_forms import AddJurorForm, ReminderForm, RoundForm
 
 SECRETARIAT = Role.SECRETARIAT
@@ -138,6 +138,8 @@ def _render_preview(judging_round, outcome, status=200):
     problems = [(outcome.entries.get(r.params.get("entry_id")), explain_problem(r, outcome))
                 for r in outcome.result.problems]
     warnings = [explain_warning(w, categories) for w in outcome.result.warnings]
+    remedies = {code: [explain_remedy(r, categories) for r in outcome.result.remedies if r.code == code]
+                for code in ("raise_cap", "add_jurors")}
     loads = []
     for juror_id, total in sorted(outcome.result.loads.items(), key=lambda x: outcome.jurors[x[0]].name.lower()
                                   if x[0] in outcome.jurors else ""):
@@ -146,7 +148,7 @@ def _render_preview(judging_round, outcome, status=200):
     used = sorted((categories[int(c)] for c in outcome.result.category_loads if int(c) in categories),
                   key=lambda c: (c.age_group, c.discipline))
     return render_template("judging/rounds/preview.html", round=judging_round, outcome=outcome, problems=problems,
-                           warnings=warnings, loads=loads, categories=used, overlap=overlap(outcome),
+                           remedies=remedies, warnings=warnings, loads=loads, categories=used, overlap=overlap(outcome),
                            confirm=ConfirmForm()), status
 
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from icalendar import Calendar, Event, vText
 
 from .captions import caption_languages, caption_name
 from .cards import card_name
@@ -172,48 +173,41 @@ def write_schedule_csv(posts: list[Post], out_text: IO[str], language: str = "en
             post.title, cards, "; ".join(post.captions), ", ".join(post.networks))])
 
 
-def _escape(text: str) -> str:
-    """RFC 5545 TEXT: backslash, semicolon, comma and newline escaped."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    return text.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _fold(line: str) -> bytes:
-    """One content line, folded at 75 octets (never inside a UTF-8 character), ending with CRLF."""
-    data, out, limit = line.encode("utf-8"), [], 75
-    while len(data) > limit:
-        cut = limit
-        while cut > 0 and (data[cut] & 0xC0) == 0x80:  # a continuation byte: step back to the character's start
-            cut -= 1
-        out.append(data[:cut])
-        data, limit = data[cut:], 74  # continuation lines start with a space
-    out.append(data)
-    return b"\r\n ".join(out) + b"\r\n"
-
-
 def _utc(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def write_schedule_ics(posts: list[Post], out_binary: IO[bytes], calendar_name: str, *,
                        stamp: datetime | None = None, base_url: str = "", language: str = "en") -> None:
-    """The plan as an iCalendar file: one 15-minute VEVENT per post, times in UTC (no VTIMEZONE needed).
+    """The plan as an iCalendar file (written by the ``icalendar`` package): one 15-minute VEVENT per post.
 
-    UIDs come from the reference, the time and ``base_url``'s host; DTSTAMP is ``stamp`` (pass the
-    results' generation time), else the first post's time, so the same plan gives the same bytes.
+    Times are local times of the plan's zone (``DTSTART;TZID=Europe/Paris:…``, a post is planned for 18:30
+    in Paris) with its VTIMEZONE, limited to the years around the plan. UIDs come from the reference, the
+    UTC time and ``base_url``'s host, so a calendar that imported an earlier file updates its events.
+    DTSTAMP is ``stamp`` (pass the results' generation time), else the first post's time, so the same plan
+    gives the same bytes.
     """
     host = urlparse(base_url).hostname or "morethanmigrants.invalid"
-    stamped = _utc(stamp or min((p.when for p in posts), default=datetime(2000, 1, 1, tzinfo=UTC)))
-    lines = ["BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:-//More than migrants//Social-media plan//EN",
-             "CALSCALE:GREGORIAN", "METHOD:PUBLISH", f"X-WR-CALNAME:{_escape(calendar_name)}"]
+    first = min((p.when for p in posts), default=datetime(2000, 1, 1, tzinfo=UTC))
+    calendar = Calendar()
+    for name, value in (("prodid", "-//More than migrants//Social-media plan//EN"), ("version", "2.0"),
+                        ("calscale", "GREGORIAN"), ("method", "PUBLISH"), ("x-wr-calname", vText(calendar_name))):
+        calendar.add(name, value)
     with force_locale(language):
         for post in posts:
             description = "\n".join((_("Caption files: %(files)s", files=", ".join(post.captions)),
                                      _("Card files: %(files)s", files=", ".join(post.card_files)),
                                      _("Networks: %(networks)s", networks=", ".join(post.networks))))
-            lines += ["BEGIN:VEVENT", f"UID:{post.reference}-{_utc(post.when)}@{host}", f"DTSTAMP:{stamped}",
-                      f"DTSTART:{_utc(post.when)}", f"DTEND:{_utc(post.when + timedelta(minutes=POST_MINUTES))}",
-                      f"SUMMARY:{_escape(f'{post.title} ({post.reference})')}",
-                      f"DESCRIPTION:{_escape(description)}", "TRANSP:TRANSPARENT", "END:VEVENT"]
-    lines.append("END:VCALENDAR")
-    out_binary.write(b"".join(_fold(line) for line in lines))
+            event = Event()
+            event.add("uid", f"{post.reference}-{_utc(post.when)}@{host}")
+            event.add("dtstamp", (stamp or first).astimezone(UTC))
+            event.add("dtstart", post.when)
+            event.add("dtend", post.when + timedelta(minutes=POST_MINUTES))
+            event.add("summary", f"{post.title} ({post.reference})")
+            event.add("description", description)
+            event.add("transp", "TRANSPARENT")
+            calendar.add_component(event)
+    if posts:
+        calendar.add_missing_timezones(first_date=date(first.year - 1, 1, 1),
+                                       last_date=date(max(p.when for p in posts).year + 2, 1, 1))
+    out_binary.write(calendar.to_ical())

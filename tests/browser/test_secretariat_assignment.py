@@ -72,8 +72,18 @@ def test_secretariat_assigns_round_one_and_reminds_jurors(server, live_app, two_
     report = page.get_by_role("alert").filter(has_text="cannot get enough jurors")
     assert re.search(r"\d+ entries cannot get enough jurors", report.inner_text())
     assert page.get_by_text(re.compile("needs 3 more jurors who read .*only 2 jurors can take it")).first.is_visible()
+    remedies = page.get_by_role("region", name="What would make it possible")
+    assert re.search(r"Add \d+ jurors? (who reads? \w+, )?(, )?each taking up to 40 entries",
+                     remedies.inner_text()), remedies.inner_text()
     check_a11y(page)
     shoot(page, "round-preview-problems-en")
+    page.get_by_role("button", name="Français").click()
+    remedies = page.get_by_role("region", name="Ce qui le rendrait possible")
+    assert re.search(r"Ajouter \d+ membres? du jury", remedies.inner_text()), remedies.inner_text()
+    check_a11y(page)
+    shoot(page, "round-preview-problems-fr")
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("heading", name="Check the assignment").wait_for()
 
     _add_jurors(live_app, two_jurors)
     page.reload()

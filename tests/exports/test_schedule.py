@@ -8,6 +8,7 @@ from collections import Counter
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import icalendar
 import pytest
 
 from judging.exports.schedule import Post, plan, write_schedule_csv, write_schedule_ics
@@ -155,8 +156,9 @@ def _unescape(value: str) -> str:
     return re.sub(r"\\([\\;,nN])", lambda m: "\n" if m.group(1) in "nN" else m.group(1), value)
 
 
-def parse_ics(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
-    """Check the framing (CRLF, 75-octet lines) and return the unfolded lines and each VEVENT's properties."""
+def parse_ics(data: bytes) -> tuple[list[str], list[dict[str, str]], icalendar.Calendar]:
+    """Check the framing (CRLF, 75-octet lines) and return the unfolded lines, each VEVENT's raw properties,
+    and the calendar as icalendar reads it back."""
     assert data.endswith(b"\r\n") and data.count(b"\n") == data.count(b"\r\n") and b"\r" not in data.replace(
         b"\r\n", b"")
     for physical in data.split(b"\r\n")[:-1]:
@@ -174,7 +176,7 @@ def parse_ics(data: bytes) -> tuple[list[str], list[dict[str, str]]]:
             name, _sep, value = line.partition(":")
             assert name.split(";")[0] not in current, name
             current[name.split(";")[0]] = value
-    return lines, events
+    return lines, events, icalendar.Calendar.from_ical(data)
 
 
 def _ics(posts, **kwargs) -> bytes:
@@ -183,36 +185,51 @@ def _ics(posts, **kwargs) -> bytes:
     return out.getvalue()
 
 
-def _utc(value: str) -> datetime:
-    assert value.endswith("Z")
-    return datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
-
-
 def test_the_calendar_has_one_event_per_post_at_the_planned_times():
     posts = plan(results_items(22))
     stamp = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
-    lines, events = parse_ics(_ics(posts, stamp=stamp, base_url="https://example.org"))
+    lines, raw, calendar = parse_ics(_ics(posts, stamp=stamp, base_url="https://example.org"))
     assert lines[0] == "BEGIN:VCALENDAR" and lines[-1] == "END:VCALENDAR" and "VERSION:2.0" in lines
     assert "X-WR-CALNAME:More than migrants\\, 2026 — social media" in lines
-    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == len(events) == len(posts)
-    assert len({e["UID"] for e in events}) == len(events)
-    assert all(e["UID"].endswith("@example.org") for e in events)
-    for post, event in zip(posts, events, strict=True):
-        assert _utc(event["DTSTART"]) == post.when
-        assert _utc(event["DTEND"]) - _utc(event["DTSTART"]) == timedelta(minutes=15)
-        assert _utc(event["DTSTAMP"]) == stamp
-        assert _unescape(event["SUMMARY"]) == f"{post.title} ({post.reference})"
-        assert post.captions[0] in _unescape(event["DESCRIPTION"])
+    assert _unescape(str(calendar["X-WR-CALNAME"])) == "More than migrants, 2026 — social media"
+    events = calendar.walk("VEVENT")
+    assert lines.count("BEGIN:VEVENT") == lines.count("END:VEVENT") == len(events) == len(raw) == len(posts)
+    assert len({str(e["UID"]) for e in events}) == len(events)
+    for post, event, line in zip(posts, events, raw, strict=True):
+        # stable UIDs: the reference, the UTC time and the host, as in the files written before
+        assert str(event["UID"]) == f"{post.reference}-{post.when.astimezone(UTC):%Y%m%dT%H%M%SZ}@example.org"
+        start, end = event.decoded("DTSTART"), event.decoded("DTEND")
+        assert start == post.when and str(start.tzinfo) == "Europe/Paris"
+        assert line["DTSTART"] == post.when.strftime("%Y%m%dT%H%M%S")  # local time with TZID=Europe/Paris
+        assert end - start == timedelta(minutes=15)
+        assert event.decoded("DTSTAMP") == stamp and line["DTSTAMP"].endswith("Z")
+        assert str(event["SUMMARY"]) == f"{post.title} ({post.reference})"
+        assert post.captions[0] in str(event["DESCRIPTION"])
+        assert str(event["DESCRIPTION"]).count("\n") == 2
+    (zone,) = calendar.walk("VTIMEZONE")
+    assert str(zone["TZID"]) == "Europe/Paris"
+    assert "DTSTART;TZID=Europe/Paris:20261206T183000" in lines
+
+
+def test_the_calendar_times_follow_the_plans_zone_across_a_change_of_offset():
+    posts = plan(results_items(4), start=date(2027, 3, 13), days=2, timezone="America/New_York",
+                 times=("08:00", "20:00"))  # US summer time starts on 14 March 2027
+    _lines, _raw, calendar = parse_ics(_ics(posts))
+    starts = [e.decoded("DTSTART") for e in calendar.walk("VEVENT")]
+    assert starts == [p.when for p in posts]
+    assert [s.utcoffset() for s in starts] == [timedelta(hours=-5)] * 2 + [timedelta(hours=-4)] * 2
+    assert [str(z["TZID"]) for z in calendar.walk("VTIMEZONE")] == ["America/New_York"]
 
 
 def test_the_calendar_escapes_and_folds_titles():
     title = 'Home, sweet; home\\ back\nagain — Καλημέρα, Привет, 🌍 ' * 4
     posts = plan([make_item(title=title)])
     data = _ics(posts)
-    _lines, events = parse_ics(data)
-    summary = events[0]["SUMMARY"]
+    _lines, raw, calendar = parse_ics(data)
+    summary = raw[0]["SUMMARY"]
     assert re.search(r"(?<!\\),|(?<!\\);", summary.replace("\\\\", "")) is None  # every , and ; escaped
     assert _unescape(summary) == f"{title} ({posts[0].reference})"
+    assert str(calendar.walk("VEVENT")[0]["SUMMARY"]) == f"{title} ({posts[0].reference})"
     assert any(line.startswith(b" ") for line in data.split(b"\r\n"))  # it was folded
 
 
@@ -220,5 +237,10 @@ def test_the_calendar_is_deterministic():
     items = results_items(9)
     posts = plan(items)
     assert _ics(posts) == _ics(plan(items))
-    _lines, events = parse_ics(_ics(posts))
-    assert _utc(events[0]["DTSTAMP"]) == min(p.when for p in posts)
+    _lines, _raw, calendar = parse_ics(_ics(posts))
+    assert calendar.walk("VEVENT")[0].decoded("DTSTAMP") == min(p.when for p in posts)
+
+
+def test_an_empty_plan_is_a_valid_calendar():
+    _lines, raw, calendar = parse_ics(_ics([]))
+    assert raw == [] and calendar.walk("VEVENT") == [] and calendar.walk("VTIMEZONE") == []

@@ -59,6 +59,32 @@ def test_too_few_jurors_is_reported_per_entry_and_nothing_saved(secretariat, rou
     assert count_assignments() == 0
 
 
+def test_the_preview_says_how_many_readers_to_add(secretariat, round1, make_entries, jurors, client):
+    make_entries(3, language="pt")
+    jurors(2, languages="pt,en")
+    jurors(3, languages="de", prefix="d")
+    page = client.get(f"/judging/rounds/{round1.id}/preview").get_data(as_text=True)
+    assert "What would make it possible" in page
+    assert "Add 1 juror who reads Portuguese, each taking up to 40 entries (for " in page
+    assert "Raise the limit" not in page  # no limit helps: there are two readers of Portuguese
+
+
+def test_the_preview_says_which_limit_would_do_in_both_languages(secretariat, round1, make_entries, jurors, client):
+    make_entries(4)
+    jurors(3, cap=3)  # 12 places needed, 9 available
+    page = client.get(f"/judging/rounds/{round1.id}/preview").get_data(as_text=True)
+    assert "Raise the limit of the 3 jurors below it to 4 entries in this round." in page
+    assert "Or, with the limits as they are:" in page and "Either answer is enough on its own." in page
+    assert "Add 1 juror who reads English, each taking up to 3 entries (for " in page
+    secretariat.language = "fr"
+    db.session.commit()
+    page = client.get(f"/judging/rounds/{round1.id}/preview").get_data(as_text=True)
+    assert "Ce qui le rendrait possible" in page
+    assert ("Relever à 4 participations dans ce tour la limite des 3 membres du jury qui sont en dessous."
+            in page)
+    assert "Ajouter 1 membre du jury qui lit anglais, chacun pouvant prendre jusqu’à 3 participations" in page
+
+
 def test_assignment_is_previewed_then_saved_and_jurors_told(secretariat, round1, make_entries, jurors, post, client,
                                                            outbox):
     entries = make_entries(4)
