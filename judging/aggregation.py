@@ -28,7 +28,9 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping, Sequence
 
-from .aggregation_bias import BiasFit, fit_additive_bias
+import numpy as np
+
+from .aggregation_bias import BiasFit, Design, fit_additive_bias
 from .aggregation_ranking import Ranking, RankedEntry, kendall_tau, rank_entries
 from .reason import Reason, sort_key
 
@@ -185,31 +187,17 @@ def zscore_normalise(totals: Mapping[tuple, float], min_scores: int = 3
     """{(juror, entry): total} -> ({(juror, entry): normalised}, {juror: mode})."""
     if not totals:
         return {}, {}
-    xs = list(totals.values())
-    big_m, big_s = statistics.fmean(xs), _pop_sd(xs)
-    by_juror: dict = {}
-    for (j, _), x in totals.items():
-        by_juror.setdefault(j, []).append(x)
-    params, modes = {}, {}
-    for j, lst in by_juror.items():
-        m, s = statistics.fmean(lst), _pop_sd(lst)
-        if len(lst) == 1:
-            modes[j] = "raw"
-        elif len(lst) < min_scores or s <= _EPS or big_s <= _EPS:
-            modes[j] = "centred"
-        else:
-            modes[j] = "scaled"
-        params[j] = (m, s)
-    out = {}
-    for (j, i), x in totals.items():
-        m, s = params[j]
-        if modes[j] == "raw":
-            out[(j, i)] = x
-        elif modes[j] == "centred":
-            out[(j, i)] = x - m + big_m
-        else:
-            out[(j, i)] = big_m + big_s * (x - m) / s
-    return out, modes
+    d = Design(totals)
+    big_m = float(d.x.mean())
+    big_s = float(np.sqrt(np.mean((d.x - big_m) ** 2))) if d.size > 1 else 0.0
+    m = d.juror_sums(d.x) / d.n_juror
+    s = np.sqrt(d.juror_sums((d.x - m[d.jj]) ** 2) / d.n_juror)
+    raw = d.n_juror == 1
+    centred = ~raw & ((d.n_juror < min_scores) | (s <= _EPS) | (big_s <= _EPS))
+    mj, sj = m[d.jj], np.where(s > _EPS, s, 1.0)[d.jj]
+    out = np.select([raw[d.jj], centred[d.jj]], [d.x, d.x - mj + big_m], big_m + big_s * (d.x - mj) / sj)
+    modes = dict(zip(d.jurors, np.where(raw, "raw", np.where(centred, "centred", "scaled")).tolist()))
+    return dict(zip(totals, out.tolist())), modes
 
 
 def juror_calibration(totals: Mapping[tuple, float], bias: Mapping | None = None,
