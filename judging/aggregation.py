@@ -16,8 +16,19 @@ Severity normalisation, two methods:
   ``zscore_min_scores`` totals, or with zero variance, is only re-centred
   (``x - m_j + M``); a juror with a single total is left raw (one number
   says nothing about severity).
-* ``bias_adjusted``: least-squares fit of ``x_ij = mu_i + b_j + e_ij``
-  (:mod:`judging.aggregation_bias`); the entry's value is ``mu_i``.
+* ``bias_adjusted``: the shrinkage model of :mod:`judging.aggregation_model`
+  (``x_ij = m + u_i + b_j + e_ij`` with a random entry effect, penalties by
+  REML): the entry's value is the mean of its scores less each juror's
+  estimated bias.  On a well-linked design it is the least-squares fit
+  (:mod:`judging.aggregation_bias`); on a weakly linked one it also uses the
+  level of each juror's entries, so it never falls far below the mean.
+
+Beside the ranking (pure functions too, for the pages and jobs that show them):
+:mod:`judging.aggregation_links` (how well the design is linked, the blocks
+and what would join them), :mod:`judging.aggregation_uncertainty`
+(probability of the top N and rank intervals per entry),
+:mod:`judging.final_round` (which entries need more scores) and
+:func:`judging.aggregation_ranking.boundary_ties`.
 
 All explanations are :class:`judging.reason.Reason` codes + parameters.
 """
@@ -31,14 +42,15 @@ from typing import Hashable, Iterable, Mapping, Sequence
 import numpy as np
 
 from .aggregation_bias import BiasFit, Design, fit_additive_bias
+from .aggregation_model import ModelFit, fit_model
 from .aggregation_ranking import Ranking, RankedEntry, kendall_tau, rank_entries
 from .reason import Reason, sort_key
 
 __all__ = [
     "Criterion", "ScoreSet", "AggregationOptions", "EntryStats", "JurorStats",
-    "GroupResult", "Ranking", "RankedEntry", "BiasFit", "METHODS",
+    "GroupResult", "Ranking", "RankedEntry", "BiasFit", "ModelFit", "METHODS",
     "weighted_total", "aggregate", "aggregate_group", "zscore_normalise",
-    "fit_additive_bias", "juror_calibration", "rank", "rank_entries", "kendall_tau",
+    "fit_additive_bias", "fit_model", "juror_calibration", "rank", "rank_entries", "kendall_tau",
 ]
 
 METHODS = ("mean", "median", "zscore", "bias_adjusted")
@@ -86,7 +98,7 @@ class EntryStats:
     range: float
     disagreement: bool
     zscore: float  # mean of the juror-normalised totals
-    bias_adjusted: float  # mu of the additive-bias fit
+    bias_adjusted: float  # mean of the scores less each juror's bias (shrinkage model)
     criterion_means: dict  # criterion key -> mean raw value
 
 
@@ -99,7 +111,7 @@ class JurorStats:
     others_mean: float | None  # others' mean on the same entries
     mean_difference: float | None  # mean of (own - others' mean) per shared entry
     n_shared: int  # entries this juror shares with at least one other
-    bias: float  # additive-bias estimate (+ = lenient)
+    bias: float  # bias estimate of the shrinkage model (+ = lenient)
     zscore_mode: str  # "scaled" | "centred" | "raw"
 
 
@@ -112,10 +124,11 @@ class GroupResult:
     normalised: dict  # (juror id, entry id) -> z-score-normalised total
     entries: dict  # entry id -> EntryStats
     jurors: dict  # juror id -> JurorStats
-    bias: BiasFit
+    bias: BiasFit  # the shrinkage model's values and biases, with the design's components
     overall_mean: float
     overall_sd: float  # population sd of all totals
     warnings: list[Reason]
+    model: ModelFit | None = None  # the fitted model, for the uncertainty and the final round
 
 
 # -- validation and totals ---------------------------------------------------
@@ -245,7 +258,11 @@ def aggregate_group(criteria: Sequence[Criterion], score_sets: Iterable[ScoreSet
         totals[key] = weighted_total(crit, s.values, options.scale)
         raw[key] = {c.key: float(s.values[c.key]) for c in crit}
     normalised, modes = zscore_normalise(totals, options.zscore_min_scores)
-    fit = fit_additive_bias(totals, constraint=options.bias_constraint)
+    model = fit_model(totals, constraint=options.bias_constraint)
+    n_comp, comp = model.design.components()
+    fit = BiasFit(mu=model.value, bias=model.bias, components=n_comp, connected=n_comp <= 1, iterations=0,
+                  converged=True, residual_sd=model.sigma_noise,
+                  component_of=dict(zip(model.design.jurors, comp.tolist())))
     xs = list(totals.values())
     warnings: list[Reason] = []
     where = {"round": round_id, "category": category}
@@ -281,7 +298,7 @@ def aggregate_group(criteria: Sequence[Criterion], score_sets: Iterable[ScoreSet
         normalised=normalised, entries=entries,
         jurors=juror_calibration(totals, fit.bias, modes), bias=fit,
         overall_mean=statistics.fmean(xs) if xs else 0.0,
-        overall_sd=_pop_sd(xs), warnings=warnings)
+        overall_sd=_pop_sd(xs), warnings=warnings, model=model)
 
 
 def aggregate(criteria: Sequence[Criterion] | Mapping[tuple, Sequence[Criterion]],

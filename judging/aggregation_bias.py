@@ -32,8 +32,17 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse import csgraph
 from scipy.sparse.linalg import cg
+from threadpoolctl import threadpool_limits
 
 DENSE_LIMIT = 1500  # jurors per component solved by a dense factorisation
+
+
+def single_threaded():
+    """One BLAS thread while the block runs: the matrices here are a few hundred
+    rows wide, where OpenBLAS's threads cost far more than they save (a
+    300 x 300 Cholesky took 120 ms with them on a busy 2-core machine, 3 ms
+    without), and the app's workers already share the cores."""
+    return threadpool_limits(limits=1, user_api="blas")
 
 
 @dataclass
@@ -157,8 +166,9 @@ def fit_additive_bias(scores: Mapping[tuple[Hashable, Hashable], float], *,
     entry_mean = d.entry_sums(d.x) / d.n_entry
     rhs = d.juror_sums(d.x - entry_mean[d.ii])
     n_comp, comp = d.components()
-    b, iterations, converged = solve_laplacian(d.juror_laplacian(), rhs, comp, n_comp, tol=tol,
-                                               dense_limit=dense_limit)
+    with single_threaded():
+        b, iterations, converged = solve_laplacian(d.juror_laplacian(), rhs, comp, n_comp, tol=tol,
+                                                   dense_limit=dense_limit)
     b = apply_constraint(b, comp, n_comp, d.n_juror if constraint == "weighted" else None)
     mu = d.entry_sums(d.x - b[d.jj]) / d.n_entry
     sse = float(np.sum((d.x - mu[d.ii] - b[d.jj]) ** 2))
