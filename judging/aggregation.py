@@ -43,14 +43,14 @@ import numpy as np
 
 from .aggregation_bias import BiasFit, Design, fit_additive_bias
 from .aggregation_model import ModelFit, fit_model
-from .aggregation_ranking import Ranking, RankedEntry, kendall_tau, rank_entries
+from .aggregation_ranking import BoundaryTie, Ranking, RankedEntry, boundary_ties, kendall_tau, rank_entries
 from .reason import Reason, sort_key
 
 __all__ = [
     "Criterion", "ScoreSet", "AggregationOptions", "EntryStats", "JurorStats",
     "GroupResult", "Ranking", "RankedEntry", "BiasFit", "ModelFit", "METHODS",
     "weighted_total", "aggregate", "aggregate_group", "zscore_normalise",
-    "fit_additive_bias", "fit_model", "juror_calibration", "rank", "rank_entries", "kendall_tau",
+    "fit_additive_bias", "fit_model", "BoundaryTie", "boundary_ties", "juror_calibration", "rank", "rank_entries", "kendall_tau",
 ]
 
 METHODS = ("mean", "median", "zscore", "bias_adjusted")

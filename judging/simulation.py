@@ -103,13 +103,31 @@ def make_design(sc: Scenario, seed: int) -> list[tuple[int, int]]:
     for _ in range(max(0, sc.shared // 2 - len(links))):
         a, b = rng.choice(sc.blocks, 2, replace=False).tolist()
         links.append((a, b))
-    for a, b in links[:max(1, sc.shared // 2)]:
+    for a, b in links[:sc.shared // 2]:
         ea = rng.choice([e for e in np.flatnonzero(e_block == a).tolist() if e not in used])
         eb = rng.choice([e for e in np.flatnonzero(e_block == b).tolist() if e not in used])
         ja, jb = by_entry[ea][0], by_entry[eb][0]
         by_entry[ea][0], by_entry[eb][0] = jb, ja
         used.update((int(ea), int(eb)))
     return [(e, j) for e in sorted(by_entry) for j in by_entry[e]]
+
+
+def add_jurors(sc: Scenario, pairs, extra: dict, seed: int) -> list[tuple[int, int]]:
+    """New (entry, juror) pairs: ``extra[e]`` more jurors for entry ``e``,
+    none who scored it already, the least loaded in this round first."""
+    rng = np.random.default_rng([seed, 4])
+    have: dict = {}
+    for e, j in pairs:
+        have.setdefault(e, set()).add(j)
+    load = np.zeros(sc.jurors)
+    out = []
+    for e in sorted(extra, key=lambda e: (-extra[e], e)):
+        free = [j for j in range(sc.jurors) if j not in have.get(e, ())]
+        key = rng.random(len(free))
+        for n in sorted(range(len(free)), key=lambda n: (load[free[n]], key[n]))[:extra[e]]:
+            load[free[n]] += 1
+            out.append((e, free[n]))
+    return out
 
 
 def _observe(w: World, e: np.ndarray, j: np.ndarray, rng) -> np.ndarray:
@@ -121,9 +139,9 @@ def _observe(w: World, e: np.ndarray, j: np.ndarray, rng) -> np.ndarray:
     return np.clip(y, *sc.scale)
 
 
-def score(w: World, pairs, seed: int) -> dict:
+def score(w: World, pairs, seed: int, stream: int = 3) -> dict:
     """{(juror index, entry index): value} for the (entry, juror) pairs."""
-    rng = np.random.default_rng([seed, 3])
+    rng = np.random.default_rng([seed, stream])
     e = np.array([p[0] for p in pairs], dtype=np.int64)
     j = np.array([p[1] for p in pairs], dtype=np.int64)
     x = _observe(w, e, j, rng)
