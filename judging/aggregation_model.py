@@ -31,7 +31,8 @@ estimated bias, ``mean_j (x_ij - b_j)``, with the biases summing to 0
   its own level; a well-linked juror almost as by least squares.
 
 :func:`fit_model` with ``juror_penalty=0`` (the default) is invariant to
-adding a constant to one juror's scores; this is the model that the
+adding a constant to one juror's scores (except on degenerate data, see
+:func:`degenerate`, where it falls back on least squares); this is the model that the
 ``bias_adjusted`` method uses.  ``juror_penalty="reml"`` also shrinks the
 biases toward 0 (a random juror effect); it was measured and does no
 better (see bench/bench_rankings.py), and it loses that invariance.
@@ -48,6 +49,7 @@ from scipy import linalg, optimize
 from .aggregation_bias import Design, apply_constraint, fit_additive_bias, single_threaded
 
 BOUNDS = (-9.0, 9.0)  # log penalties searched by REML
+GRID = 13  # points of the first search (log step 1.5)
 
 
 @dataclass
@@ -74,13 +76,12 @@ def _solve(d: Design, entry_penalty: float, juror_penalty: float):
     s = d.entry_sums(d.x)
     with_m = lam_u > 0 and lam_b > 0
     with_b = math.isfinite(lam_b)
-    h = d.incidence  # I x J
     if with_b:
-        a_bb = np.diag(n_j + (lam_b if lam_b > 0 else 0.0)) - (h.T @ (h.multiply(dinv[:, None]))).toarray()
-        c_b = d.juror_sums(d.x) - h.T @ (dinv * s)
+        a_bb = np.diag(n_j + (lam_b if lam_b > 0 else 0.0)) - d.weighted_cooccurrence(dinv)
+        c_b = d.juror_sums(d.x) - d.juror_sums((dinv * s)[d.ii])
     if with_m:
         a_mm = float(d.size - np.sum(n_i * n_i * dinv))
-        a_mb = n_j - h.T @ (dinv * n_i) if with_b else None
+        a_mb = n_j - d.juror_sums((dinv * n_i)[d.ii]) if with_b else None
         c_m = float(d.x.sum() - np.sum(n_i * dinv * s))
     if with_b and with_m:
         a = np.block([[np.array([[a_mm]]), a_mb[None, :]], [a_mb[:, None], a_bb]])
@@ -92,18 +93,20 @@ def _solve(d: Design, entry_penalty: float, juror_penalty: float):
     else:
         a, c = np.zeros((0, 0)), np.zeros(0)
     if len(c):
-        chol = linalg.cho_factor(a, lower=True)
-        theta = linalg.cho_solve(chol, c)
+        chol = linalg.cho_factor(a, lower=True, check_finite=False)
+        theta = linalg.cho_solve(chol, c, check_finite=False)
         logdet_a = 2.0 * float(np.sum(np.log(np.diag(chol[0]))))
     else:
         theta, logdet_a = np.zeros(0), 0.0
     m = float(theta[0]) if with_m else 0.0
     b = theta[1:] if with_m and with_b else (theta if with_b else np.zeros(len(n_j)))
     u = dinv * (s - n_i * m - np.bincount(d.ii, weights=b[d.jj], minlength=len(n_i)))
-    logdet = float(np.sum(np.log(n_i + lam_u))) + logdet_a - len(n_i) * math.log(lam_u)
+    logdet = float(np.sum(np.log(n_i + lam_u))) + logdet_a
+    if lam_u > 0:
+        logdet -= len(n_i) * math.log(lam_u)
     if with_b and lam_b > 0:
         logdet -= len(n_j) * math.log(lam_b)
-    p = 1 if with_m else (len(n_j) if with_b and lam_b == 0 else 0)
+    p = (1 if with_m else 0) + (len(n_j) if with_b and lam_b == 0 else 0) + (len(n_i) if lam_u == 0 else 0)
     return b, m, u, logdet, p
 
 
@@ -120,9 +123,12 @@ def _reml(d: Design, entry_penalty: float, juror_penalty: float) -> tuple[float,
 
 
 def degenerate(d: Design, juror_penalty: float | str = 0.0) -> bool:
-    """Too few scores to estimate anything beyond the biases, or no spread."""
+    """Too few scores to estimate anything beyond the biases, or no juror
+    gave two entries different scores (both tests ignore a juror's level,
+    so the method stays invariant to it)."""
     p = len(d.jurors) if juror_penalty == 0 else 1
-    return d.size - p < 2 or float(np.ptp(d.x)) <= 1e-12
+    within = d.x - (d.juror_sums(d.x) / d.n_juror)[d.jj]
+    return d.size - p < 2 or float(np.max(np.abs(within))) <= 1e-9
 
 
 def estimate_penalties(d: Design, juror_penalty: float | str = 0.0) -> tuple[float, float]:
@@ -137,9 +143,21 @@ def estimate_penalties(d: Design, juror_penalty: float | str = 0.0) -> tuple[flo
         res = optimize.minimize(f2, np.array(best), method="L-BFGS-B", bounds=[BOUNDS, BOUNDS])
         return math.exp(res.x[0]), math.exp(res.x[1])
     lam_b = float(juror_penalty)
-    res = optimize.minimize_scalar(lambda t: _reml(d, math.exp(t), lam_b)[0], bounds=BOUNDS,
-                                   method="bounded", options={"xatol": 1e-4})
-    return math.exp(res.x), lam_b
+    return math.exp(_minimise_1d(lambda t: _reml(d, math.exp(t), lam_b)[0])), lam_b
+
+
+def _minimise_1d(f) -> float:
+    """Grid, then Brent inside the best cell.  Near-ties (the likelihood is
+    flat when the data say little) go to the smallest penalty, and a refined
+    point must beat the grid clearly: the result does not depend on the order
+    of the input, which moves the objective only in its last digits."""
+    grid = np.linspace(*BOUNDS, GRID)
+    values = np.array([f(t) for t in grid])
+    scale = 1e-9 * max(1.0, float(np.min(np.abs(values))))
+    best = int(np.flatnonzero(values <= values.min() + scale)[0])
+    lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
+    res = optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-4})
+    return float(res.x) if res.fun < values[best] - scale else float(grid[best])
 
 
 def fit_model(scores: Mapping[tuple[Hashable, Hashable], float], *, constraint: str = "sum",

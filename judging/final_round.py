@@ -82,7 +82,8 @@ def propose_final_round(fit: ModelFit, top_n: int, budget: int, *, boundaries: S
     ``boundaries``: other places that matter (e.g. 1, 2, 3), besides the top
     ``top_n``.  ``max_per_entry``: most extra jurors for one entry;
     ``available``: {entry id: jurors still able to score it} lowers that cap
-    per entry (jurors who already scored it, or have a conflict, cannot).
+    for the entries it lists (jurors who already scored it, or have a
+    conflict, cannot).
     """
     if top_n < 1 or budget < 0 or max_per_entry < 0:
         raise ValueError("top_n must be positive, budget and max_per_entry not negative")
@@ -96,7 +97,7 @@ def propose_final_round(fit: ModelFit, top_n: int, budget: int, *, boundaries: S
     cuts = [(order[b - 1] + order[b]) / 2 for b in bounds]
     cap = np.full(len(d.entries), max_per_entry)
     if available is not None:
-        cap = np.minimum(cap, [max(0, int(available.get(i, 0))) for i in d.entries])
+        cap = np.minimum(cap, [max(0, int(available.get(i, max_per_entry))) for i in d.entries])
 
     def error(idx, extra):
         return sum(expected_error(mean[idx], sd[idx], c, fit.sigma_noise, extra) for c in cuts)
