@@ -268,8 +268,6 @@ def aggregate_group(criteria: Sequence[Criterion], score_sets: Iterable[ScoreSet
     where = {"round": round_id, "category": category}
     if not fit.connected:
         warnings.append(Reason("design_not_linked", dict(where, components=fit.components)))
-    if not fit.converged:
-        warnings.append(Reason("bias_fit_not_converged", dict(where)))
     by_entry: dict = {}
     for (j, i) in totals:
         by_entry.setdefault(i, []).append(j)

@@ -18,7 +18,7 @@ def test_ranking_lists_entries_best_first_with_method_named(as_secretariat, scor
     page = as_secretariat.get(f"/judging/rounds/{round1.id}/results?category={category.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Adjusted for each juror&#39;s bias (least squares)" in html or "Adjusted for each juror's bias" in html
+    assert "Adjusted for each juror&#39;s bias (regularised least squares)" in html
     assert html.count('<span class="hint">Bias-adjusted</span>') >= 6  # beside every result
     for entry in entries:
         assert entry.reference in html
