@@ -164,11 +164,12 @@ def ceiling_values(w: World, scores: dict, grid: int = 241) -> dict:
         lo = np.where(x <= sc.scale[0] + 1e-9, -np.inf, x - h)[:, None]
         hi = np.where(x >= sc.scale[1] - 1e-9, np.inf, x + h)[:, None]
         a, b = (lo - centre) / sd, (hi - centre) / sd
-        # log(Phi(b) - Phi(a)), stable in both tails
-        loglik = np.where(a > 0, stats.norm.logsf(a) + np.log1p(-np.exp(np.minimum(
-            stats.norm.logsf(b) - stats.norm.logsf(a), -1e-300))),
-            stats.norm.logcdf(b) + np.log1p(-np.exp(np.minimum(
-                stats.norm.logcdf(a) - stats.norm.logcdf(b), -1e-300))))
+        # log(Phi(b) - Phi(a)), stable in both tails (np.where computes both branches)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            loglik = np.where(a > 0, stats.norm.logsf(a) + np.log1p(-np.exp(np.minimum(
+                stats.norm.logsf(b) - stats.norm.logsf(a), -1e-300))),
+                stats.norm.logcdf(b) + np.log1p(-np.exp(np.minimum(
+                    stats.norm.logcdf(a) - stats.norm.logcdf(b), -1e-300))))
     else:
         loglik = stats.norm.logpdf(x[:, None], centre, sd)
     entries = np.unique(e)
