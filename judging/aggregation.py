@@ -50,7 +50,8 @@ __all__ = [
     "Criterion", "ScoreSet", "AggregationOptions", "EntryStats", "JurorStats",
     "GroupResult", "Ranking", "RankedEntry", "BiasFit", "ModelFit", "METHODS",
     "weighted_total", "aggregate", "aggregate_group", "zscore_normalise",
-    "fit_additive_bias", "fit_model", "BoundaryTie", "boundary_ties", "juror_calibration", "rank", "rank_entries", "kendall_tau",
+    "fit_additive_bias", "fit_model", "BoundaryTie", "boundary_ties", "juror_calibration", "rank",
+    "rank_entries", "kendall_tau",
 ]
 
 METHODS = ("mean", "median", "zscore", "bias_adjusted")
