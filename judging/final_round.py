@@ -14,7 +14,10 @@ before they are given, the mean they will produce is
 ``budget`` of extra score sets one by one, each to the entry whose expected
 error drops most, at most ``max_per_entry`` per entry: the scores go where
 the ranking is uncertain, around the boundaries, not to entries sure to be
-in or out.
+in or out.  It does better in two waves: propose part of the budget, let
+those scores come in, refit, and propose the rest on the new evidence
+(bench/bench_rankings.py: top-10 precision .800 in two waves of 120 and 105
+score sets against .791 in one go of 225, round 1 being 900).
 
 The final ranking refits the same model (:func:`judging.aggregation_model.fit_model`)
 on every score of both rounds together: each entry's value is the mean of
@@ -115,11 +118,11 @@ def propose_final_round(fit: ModelFit, top_n: int, budget: int, *, boundaries: S
         extra[best] += 1
         now[best] -= gain[best]
         gain[best] = (now[best] - error([best], extra[[best]] + 1)[0]) if extra[best] < cap[best] else -np.inf
-    sd_top = _phi((mean - cuts[bounds.index(int(top_n))]) / np.maximum(sd, 1e-12)) if top_n in bounds else \
+    p_now = _phi((mean - cuts[bounds.index(int(top_n))]) / np.maximum(sd, 1e-12)) if top_n in bounds else \
         np.ones(len(mean))
     chosen = {d.entries[n]: int(extra[n]) for n in np.flatnonzero(extra)}
     proposal = Proposal(extra=chosen, total=int(extra.sum()), budget=budget, boundaries=bounds,
-                        p_top={d.entries[n]: float(sd_top[n]) for n in np.flatnonzero(extra)},
+                        p_top={d.entries[n]: float(p_now[n]) for n in np.flatnonzero(extra)},
                         expected_errors_before=before, expected_errors_after=float(now.sum()))
     proposal.reasons.append(Reason("final_round_proposed", {
         "entries": len(chosen), "score_sets": proposal.total, "budget": budget, "top_n": top_n,
