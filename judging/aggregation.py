@@ -16,8 +16,19 @@ Severity normalisation, two methods:
   ``zscore_min_scores`` totals, or with zero variance, is only re-centred
   (``x - m_j + M``); a juror with a single total is left raw (one number
   says nothing about severity).
-* ``bias_adjusted``: least-squares fit of ``x_ij = mu_i + b_j + e_ij``
-  (:mod:`judging.aggregation_bias`); the entry's value is ``mu_i``.
+* ``bias_adjusted``: the shrinkage model of :mod:`judging.aggregation_model`
+  (``x_ij = m + u_i + b_j + e_ij`` with a random entry effect, penalties by
+  REML): the entry's value is the mean of its scores less each juror's
+  estimated bias.  On a well-linked design it is the least-squares fit
+  (:mod:`judging.aggregation_bias`); on a weakly linked one it also uses the
+  level of each juror's entries, so it never falls far below the mean.
+
+Beside the ranking (pure functions too, for the pages and jobs that show them):
+:mod:`judging.aggregation_links` (how well the design is linked, the blocks
+and what would join them), :mod:`judging.aggregation_uncertainty`
+(probability of the top N and rank intervals per entry),
+:mod:`judging.final_round` (which entries need more scores) and
+:func:`judging.aggregation_ranking.boundary_ties`.
 
 All explanations are :class:`judging.reason.Reason` codes + parameters.
 """
@@ -28,15 +39,19 @@ import statistics
 from dataclasses import dataclass, field
 from typing import Hashable, Iterable, Mapping, Sequence
 
-from .aggregation_bias import BiasFit, fit_additive_bias
-from .aggregation_ranking import Ranking, RankedEntry, kendall_tau, rank_entries
+import numpy as np
+
+from .aggregation_bias import BiasFit, Design, fit_additive_bias
+from .aggregation_model import ModelFit, fit_model
+from .aggregation_ranking import BoundaryTie, Ranking, RankedEntry, boundary_ties, kendall_tau, rank_entries
 from .reason import Reason, sort_key
 
 __all__ = [
     "Criterion", "ScoreSet", "AggregationOptions", "EntryStats", "JurorStats",
-    "GroupResult", "Ranking", "RankedEntry", "BiasFit", "METHODS",
+    "GroupResult", "Ranking", "RankedEntry", "BiasFit", "ModelFit", "METHODS",
     "weighted_total", "aggregate", "aggregate_group", "zscore_normalise",
-    "fit_additive_bias", "juror_calibration", "rank", "rank_entries", "kendall_tau",
+    "fit_additive_bias", "fit_model", "BoundaryTie", "boundary_ties", "juror_calibration", "rank",
+    "rank_entries", "kendall_tau",
 ]
 
 METHODS = ("mean", "median", "zscore", "bias_adjusted")
@@ -84,7 +99,7 @@ class EntryStats:
     range: float
     disagreement: bool
     zscore: float  # mean of the juror-normalised totals
-    bias_adjusted: float  # mu of the additive-bias fit
+    bias_adjusted: float  # mean of the scores less each juror's bias (shrinkage model)
     criterion_means: dict  # criterion key -> mean raw value
 
 
@@ -97,7 +112,7 @@ class JurorStats:
     others_mean: float | None  # others' mean on the same entries
     mean_difference: float | None  # mean of (own - others' mean) per shared entry
     n_shared: int  # entries this juror shares with at least one other
-    bias: float  # additive-bias estimate (+ = lenient)
+    bias: float  # bias estimate of the shrinkage model (+ = lenient)
     zscore_mode: str  # "scaled" | "centred" | "raw"
 
 
@@ -110,10 +125,11 @@ class GroupResult:
     normalised: dict  # (juror id, entry id) -> z-score-normalised total
     entries: dict  # entry id -> EntryStats
     jurors: dict  # juror id -> JurorStats
-    bias: BiasFit
+    bias: BiasFit  # the shrinkage model's values and biases, with the design's components
     overall_mean: float
     overall_sd: float  # population sd of all totals
     warnings: list[Reason]
+    model: ModelFit | None = None  # the fitted model, for the uncertainty and the final round
 
 
 # -- validation and totals ---------------------------------------------------
@@ -185,31 +201,17 @@ def zscore_normalise(totals: Mapping[tuple, float], min_scores: int = 3
     """{(juror, entry): total} -> ({(juror, entry): normalised}, {juror: mode})."""
     if not totals:
         return {}, {}
-    xs = list(totals.values())
-    big_m, big_s = statistics.fmean(xs), _pop_sd(xs)
-    by_juror: dict = {}
-    for (j, _), x in totals.items():
-        by_juror.setdefault(j, []).append(x)
-    params, modes = {}, {}
-    for j, lst in by_juror.items():
-        m, s = statistics.fmean(lst), _pop_sd(lst)
-        if len(lst) == 1:
-            modes[j] = "raw"
-        elif len(lst) < min_scores or s <= _EPS or big_s <= _EPS:
-            modes[j] = "centred"
-        else:
-            modes[j] = "scaled"
-        params[j] = (m, s)
-    out = {}
-    for (j, i), x in totals.items():
-        m, s = params[j]
-        if modes[j] == "raw":
-            out[(j, i)] = x
-        elif modes[j] == "centred":
-            out[(j, i)] = x - m + big_m
-        else:
-            out[(j, i)] = big_m + big_s * (x - m) / s
-    return out, modes
+    d = Design(totals)
+    big_m = float(d.x.mean())
+    big_s = float(np.sqrt(np.mean((d.x - big_m) ** 2))) if d.size > 1 else 0.0
+    m = d.juror_sums(d.x) / d.n_juror
+    s = np.sqrt(d.juror_sums((d.x - m[d.jj]) ** 2) / d.n_juror)
+    raw = d.n_juror == 1
+    centred = ~raw & ((d.n_juror < min_scores) | (s <= _EPS) | (big_s <= _EPS))
+    mj, sj = m[d.jj], np.where(s > _EPS, s, 1.0)[d.jj]
+    out = np.select([raw[d.jj], centred[d.jj]], [d.x, d.x - mj + big_m], big_m + big_s * (d.x - mj) / sj)
+    modes = dict(zip(d.jurors, np.where(raw, "raw", np.where(centred, "centred", "scaled")).tolist()))
+    return dict(zip(totals, out.tolist())), modes
 
 
 def juror_calibration(totals: Mapping[tuple, float], bias: Mapping | None = None,
@@ -257,14 +259,16 @@ def aggregate_group(criteria: Sequence[Criterion], score_sets: Iterable[ScoreSet
         totals[key] = weighted_total(crit, s.values, options.scale)
         raw[key] = {c.key: float(s.values[c.key]) for c in crit}
     normalised, modes = zscore_normalise(totals, options.zscore_min_scores)
-    fit = fit_additive_bias(totals, constraint=options.bias_constraint)
+    model = fit_model(totals, constraint=options.bias_constraint)
+    n_comp, comp = model.design.components()
+    fit = BiasFit(mu=model.value, bias=model.bias, components=n_comp, connected=n_comp <= 1, iterations=0,
+                  converged=True, residual_sd=model.sigma_noise,
+                  component_of=dict(zip(model.design.jurors, comp.tolist())))
     xs = list(totals.values())
     warnings: list[Reason] = []
     where = {"round": round_id, "category": category}
     if not fit.connected:
         warnings.append(Reason("design_not_linked", dict(where, components=fit.components)))
-    if not fit.converged:
-        warnings.append(Reason("bias_fit_not_converged", dict(where)))
     by_entry: dict = {}
     for (j, i) in totals:
         by_entry.setdefault(i, []).append(j)
@@ -293,7 +297,7 @@ def aggregate_group(criteria: Sequence[Criterion], score_sets: Iterable[ScoreSet
         normalised=normalised, entries=entries,
         jurors=juror_calibration(totals, fit.bias, modes), bias=fit,
         overall_mean=statistics.fmean(xs) if xs else 0.0,
-        overall_sd=_pop_sd(xs), warnings=warnings)
+        overall_sd=_pop_sd(xs), warnings=warnings, model=model)
 
 
 def aggregate(criteria: Sequence[Criterion] | Mapping[tuple, Sequence[Criterion]],

@@ -1,4 +1,13 @@
-"""Ranking with explicit tie handling, and Kendall's tau."""
+"""Ranking with explicit tie handling, ties across award boundaries, and Kendall's tau.
+
+Ties are broken as the secretariat configured: by the criteria of
+``tie_break`` in turn (the round's ``tie_criterion_key`` first, see
+``judging.results_service.tie_break_keys``), then by the secretariat's
+``manual_order``; what is still tied shares a rank.  :func:`boundary_ties`
+reports such a tie when it straddles an award boundary (the prize places,
+the end of the shortlist): the entries involved, for the page that asks for
+a recorded reason before awarding across it.
+"""
 from __future__ import annotations
 
 import math
@@ -115,6 +124,34 @@ def rank_entries(values: Mapping[Hashable, float | None], *, method: str = "",
                     tie_break_values={c: _r(m.get(i), precision) for c, m in tie_break}
                     if group is not None else {}))
     return Ranking(method=method, entries=out, warnings=warnings)
+
+
+@dataclass(frozen=True)
+class BoundaryTie:
+    boundary: int  # the last place of an award (e.g. 1, 2, 3 or the end of the shortlist)
+    rank: int  # the rank the tied entries share
+    entries: tuple  # the tied entries, in the ranking's order
+    value: float | None  # their (rounded) value
+
+    def reason(self, **context) -> Reason:
+        return Reason("tie_at_award_boundary", dict(context, boundary=self.boundary, rank=self.rank,
+                                                    entries=list(self.entries), value=self.value))
+
+
+def boundary_ties(ranking: Ranking, boundaries: Sequence[int]) -> list[BoundaryTie]:
+    """Unresolved ties that straddle a boundary: tied entries holding places
+    ``rank .. rank + size - 1`` with ``rank <= boundary < rank + size - 1``,
+    so that the award cannot follow the ranking.  One per boundary and tie."""
+    groups: dict = {}
+    for r in ranking.entries:
+        if r.resolution == "secretariat_decides":
+            groups.setdefault((r.tie_group, r.rank), []).append(r)
+    out = []
+    for b in sorted({int(b) for b in boundaries}):
+        for (_, rank), members in sorted(groups.items(), key=lambda t: t[0][1]):
+            if rank <= b < rank + len(members) - 1:
+                out.append(BoundaryTie(b, rank, tuple(m.entry_id for m in members), members[0].rounded))
+    return out
 
 
 def _r(v, precision):

@@ -17,7 +17,7 @@ from .results_service import METHODS, SCALE
 class MethodForm(FlaskForm):
     method = SelectField(
         _l("Ranking method"), validate_choice=False,
-        choices=[(m.value, m.title) for m in ScoringMethod],
+        choices=lambda: [(m.value, m.title) for m in ScoringMethod],  # at render time: in the reader's language
         validators=[AnyOf(METHODS, message=_l("Choose a ranking method from the list."))],
         description=_l("Changing it changes the ranking of every category in this round. The change is recorded in the audit log."),
     )
@@ -67,7 +67,7 @@ class ShortlistForm(FlaskForm):
 class AwardForm(FlaskForm):
     entry = SelectField(_l("Entry"), validate_choice=False, coerce=str,
                         description=_l("In the order of the ranking."))
-    kind = SelectField(_l("Award"), validate_choice=False, choices=[(k.value, k.title) for k in AwardKind])
+    kind = SelectField(_l("Award"), validate_choice=False, choices=lambda: [(k.value, k.title) for k in AwardKind])
     note = TextAreaField(_l("Note (optional)"), filters=[strip_filter], render_kw={"rows": 2},
                          description=_l("For the secretariat, for example why a tie was decided this way."),
                          validators=[Length(max=1000, message=_l("Enter at most %(max)d characters.", max=1000)), NoNul()])

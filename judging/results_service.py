@@ -220,10 +220,9 @@ def _valid(crit, values) -> bool:
 
 def _note(reason) -> str | None:
     if reason.code == "design_not_linked":
-        return _("The jurors of this category form %(n)d separate groups with no entry in common, so juror bias "
-                 "cannot be compared between groups. Prefer the mean or z-scores.", n=reason.params.get("components", 0))
-    if reason.code == "bias_fit_not_converged":
-        return _("The bias adjustment did not converge; check the scores or prefer another method.")
+        return _("The jurors of this category form %(n)d separate groups with no entry in common: the bias adjustment "
+                 "compares the groups only through the overall level of the entries each group scored. Give a few "
+                 "entries a juror from another group to compare them directly.", n=reason.params.get("components", 0))
     return None  # disagreements and ties are shown on their rows
 
 

@@ -36,7 +36,7 @@ class ScoringMethod(enum.StrEnum):
             ScoringMethod.MEAN: _l("Mean of the jurors' totals"),
             ScoringMethod.MEDIAN: _l("Median of the jurors' totals"),
             ScoringMethod.ZSCORE: _l("Normalised for juror severity (z-scores)"),
-            ScoringMethod.BIAS_ADJUSTED: _l("Adjusted for each juror's bias (least squares)"),
+            ScoringMethod.BIAS_ADJUSTED: _l("Adjusted for each juror's bias (regularised least squares)"),
         }[self])
 
 

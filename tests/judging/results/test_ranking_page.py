@@ -18,7 +18,7 @@ def test_ranking_lists_entries_best_first_with_method_named(as_secretariat, scor
     page = as_secretariat.get(f"/judging/rounds/{round1.id}/results?category={category.id}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
-    assert "Adjusted for each juror&#39;s bias (least squares)" in html or "Adjusted for each juror's bias" in html
+    assert "Adjusted for each juror&#39;s bias (regularised least squares)" in html
     assert html.count('<span class="hint">Bias-adjusted</span>') >= 6  # beside every result
     for entry in entries:
         assert entry.reference in html
@@ -155,3 +155,15 @@ def test_agreement_between_methods_is_shown(as_secretariat, scored, round1, edit
     html = as_secretariat.get(f"/judging/rounds/{round1.id}/results?category={category_of(edition).id}").get_data(as_text=True)
     assert "Kendall" in html
     assert re.search(r"Bias-adjusted -?[01]\.\d\d", html)
+
+
+def test_the_method_and_award_choices_follow_the_readers_language(as_secretariat, secretariat, scored, round1, edition):
+    """The choices are built when the form is rendered, not when the module is imported (they were English in French)."""
+    scored(3)
+    secretariat.language = "fr"
+    db.session.commit()
+    category = category_of(edition)
+    html = as_secretariat.get(f"/judging/rounds/{round1.id}/results?category={category.id}").get_data(as_text=True)
+    assert 'lang="fr"' in html
+    assert "Ajustée selon le biais de chaque membre du jury (moindres carrés régularisés)" in html
+    assert "Adjusted for each juror" not in html
