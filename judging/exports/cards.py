@@ -19,7 +19,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageColor, ImageDraw, ImageOps, JpegImagePlugin
 
-from .fonts import RAQM, Box, Line, coverage, fit_text, font, is_rtl, place_lines, printable
+from .fonts import RAQM, Box, Font, Line, coverage, draw_line, fit_text, is_rtl, place_lines, printable
 from .model import HASHTAGS, SLOGAN, Item, WorkFile
 from .wording import award_title, category_title, credit
 
@@ -339,8 +339,7 @@ def render_card(item: Item, size: str = "portrait", language: str = "en") -> Ima
             _motif(canvas, block.box, accent)
         for line in block.lines:
             fill = accent if block.fill == "accent" else block.fill
-            draw.text((line.x, line.y), line.text, font=font(block.size, block.weight), fill=fill, anchor="ls",
-                      **({"direction": block.direction} if RAQM and block.direction else {}))
+            draw_line(draw, (line.x, line.y), line.text, Font(block.size, block.weight), fill, block.direction)
     return canvas
 
 
