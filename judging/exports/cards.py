@@ -2,9 +2,11 @@
 
 ``layout_card`` decides every block (its box, its lines already wrapped and placed) and ``render_card``
 only draws them, so tests check that no text leaves the card or overlaps other text. Every string
-drawn goes through ``fonts.printable``; a text the font cannot draw (Arabic, Hebrew with Roboto)
-is replaced by its translation, else by a line pointing to the campaign page. The PNG carries no
-metadata at all: the cards are about children.
+drawn goes through ``fonts.printable``: Latin, Greek and Cyrillic in Roboto, Arabic, Hebrew,
+Devanagari, Ethiopic, Chinese and Japanese in the bundled Noto fonts, shaped by raqm; a right-to-left
+work is set from the right, line by line. A text mostly in a script no bundled font has (Korean…) is
+replaced by its translation, else by a line pointing to the campaign page; emoji are left out. The
+PNG carries no metadata at all: the cards are about children.
 """
 from __future__ import annotations
 

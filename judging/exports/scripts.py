@@ -136,11 +136,14 @@ def _levels(text: str, rtl: bool) -> list[int]:
     return levels
 
 
-def _split_by_face(text: str, weight: str) -> list[tuple[str, str]]:
-    """``text`` (one level) cut where its font changes; characters no font draws are left out."""
+def _split_by_face(text: str, weight: str, around: str) -> list[tuple[str, str]]:
+    """``text`` (one level) cut where its font changes; characters no font draws are left out.
+
+    Common characters take the font of the letters before them, else after them, else ``around``'s.
+    """
     strong = [face_for(c, weight) if unicodedata.script(c) not in _NEUTRAL_SCRIPTS else "" for c in text]
     pieces: list[tuple[str, str]] = []
-    current = next((name for name in strong if name), "roboto")
+    current = next((name for name in strong if name), around)
     for char, own in zip(text, strong):
         if char in BIDI_MARKS:
             continue
@@ -157,6 +160,12 @@ def _split_by_face(text: str, weight: str) -> list[tuple[str, str]]:
     return pieces
 
 
+def _first_face(text: str, weight: str) -> str:
+    """The font of the first letter of ``text`` (not a digit or a sign) that a font draws; "" when none."""
+    letters = (c for c in text if unicodedata.script(c) not in _NEUTRAL_SCRIPTS)
+    return next((name for c in letters if (name := face_for(c, weight))), "")
+
+
 @lru_cache(maxsize=16384)
 def visual_runs(line: str, weight: str = "regular", rtl: bool = False) -> tuple[Run, ...]:
     """One line (no newline) as runs in drawing order, left to right; ``rtl`` is the paragraph's direction."""
@@ -169,8 +178,11 @@ def visual_runs(line: str, weight: str = "regular", rtl: bool = False) -> tuple[
             spans[-1] = (level, spans[-1][1] + char)
         else:
             spans.append((level, char))
-    pieces = [(level, [Run(text, face, "rtl" if level % 2 else "ltr")
-                       for text, face in _split_by_face(span, weight)]) for level, span in spans]
+    pieces, around = [], _first_face(line, weight) or "roboto"
+    for level, span in spans:  # a span of digits or punctuation takes the font of the letters before it
+        parts = [Run(text, face, "rtl" if level % 2 else "ltr") for text, face in _split_by_face(span, weight, around)]
+        around = _first_face(span[::-1], weight) or around
+        pieces.append((level, parts))
     top = max(level for level, _runs in pieces)
     lowest_odd = min((level for level, _runs in pieces if level % 2), default=top + 1)
     for level in range(top, lowest_odd - 1, -1):  # rule L2 on whole runs
