@@ -8,8 +8,10 @@ with the expected font. The publication is read back with pypdf: its text and th
 from __future__ import annotations
 
 import io
+import subprocess
 import unicodedata
 from functools import lru_cache
+from pathlib import Path
 
 import pytest
 import uharfbuzz as hb
@@ -22,6 +24,7 @@ from judging.exports.publication import build_publication
 from judging.exports.scripts import BY_NAME, code_points, visual_runs
 
 from .conftest import make_item, make_results
+from .test_publication import PDFTOPPM
 
 pytestmark = pytest.mark.usefixtures("app")
 
@@ -167,6 +170,9 @@ def test_each_script_in_the_publication(tmp_path):
         assert _letters(poem) <= _letters(text), (language, _letters(poem) - _letters(text))
         assert any(name.startswith(FONT_NAMES[face]) for name in _fonts(page)), (language, _fonts(page))
         assert "campaign page" not in text  # drawn, not replaced by a note
+        for ref in page["/Resources"]["/Font"].values():  # every font embedded (the CJK one is CFF)
+            descriptor = ref.get_object()["/DescendantFonts"][0].get_object()["/FontDescriptor"].get_object()
+            assert "/FontFile2" in descriptor or "/FontFile3" in descriptor
     contents = reader.pages[1].extract_text()
     assert all(_letters(title) <= _letters(contents) for title, _poem, _face in SAMPLES.values())
 
@@ -190,3 +196,44 @@ def test_a_script_no_bundled_font_has_gets_the_note_in_the_publication(tmp_path)
     assert "우리는" not in text and korean.reference in text  # a title no font has: the reference instead
     assert "Some words are in a script this edition cannot print" in text and "بيت" in text
     assert "Emoji and symbols this edition cannot print are left out" in text and "We laugh together" in text
+
+
+def _ink_rows(image: Image.Image, top: int, bottom: int) -> list[tuple[int, int]]:
+    """(left, right) ink columns of each line of text between rows ``top`` and ``bottom``, top to bottom."""
+    grey = image.convert("L")
+    lines, inside = [], None
+    for y in range(top, bottom):
+        row = grey.crop((0, y, grey.width, y + 1)).point(lambda v: 255 if v < 160 else 0)
+        box = row.getbbox()
+        if box and inside is None:
+            inside = [box[0], box[2]]
+        elif box:
+            inside = [min(inside[0], box[0]), max(inside[1], box[2])]
+        elif inside is not None:
+            lines.append(tuple(inside))
+            inside = None
+    return lines
+
+
+def test_a_right_to_left_poem_and_title_are_set_from_the_right_in_the_publication(tmp_path):
+    if not Path(PDFTOPPM).exists():
+        pytest.skip(f"{PDFTOPPM} is missing")
+    path = tmp_path / "rtl.pdf"
+    build_publication(make_results(make_item(title="قصيدة الغربة", language="ar", text=MIXED)), path)
+    subprocess.run([PDFTOPPM, "-r", "72", "-f", "4", "-l", "4", "-png", str(path), str(tmp_path / "page")],
+                   check=True, timeout=120)
+    page = Image.open(next(tmp_path.glob("page*.png")))
+    award, title, credit, *poem = _ink_rows(page, 40, 330)
+    width = page.width
+    assert award[0] < width * 0.2 and credit[0] < width * 0.2  # the page's own words stay on the left
+    assert title[1] > width * 0.8 and title[0] > width * 0.5  # the Arabic title from the right
+    poem = [line for line in poem if line[1] - line[0] > 20][:3]
+    assert len(poem) == 3
+    assert max(right for _left, right in poem) - min(right for _left, right in poem) <= 2  # one right edge
+    assert len({left for left, _right in poem}) == 3 and poem[0][1] > width * 0.8  # ragged on the left
+
+
+def test_pillow_has_raqm_for_shaping_and_right_to_left():
+    from PIL import features
+
+    assert features.check("raqm"), "Pillow has no raqm: install FriBiDi (Debian: libfribidi0) for Arabic and Hebrew"
