@@ -254,7 +254,7 @@ def layout_card(item: Item, size: str = "portrait", language: str = "en") -> lis
     title, closing = _quoted_title(item, language)
     words = {"slogan": printable(SLOGAN), "award": printable(award_title(item.award, language)),
              "category": printable(category_title(item.age_group, item.discipline, language)),
-             "credit": printable(credit(item, language)), "hashtags": printable(" ".join(HASHTAGS))}
+             "credit": printable(credit(item, language, isolate=True)), "hashtags": printable(" ".join(HASHTAGS))}
     left, right = (676, width - m) if landscape else (m, width - m)
     blocks: list[Block | None] = []
     y = m + 8

@@ -50,10 +50,6 @@ class Font:
         return max(a for a, _d in metrics), max(d for _a, d in metrics)
 
 
-def font(size: int, weight: str = "regular") -> Font:
-    return Font(size, weight)
-
-
 def _letter(char: str) -> bool:
     return unicodedata.category(char)[0] in "LM"
 

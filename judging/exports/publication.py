@@ -105,7 +105,8 @@ class _Builder:
         """One entry from a new page: heading, notes, text, images, uploaded pages, translation."""
         language = self.language
         title = _title(item)
-        number = pdf.heading(title, award_title(item.award, language), printable(credit(item, language)).strip())
+        credited = printable(credit(item, language, isolate=True)).strip()
+        number = pdf.heading(title, award_title(item.award, language), credited)
         short = title if len(title) <= RUNNING_TITLE else title[:RUNNING_TITLE].rstrip() + "…"
         pdf.running = _("%(title)s (continued)", title=short)
         pictures: list[Picture] = []
@@ -181,7 +182,7 @@ def _contents(results: Results, language: str) -> list[ContentsRow]:
             category = item.category_id
             rows.append(ContentsRow(category_title(item.age_group, item.discipline, language)))
         detail = " · ".join(part for part in (award_title(item.award, language),
-                                              printable(credit(item, language)).strip()) if part)
+                                              printable(credit(item, language, isolate=True)).strip()) if part)
         rows.append(ContentsRow(_title(item), detail=detail, item=item))
     return rows
 

@@ -29,8 +29,8 @@ from PIL import features
 FONT_DIR = Path(__file__).resolve().parents[2] / "static" / "fonts" / "noto"
 SHAPING = features.check("raqm")  # without raqm, scripts that need shaping are not drawn (never wrongly drawn)
 WEIGHTS = ("regular", "bold", "italic", "medium", "light")
-KEPT_FORMAT = frozenset("\u200c\u200d\u200e\u200f\u061c")  # ZWNJ, ZWJ (Persian, Devanagari), LRM, RLM, ALM
-BIDI_MARKS = frozenset("\u200e\u200f\u061c")  # only steer the order: not drawn
+BIDI_MARKS = frozenset("\u200e\u200f\u061c\u2066\u2067\u2068\u2069")  # LRM, RLM, ALM, isolates: not drawn
+KEPT_FORMAT = frozenset("\u200c\u200d") | BIDI_MARKS  # and ZWNJ, ZWJ (Persian, Devanagari)
 _DROPPED_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn"))  # controls, format marks, surrogates, unassigned
 _NEUTRAL_SCRIPTS = frozenset(("Zyyy", "Zinh", "Zzzz"))  # common, inherited, unknown
 
@@ -116,11 +116,6 @@ def drawable(char: str, weight: str = "regular") -> bool:
     if char in KEPT_FORMAT:
         return True
     return ucd.category(char) not in _DROPPED_CATEGORIES and bool(face_for(char, weight))
-
-
-def script_name(char: str) -> str:
-    """The ISO 15924 code of ``char``'s script ("Arab", "Hang"…)."""
-    return unicodedata.script(char)
 
 
 def _levels(text: str, rtl: bool) -> list[int]:

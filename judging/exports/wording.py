@@ -23,7 +23,8 @@ def isolated(text: str) -> str:
 def credit(item: Item, language: str, isolate: bool = False) -> str:
     """"Amira, 12, Lisbon" with name consent; "a pupil from Lisbon" without. Never a surname.
 
-    With ``isolate`` (plain-text captions), a name or city in a right-to-left script is ``isolated``.
+    With ``isolate`` (captions, cards, the publication), a name or city in a right-to-left script is
+    ``isolated``; the HTML pages and the feed get the plain text.
     """
     own = isolated if isolate else str
     city = own(item.city)

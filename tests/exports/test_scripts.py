@@ -20,6 +20,7 @@ from pypdf import PdfReader
 
 from judging.exports.cards import layout_card, render_card
 from judging.exports.fonts import Font, draw_line, printable
+from judging.exports.model import Author
 from judging.exports.publication import build_publication
 from judging.exports.scripts import BY_NAME, code_points, visual_runs
 
@@ -237,3 +238,16 @@ def test_pillow_has_raqm_for_shaping_and_right_to_left():
     from PIL import features
 
     assert features.check("raqm"), "Pillow has no raqm: install FriBiDi (Debian: libfribidi0) for Arabic and Hebrew"
+
+
+def test_an_arabic_name_keeps_its_place_in_the_credit_on_a_card_and_in_the_publication(tmp_path):
+    item = make_item(authors=(Author("أمينة", "K", 12),), city="Lisbon", title="Two coats")
+    credit = next(b for b in layout_card(item, "portrait") if b.role == "credit")
+    line = credit.lines[0].text
+    assert line == "\u2068أمينة\u2069, 12, Lisbon"
+    assert [run.text for run in visual_runs(line, credit.weight, False)] == ["أمينة", ", 12, Lisbon"]
+    assert visual_runs("أمينة, 12, Lisbon", "regular", False)[0].text == "12"  # not isolated: the age jumps
+    buffer = io.BytesIO()
+    build_publication(make_results(item), buffer)
+    text = PdfReader(io.BytesIO(buffer.getvalue())).pages[3].extract_text()
+    assert "أمينة" in text and "12, Lisbon" in text and "Amira" not in text
