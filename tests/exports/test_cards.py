@@ -101,12 +101,12 @@ def test_the_same_entry_gives_the_same_bytes():
     assert card_png(item, "square") == card_png(item, "square")
 
 
-def test_a_card_renders_quickly():
+def test_a_long_poem_costs_no_more_than_a_short_one():
     item = make_item(text=LONG_POEM, title=LONG_TITLE)
     card_png(item, "portrait")  # fonts loaded once
-    started = time.perf_counter()
+    started = time.process_time()  # processor time, not wall-clock: the same on a busy machine
     card_png(item, "portrait")
-    assert time.perf_counter() - started < 1.0
+    assert time.process_time() - started < 1.0
 
 
 # --- the words on the card ------------------------------------------------------------------------------------
