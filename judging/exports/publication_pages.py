@@ -12,8 +12,8 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from .model import Item
 from .fonts import is_rtl
+from .model import Item
 from .publication_fonts import FONT, LIGHT, ScriptFonts
 
 INK = (34, 30, 36)
