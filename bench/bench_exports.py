@@ -6,7 +6,9 @@ Builds throw-away databases (SQLite files by default; PostgreSQL with --database
 gathering the results, the spreadsheets and feed, the social-media kit, the publication (English
 and French) and the whole bundle, each written to a temporary folder. Baselines measured in the
 same run: plain openpyxl writing the same number of rows of constants, plain Pillow saving the same
-number of blank PNG cards, and plain fpdf2 writing the same number of one-paragraph pages.
+number of blank PNG cards, and plain fpdf2 writing the same number of one-paragraph pages. First,
+cards and a publication of the same poem in each script the exports draw (Arabic, mixed Arabic,
+Latin and digits, Chinese, Devanagari), next to the same in Latin.
 """
 from __future__ import annotations
 
@@ -156,6 +158,54 @@ def baselines(n_rows: int, n_cards: int, n_pages: int, rows: list) -> None:
     timed(f"baseline: plain fpdf2, {n_pages} text pages", pages, rows)
 
 
+SCRIPT_SAMPLES = {  # a poem of four lines and a title in each script the exports draw
+    "Latin (baseline)": ("Two coats", "We carry two languages\nlike two coats in winter,\none for the street,\n"
+                         "one for home. Both are mine, in 2026."),
+    "Arabic": ("بيتان", "نحن هنا، وقلوبنا هناك\nنحمل لغتين كمعطفين في الشتاء\nواحدة للشارع، وواحدة للبيت\n"
+               "كلتاهما لي منذ عام 2019."),
+    "Arabic + Latin + digits": ("Lisbon لشبونة", "وصلت إلى Lisbon في عام 2019،\nوالآن عمري 12 سنة (تقريباً).\n"
+                                "أحب FC Porto!\nرقم الباص 728."),
+    "Chinese": ("两件外套", "我们带着两种语言，\n像冬天里的两件外套。\n一件在街上穿，\n一件在家里穿。"),
+    "Devanagari": ("दो कोट", "हम दो भाषाएँ साथ रखते हैं,\nसर्दियों में दो कोट की तरह।\nएक गली के लिए,\nएक घर के लिए।"),
+}
+
+
+def scripts(rows: list, cards: int = 10, poems: int = 20) -> None:
+    """Cards (three sizes) and a publication per script, next to the same in Latin."""
+    import io
+    from datetime import datetime, timezone
+
+    from app import create_app
+    from judging.exports.cards import card_png
+    from judging.exports.model import Author, Category, Item, Results
+    from judging.exports.publication import build_publication
+
+    def item(n: int, title: str, text: str) -> Item:
+        return Item(entry_id=n, reference=f"MTM-{n:05d}", title=title, language="xx", discipline="poem",
+                    age_group="11-18", category_id=1, text=text, awards=("publication",),
+                    authors=(Author("Amira", "K", 12),), city="Lisbon", consent_publication=True,
+                    consent_social=True, consent_name=True)
+
+    app = create_app({"INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-scripts-"), "DATABASE_URL": "sqlite://"})
+    with app.app_context(), app.test_request_context():
+        for name, (title, text) in SCRIPT_SAMPLES.items():
+            card_png(item(0, title, text))  # fonts loaded once, as in a real export
+
+            def render() -> None:
+                for n in range(cards):
+                    for size in ("portrait", "square", "landscape"):
+                        card_png(item(n, title, text), size)
+
+            def publish() -> None:
+                items = tuple(item(n, title, text) for n in range(poems))
+                results = Results(1, "More than migrants", None, datetime.now(timezone.utc),
+                                  (Category(1, "11-18", "poem", items=items),))
+                build_publication(results, io.BytesIO())
+
+            timed(f"scripts: {name}, {cards * 3} cards", render, rows)
+            timed(f"scripts: {name}, publication of {poems} poems", publish, rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--entries", type=int, default=10000)
@@ -164,6 +214,7 @@ def main() -> None:
     args = parser.parse_args()
 
     rows: list = []
+    scripts(rows)
     demo = run_exports(demo_app(), "demo", rows)
     start = time.perf_counter()
     app = large_app(args.database_url, args.entries, args.selected)

@@ -10,6 +10,11 @@ words (the original title and the opening of the work), then the link and the ha
 
 Every caption stays within Instagram's 2,200 characters, counted in UTF-16 code units as the
 networks do (an emoji counts two); the excerpt is shortened first, then the title.
+
+Captions are plain UTF-8 and keep every script and emoji. Where scripts mix, directional marks keep
+the order right: a right-to-left title or name inside an English or French sentence is isolated
+(FSI…PDI), and in the own-language caption of a right-to-left work a line whose first letter is
+Latin begins with a right-to-left mark. The marks count in the length.
 """
 from __future__ import annotations
 
@@ -18,10 +23,12 @@ import unicodedata
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from .fonts import is_rtl
 from .model import HASHTAGS, SLOGAN, Item
-from .wording import LANGUAGES, award_title, category_title, credit
+from .wording import LANGUAGES, award_title, category_title, credit, isolated
 
 LIMIT = 2200  # Instagram's caption limit
+RLM = "\u200f"  # right-to-left mark
 EXCERPT_LINES, EXCERPT_CHARS = 4, 300
 
 
@@ -57,6 +64,17 @@ def _clean(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\t", " ")
     text = "".join(c for c in text if c == "\n" or unicodedata.category(c) != "Cc")
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+def first_strong(text: str) -> str:
+    """"rtl" or "ltr": the direction of the first strongly-directional character; "" when there is none."""
+    for c in text:
+        kind = unicodedata.bidirectional(c)
+        if kind in ("R", "AL"):
+            return "rtl"
+        if kind == "L":
+            return "ltr"
+    return ""
 
 
 def _one_line(text: str) -> str:
@@ -141,7 +159,8 @@ def platform_caption(item: Item, language: str, base_url: str = "") -> str:
                                       category_title(item.age_group, item.discipline, language)) if p)
 
         def line(text: str) -> str:
-            return _("%(title)s by %(credit)s", title=_("“%(title)s”", title=text), credit=credit(item, language))
+            return _("%(title)s by %(credit)s", title=_("“%(title)s”", title=isolated(text)),
+                     credit=credit(item, language, isolate=True))
 
         def header(chars: int) -> str:  # award and title lines within ``chars``, shortening the title only
             full = "\n".join(p for p in (award, line(title)) if p)
@@ -155,11 +174,23 @@ def platform_caption(item: Item, language: str, base_url: str = "") -> str:
         return _fit(parts, 1 if own else None, 0, header, lambda chars: opening(item, chars))
 
 
+def _right_to_left(text: str, rtl: bool) -> str:
+    """Each line of a right-to-left work whose first letter is not right-to-left (a Latin word) begins with
+    an RLM, so that a network choosing a paragraph's direction from its first letter sets it from the right."""
+    if not rtl:
+        return text
+    return "\n".join(RLM + line if line and first_strong(line) != "rtl" else line for line in text.split("\n"))
+
+
 def own_caption(item: Item, base_url: str = "") -> str:
     """The caption in the work's own language: only the pupil's words, the link and the hashtags."""
     title = _one_line(item.title)
-    parts = [title, opening(item), link(item, base_url), " ".join(HASHTAGS)]
-    return _fit(parts, 1, 0, lambda chars: _cut(title, chars), lambda chars: opening(item, chars))
+    rtl = is_rtl(item.body or title)
+    marks = EXCERPT_LINES + 1  # the most RLMs the title and the opening can gain
+    parts = [_right_to_left(title, rtl), _right_to_left(opening(item), rtl), link(item, base_url),
+             " ".join(HASHTAGS)]
+    return _fit(parts, 1, 0, lambda chars: _right_to_left(_cut(title, chars - 1), rtl),
+                lambda chars: _right_to_left(opening(item, chars - marks), rtl))
 
 
 def captions(item: Item, base_url: str = "") -> dict[str, str]:

@@ -2,9 +2,11 @@
 
 ``layout_card`` decides every block (its box, its lines already wrapped and placed) and ``render_card``
 only draws them, so tests check that no text leaves the card or overlaps other text. Every string
-drawn goes through ``fonts.printable``; a text the font cannot draw (Arabic, Hebrew with Roboto)
-is replaced by its translation, else by a line pointing to the campaign page. The PNG carries no
-metadata at all: the cards are about children.
+drawn goes through ``fonts.printable``: Latin, Greek and Cyrillic in Roboto, Arabic, Hebrew,
+Devanagari, Ethiopic, Chinese and Japanese in the bundled Noto fonts, shaped by raqm; a right-to-left
+work is set from the right, line by line. A text mostly in a script no bundled font has (Korean…) is
+replaced by its translation, else by a line pointing to the campaign page; emoji are left out. The
+PNG carries no metadata at all: the cards are about children.
 """
 from __future__ import annotations
 
@@ -19,7 +21,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageColor, ImageDraw, ImageOps, JpegImagePlugin
 
-from .fonts import RAQM, Box, Line, coverage, fit_text, font, is_rtl, place_lines, printable
+from .fonts import RAQM, Box, Font, Line, coverage, draw_line, fit_text, is_rtl, place_lines, printable
 from .model import HASHTAGS, SLOGAN, Item, WorkFile
 from .wording import award_title, category_title, credit
 
@@ -252,7 +254,7 @@ def layout_card(item: Item, size: str = "portrait", language: str = "en") -> lis
     title, closing = _quoted_title(item, language)
     words = {"slogan": printable(SLOGAN), "award": printable(award_title(item.award, language)),
              "category": printable(category_title(item.age_group, item.discipline, language)),
-             "credit": printable(credit(item, language)), "hashtags": printable(" ".join(HASHTAGS))}
+             "credit": printable(credit(item, language, isolate=True)), "hashtags": printable(" ".join(HASHTAGS))}
     left, right = (676, width - m) if landscape else (m, width - m)
     blocks: list[Block | None] = []
     y = m + 8
@@ -339,8 +341,7 @@ def render_card(item: Item, size: str = "portrait", language: str = "en") -> Ima
             _motif(canvas, block.box, accent)
         for line in block.lines:
             fill = accent if block.fill == "accent" else block.fill
-            draw.text((line.x, line.y), line.text, font=font(block.size, block.weight), fill=fill, anchor="ls",
-                      **({"direction": block.direction} if RAQM and block.direction else {}))
+            draw_line(draw, (line.x, line.y), line.text, Font(block.size, block.weight), fill, block.direction)
     return canvas
 
 

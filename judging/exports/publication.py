@@ -23,17 +23,10 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject, TextStringObject
 
-from .fonts import printable
+from .fonts import is_rtl, printable
 from .model import Item, Results
-from .publication_pages import (
-    UNDRAWABLE,
-    ContentsRow,
-    Picture,
-    PublicationPDF,
-    drawable_share,
-    prepare_picture,
-    printable_lines,
-)
+from .publication_fonts import UNDRAWABLE, drawable_share, lost_symbols, printable_lines
+from .publication_pages import ContentsRow, Picture, PublicationPDF, prepare_picture
 from .wording import award_title, category_title, credit
 
 Progress = Callable[[int, int, str], None]
@@ -112,7 +105,8 @@ class _Builder:
         """One entry from a new page: heading, notes, text, images, uploaded pages, translation."""
         language = self.language
         title = _title(item)
-        number = pdf.heading(title, award_title(item.award, language), printable(credit(item, language)).strip())
+        credited = printable(credit(item, language, isolate=True)).strip()
+        number = pdf.heading(title, award_title(item.award, language), credited)
         short = title if len(title) <= RUNNING_TITLE else title[:RUNNING_TITLE].rstrip() + "…"
         pdf.running = _("%(title)s (continued)", title=short)
         pictures: list[Picture] = []
@@ -144,7 +138,11 @@ class _Builder:
         return number
 
     def _text(self, pdf: PublicationPDF, discipline: str, text: str, text_language: str) -> None:
-        """A poem or prose in what Roboto can draw, or a note when most of it is in another script."""
+        """A poem or prose in what the bundled fonts draw, right to left when it is; a note for what is left out.
+
+        Most of it in a script no bundled font has (Korean…): a note instead. Some words in such a
+        script, or emoji: the rest, and a note saying so.
+        """
         if not text.strip():
             return
         share = drawable_share(text)
@@ -154,12 +152,15 @@ class _Builder:
             return
         shown = printable_lines(text)
         if discipline == "poem":
-            pdf.poem(shown)
+            pdf.poem(shown, rtl=is_rtl(shown))
         else:
-            pdf.prose(shown)
+            pdf.prose(shown, rtl=is_rtl(shown))
         if share < 1:
             pdf.note(_("Some words are in a script this edition cannot print: the full text can be read on the "
                        "campaign page."))
+        elif lost_symbols(text):
+            pdf.note(_("Emoji and symbols this edition cannot print are left out: the full text can be read on "
+                       "the campaign page."))
 
     def _picture(self, path: Path) -> Picture | None:
         if path not in self.pictures:
@@ -181,7 +182,7 @@ def _contents(results: Results, language: str) -> list[ContentsRow]:
             category = item.category_id
             rows.append(ContentsRow(category_title(item.age_group, item.discipline, language)))
         detail = " · ".join(part for part in (award_title(item.award, language),
-                                              printable(credit(item, language)).strip()) if part)
+                                              printable(credit(item, language, isolate=True)).strip()) if part)
         rows.append(ContentsRow(_title(item), detail=detail, item=item))
     return rows
 
@@ -194,7 +195,7 @@ def _contents_pages(rows: list[ContentsRow]) -> int:
 
 
 def _title(item: Item) -> str:
-    """The title as it can be printed; the reference when it is mostly in a script Roboto lacks."""
+    """The title as it can be printed; the reference when it is mostly in a script no bundled font has."""
     shown = " ".join(printable(item.title).split())
     if not shown or drawable_share(item.title) < UNDRAWABLE:
         return item.reference

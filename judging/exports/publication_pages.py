@@ -1,9 +1,8 @@
-"""The pages of the publication, drawn with fpdf2 in embedded Roboto: cover, contents, dividers and entries.
+"""The pages of the publication, drawn with fpdf2: cover, contents, dividers and entries.
 
-Only characters Roboto can draw are written (``fonts.printable``): emoji and scripts it lacks
-(Arabic, Hebrew…) are dropped, so no glyph ever comes out as an empty box. Page numbers are drawn in the
-footer from ``number_offset`` and the count of uploaded pages registered with ``insert_after``,
-which ``publication.py`` merges in afterwards.
+The type (Roboto, with the bundled Noto fonts for other scripts, shaping and right-to-left lines) is
+``publication_fonts.ScriptFonts``. Page numbers are drawn in the footer from ``number_offset`` and the
+count of uploaded pages registered with ``insert_after``, which ``publication.py`` merges in afterwards.
 """
 from __future__ import annotations
 
@@ -11,22 +10,18 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
-from font_roboto import Roboto, RobotoBold, RobotoItalic, RobotoLight
-from fpdf import FPDF
 from PIL import Image, ImageOps
 
-from .fonts import coverage, printable
+from .fonts import is_rtl
 from .model import Item
+from .publication_fonts import FONT, LIGHT, ScriptFonts
 
-FONT = "Roboto"
-LIGHT = "RobotoLight"
 INK = (34, 30, 36)
 MUTED = (112, 104, 112)
 BRAND = (122, 31, 92)  # --brand of static/css/app.css
 ACCENT = (242, 183, 5)  # --accent
 DARK = (86, 21, 64)  # --brand-dark
 PALE = (222, 196, 212)
-FONT_FILES = {(FONT, ""): Roboto, (FONT, "B"): RobotoBold, (FONT, "I"): RobotoItalic, (LIGHT, ""): RobotoLight}
 MARGIN = 26.0  # mm, left and right
 TOP = 26.0
 BOTTOM = 24.0
@@ -35,28 +30,6 @@ HANG = 7.0  # hanging indent of a poem line too long for the measure
 MAX_PIXELS = 3000  # longest side of an image embedded in the PDF
 JPEG_QUALITY = 90
 LONG_TITLE = 120  # characters: a longer title is set smaller
-UNDRAWABLE = 0.5  # below this share of drawable letters, a text is said to be in another script
-
-
-# Characters the font can draw (judging/exports/fonts.py decides) ---------------------
-def drawable_share(text: str) -> float:
-    """The share of ``text``'s letters Roboto can draw; 0.0 when nothing printable is left (only emoji)."""
-    if not printable(text).strip():
-        return 0.0
-    return coverage(text)
-
-
-def printable_lines(text: str) -> str:
-    """``printable`` line by line, keeping each line's indent; a line whose words were all dropped goes."""
-    kept = []
-    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
-        shown = printable(line)
-        if shown.strip():
-            indent = line[:len(line) - len(line.lstrip(" \t"))].expandtabs(4)
-            kept.append(indent + shown)
-        elif not line.strip():
-            kept.append("")
-    return "\n".join(kept).strip("\n")
 
 
 # Images -----------------------------------------------------------------------
@@ -95,7 +68,7 @@ def prepare_picture(path: Path) -> Picture | None:
 
 
 # The document -----------------------------------------------------------------
-class PublicationPDF(FPDF):
+class PublicationPDF(ScriptFonts):
     """An A4 page maker with the publication's fonts, margins, running header and numbered footer."""
 
     def __init__(self, number_offset: int = 0, number_first: bool = True, numbers: list[int] | None = None) -> None:
@@ -110,12 +83,6 @@ class PublicationPDF(FPDF):
         self.sealed = False  # uploaded pages follow the current page: write nothing more on it
         self.numbers = numbers  # page numbers given outright (the stamps laid over uploaded pages)
 
-    def set_font(self, family: str | None = None, style: str = "", size: float = 0) -> None:  # type: ignore[override]
-        """Roboto's styles are loaded when first used: parsing a TTF costs more than drawing a page."""
-        if (family, style) in FONT_FILES and f"{family.lower()}{style}" not in self.fonts:  # type: ignore[union-attr]
-            self.add_font(family, style, FONT_FILES[(family, style)])
-        super().set_font(family, style, size)
-
     @property
     def number(self) -> int:
         """The current page's number in the whole publication, counting the uploaded pages merged before it."""
@@ -125,6 +92,10 @@ class PublicationPDF(FPDF):
 
     # Header and footer (fpdf2 also calls them while measuring text: they must change nothing but the page)
     def header(self) -> None:
+        with self.writing(rtl=False):  # the running title is set like the page, whatever the text that broke
+            self._running_title()
+
+    def _running_title(self) -> None:
         if self.running:
             self.set_xy(MARGIN, 11)
             self.set_font(FONT, "I", 8)
@@ -278,7 +249,8 @@ class PublicationPDF(FPDF):
         size = 21 if len(title) <= LONG_TITLE else 16
         self.set_font(FONT, "B", size)
         self.set_text_color(*INK)
-        self.multi_cell(self.text_width, size * 0.45, title, align="L", new_x="LMARGIN")
+        with self.writing(is_rtl(title)):  # a right-to-left title is set from the right
+            self.multi_cell(self.text_width, size * 0.45, title, align="R" if self.rtl else "L", new_x="LMARGIN")
         self.ln(2.5)
         if credit:
             self.set_font(FONT, "I", 11)
@@ -318,45 +290,52 @@ class PublicationPDF(FPDF):
         self.set_x(MARGIN)
         self.ln(5)
 
-    def poem(self, text: str) -> None:
-        """Verse with its line breaks kept; a line too long for the measure wraps under a hanging indent."""
+    def poem(self, text: str, rtl: bool = False) -> None:
+        """Verse with its line breaks kept; a line too long for the measure wraps under a hanging indent.
+
+        A right-to-left poem is set from the right margin, its indents on the right, line by line.
+        """
         self.open_page()
         self.set_font(FONT, "", 11.5)
         self.set_text_color(*INK)
         height = 6.4
-        left = MARGIN + POEM_INDENT
-        width = self.w - MARGIN - left
-        self.set_left_margin(left)
-        self.set_x(left)
-        for line in text.split("\n"):
-            if not line.strip():
-                self.ln(height * 0.8)
-                continue
-            if self.get_string_width(line) <= width:  # most lines: no line breaking to do
-                self.cell(width, height, line, new_x="LMARGIN", new_y="NEXT")
-                continue
-            lines = self.multi_cell(width, height, line, align="L", dry_run=True, output="LINES")
-            if self.room < height * len(lines) and len(lines) * height < self.page_break_trigger - self.t_margin:
-                self.add_page()  # keep a wrapped line on one page
-            self.cell(width, height, lines[0], new_x="LMARGIN", new_y="NEXT")
-            self.set_left_margin(left + HANG)
-            self.set_x(left + HANG)
-            self.multi_cell(width - HANG, height, line[len(lines[0]):].strip(), align="L", new_x="LMARGIN")
-            self.set_left_margin(left)
-            self.set_x(left)
+        width = self.w - 2 * MARGIN - POEM_INDENT
+        align = "R" if rtl else "L"
+
+        def at(indent: float) -> None:  # the left edge of a line ``indent`` in from the poem's own edge
+            self.set_left_margin(MARGIN if rtl else MARGIN + POEM_INDENT + indent)
+            self.set_x(self.l_margin)
+
+        with self.writing(rtl):
+            at(0)
+            for line in text.split("\n"):
+                if not line.strip():
+                    self.ln(height * 0.8)
+                    continue
+                if self.get_string_width(line) <= width:  # most lines: no line breaking to do
+                    self.cell(width, height, line, align=align, new_x="LMARGIN", new_y="NEXT")
+                    continue
+                lines = self.multi_cell(width, height, line, align=align, dry_run=True, output="LINES")
+                if self.room < height * len(lines) and len(lines) * height < self.page_break_trigger - self.t_margin:
+                    self.add_page()  # keep a wrapped line on one page
+                self.cell(width, height, lines[0], align=align, new_x="LMARGIN", new_y="NEXT")
+                at(HANG)
+                self.multi_cell(width - HANG, height, line[len(lines[0]):].strip(), align=align, new_x="LMARGIN")
+                at(0)
         self.set_left_margin(MARGIN)
         self.set_x(MARGIN)
         self.ln(4)
 
-    def prose(self, text: str) -> None:
-        """Paragraphs, justified, one per non-empty line."""
+    def prose(self, text: str, rtl: bool = False) -> None:
+        """Paragraphs, one per non-empty line: justified, or set from the right when right-to-left."""
         self.open_page()
         self.set_font(FONT, "", 11)
         self.set_text_color(*INK)
-        for paragraph in (p.strip() for p in text.split("\n")):
-            if paragraph:
-                self.multi_cell(self.text_width, 5.9, paragraph, align="J", new_x="LMARGIN")
-                self.ln(2.8)
+        with self.writing(rtl):
+            for paragraph in (p.strip() for p in text.split("\n")):
+                if paragraph:
+                    self.multi_cell(self.text_width, 5.9, paragraph, align="R" if rtl else "J", new_x="LMARGIN")
+                    self.ln(2.8)
         self.ln(2)
 
     def picture(self, picture: Picture, alt: str) -> None:

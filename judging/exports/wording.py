@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
@@ -11,23 +12,37 @@ from .model import Item
 LANGUAGES = ("en", "fr")  # every caption and the publication exist in both
 
 
-def credit(item: Item, language: str) -> str:
-    """"Amira, 12, Lisbon" with name consent; "a pupil from Lisbon" without. Never a surname."""
+def isolated(text: str) -> str:
+    """``text`` between FSI and PDI when it holds right-to-left letters, so that it keeps its own direction
+    inside a sentence of another ("“بيتي!” by أمينة, 12": the "!" and the age stay where they belong)."""
+    if any(unicodedata.bidirectional(c) in ("R", "AL") for c in text):
+        return f"\u2068{text}\u2069"
+    return text
+
+
+def credit(item: Item, language: str, isolate: bool = False) -> str:
+    """"Amira, 12, Lisbon" with name consent; "a pupil from Lisbon" without. Never a surname.
+
+    With ``isolate`` (captions, cards, the publication), a name or city in a right-to-left script is
+    ``isolated``; the HTML pages and the feed get the plain text.
+    """
+    own = isolated if isolate else str
+    city = own(item.city)
     with force_locale(language):
         if not item.consent_name:
             if item.whole_class:
-                return _("a class from %(city)s", city=item.city)
+                return _("a class from %(city)s", city=city)
             if len(item.authors) > 1:
-                return _("pupils from %(city)s", city=item.city)
-            return _("a pupil from %(city)s", city=item.city)
+                return _("pupils from %(city)s", city=city)
+            return _("a pupil from %(city)s", city=city)
         if item.whole_class or not item.authors:
             if re.search(r"\bclass", item.class_name, re.IGNORECASE):  # "4th class", "Classe 3A": as it is
-                return _("%(names)s, %(city)s", names=item.class_name, city=item.city)
-            return _("Class %(name)s, %(city)s", name=item.class_name, city=item.city)
-        people = [_("%(name)s, %(age)d", name=a.first_name, age=a.age) for a in item.authors]
+                return _("%(names)s, %(city)s", names=own(item.class_name), city=city)
+            return _("Class %(name)s, %(city)s", name=own(item.class_name), city=city)
+        people = [_("%(name)s, %(age)d", name=own(a.first_name), age=a.age) for a in item.authors]
         names = people[0] if len(people) == 1 else _("%(names)s and %(last)s", names=", ".join(people[:-1]),
                                                      last=people[-1])
-        return _("%(names)s, %(city)s", names=names, city=item.city)
+        return _("%(names)s, %(city)s", names=names, city=city)
 
 
 def award_title(kind: str | None, language: str) -> str:

@@ -83,7 +83,32 @@ def test_right_to_left_text_and_emoji_are_kept():
     item = make_item(language="ar", title="🌍 بيتي", text="نحن هنا 🙌\nلغتان")
     texts = captions(item, BASE)
     assert texts["ar"].startswith("🌍 بيتي\n\nنحن هنا 🙌\nلغتان\n\n")
-    assert "“🌍 بيتي” by Amira, 12, Lisbon" in texts["en"]
+    assert "“\u2068🌍 بيتي\u2069” by Amira, 12, Lisbon" in texts["en"]  # isolated: keeps its own direction
+
+
+def test_a_right_to_left_title_or_name_keeps_its_order_inside_an_english_caption():
+    item = make_item(language="ar", title="بيتي!", authors=(Author("أمينة", "K", 12),), city="Lisbon")
+    line = captions(item, BASE)["en"].split("\n")[1]
+    assert line == "“\u2068بيتي!\u2069” by \u2068أمينة\u2069, 12, Lisbon"
+    french = captions(item, BASE)["fr"]
+    assert "\u2068أمينة\u2069, 12 ans, Lisbon" in french or "\u2068أمينة\u2069, 12" in french
+    latin = captions(make_item(), BASE)["en"]
+    assert not any(c in latin for c in "\u2068\u2069\u200f")  # no marks where no script mixes
+
+
+def test_a_right_to_left_poem_line_that_starts_in_latin_gets_a_mark_in_its_own_caption():
+    item = make_item(language="ar", title="Lisbon لشبونة", text="نحن هنا\nLisbon 2019 مدينتي\n12 سنة")
+    own = captions(item, BASE)["ar"]
+    assert own.split("\n\n")[:2] == ["\u200fLisbon لشبونة", "نحن هنا\n\u200fLisbon 2019 مدينتي\n12 سنة"]
+    assert "\u200f" not in captions(make_item(language="pt", text="Linha 1\n2 linhas"), BASE)["pt"]
+
+
+@pytest.mark.parametrize("text", ["\n".join(f"Lisbon {n} لشبونة " * 30 for n in range(40)),
+                                  ("1 بيت " * 2000)])
+def test_marks_count_in_the_limit(text):
+    item = make_item(language="ar", title="Lisbon " + "لشبونة " * 400, text=text)
+    for caption in captions(item, BASE).values():
+        assert length(caption) <= LIMIT and caption.split("\n")[-1] == HASHTAG_LINE
 
 
 def test_control_characters_are_removed():

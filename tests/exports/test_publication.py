@@ -181,24 +181,25 @@ def test_long_title_wraps(app, tmp_path):
     assert sum(len(line) for line in text.splitlines() if set(line) == {"A"}) >= 300
 
 
-def test_scripts_the_font_lacks_and_emoji(app, tmp_path):
+def test_scripts_no_bundled_font_has_and_emoji(app, tmp_path):
     arabic = make_item(title="قصيدة الغربة", language="ar", text="أنا هنا\nوقلبي هناك",
                        translation_text="I am here\nand my heart is there", translation_language="en")
-    hebrew = make_item(title="בית", language="he", text="שלום לכולם", awards=("second",))
+    korean = make_item(title="집", language="ko", text="우리는 여기 있어요", awards=("second",))
     emoji = make_item(title="Hello 🌍 world 🎨", text="We laugh 😂 together\nfamily 👨‍👩‍👧 first", awards=("third",))
-    reader, _pages = build(tmp_path, make_results(arabic, hebrew, emoji))
+    reader, _pages = build(tmp_path, make_results(arabic, korean, emoji))
     text = all_text(reader)
     assert "I am here" in text and "and my heart is there" in text
-    assert "The original is in Arabic and can be read on the campaign page." in text
-    assert "The original is in Hebrew and can be read on the campaign page." in text
+    assert "هنا" in text and "The original is in Arabic" not in text  # Arabic is drawn now
+    assert "The original is in Korean and can be read on the campaign page." in text
     assert "Hello world" in text and "We laugh together" in text
     assert "family first" in text
-    for ch in text:  # no emoji, joiners, Arabic or Hebrew letters drawn as missing glyphs
-        assert unicodedata.category(ch) not in ("So", "Cf") and not 0x0590 <= ord(ch) <= 0x06FF, repr(ch)
+    assert "Emoji and symbols this edition cannot print are left out" in text
+    for ch in text:  # no emoji, joiners or Hangul drawn as missing glyphs
+        assert unicodedata.category(ch) not in ("So", "Cf") and not 0xAC00 <= ord(ch) <= 0xD7AF, repr(ch)
 
 
 def test_a_few_words_in_another_script_are_left_out_with_a_note(app, tmp_path):
-    text = "My two homes\nبيتي\nand one heart"
+    text = "My two homes\n우리 집\nand one heart"
     reader, _pages = build(tmp_path, make_results(make_item(title="Two homes", text=text)))
     lines = page_lines(reader, heading_page(reader, "Two homes"))
     assert lines[lines.index("My two homes") + 1] == "and one heart"
