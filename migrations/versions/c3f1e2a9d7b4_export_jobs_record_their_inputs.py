@@ -1,7 +1,7 @@
 """export jobs record the digest of their inputs and what they expose
 
 Revision ID: c3f1e2a9d7b4
-Revises: 25178cca72dc
+Revises: c3e1f0a9d2b4
 Create Date: 2026-12-02 10:00:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = 'c3f1e2a9d7b4'
-down_revision = '25178cca72dc'
+down_revision = "c3e1f0a9d2b4"
 branch_labels = None
 depends_on = None
 
