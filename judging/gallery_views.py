@@ -13,6 +13,7 @@ import time
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from competition.models import Edition
+from core.hosts import public_base_url
 from core.i18n import current_language
 from core.permissions import public
 
@@ -33,7 +34,7 @@ def _published(ranked: bool = False) -> tuple[Edition, Results]:
     edition = Edition.current()
     if edition is None or edition.results_published_at is None:
         abort(404)
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
+    base = public_base_url()
     key = (edition.id, edition.results_published_at, base, ranked)
     with _lock:
         hit = _results.get(key)
