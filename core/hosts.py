@@ -6,7 +6,8 @@
   to the loopback address and the port the server listens on.
 * ``core.config`` sets Flask's ``TRUSTED_HOSTS`` to the public host (plus ``TRUSTED_HOSTS`` from the environment,
   and the loopback names outside production) and refuses to start in production without ``PUBLIC_BASE_URL``.
-  A request for any other host gets the styled 400 page, before any view or other hook runs.
+  Flask checks the host before routing; a request for any other host matches no route, so no view runs (and the
+  CSRF and limiter hooks, which need a route, stand aside) and it gets the styled 400 page.
 
 Tests: ``tests/test_hosts.py``.
 """
@@ -45,13 +46,6 @@ def public_url(endpoint: str, **values) -> str:
     return adapter.build(endpoint, values, force_external=True)
 
 
-def _refuse_untrusted_host():
-    # Flask found the host untrusted while building the URL adapter and kept the error for later: raise it
-    # before any other hook (CSRF, limiter, session) looks at the request.
-    if isinstance(request.routing_exception, SecurityError):
-        raise request.routing_exception
-
-
 def _untrusted_host(error: SecurityError):
     from core.errors import render_error
 
@@ -64,5 +58,4 @@ def _untrusted_host(error: SecurityError):
 
 
 def init_app(app) -> None:
-    app.before_request_funcs.setdefault(None, []).insert(0, _refuse_untrusted_host)
     app.register_error_handler(SecurityError, _untrusted_host)
