@@ -192,9 +192,10 @@ class Client:
         self.base = base
         self.cookies: dict[str, str] = {}
         self.token = ""
+        self.headers: dict[str, str] = {}  # sent with every request (X-Forwarded-For behind TRUST_PROXY...)
 
     def _headers(self, extra: dict | None = None) -> dict:
-        headers = {"Accept-Language": "en"}
+        headers = {"Accept-Language": "en", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         headers.update(extra or {})
