@@ -7,7 +7,8 @@
 * ``core.config`` sets Flask's ``TRUSTED_HOSTS`` to the public host (plus ``TRUSTED_HOSTS`` from the environment,
   and the loopback names outside production) and refuses to start in production without ``PUBLIC_BASE_URL``.
   Flask checks the host before routing; a request for any other host matches no route, so no view runs (and the
-  CSRF and limiter hooks, which need a route, stand aside) and it gets the styled 400 page.
+  CSRF and limiter hooks, which need a route, stand aside) and it gets the styled 400 page, which names the public
+  address (its static files are served, so that it is styled).
 
 Tests: ``tests/test_hosts.py``.
 """
@@ -18,7 +19,8 @@ from urllib.parse import urlsplit
 
 from flask import current_app, has_request_context, request
 from flask.globals import request_ctx
-from werkzeug.exceptions import SecurityError
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound, SecurityError
 
 from core.config import LOOPBACK_HOSTS
 
@@ -51,10 +53,21 @@ def _untrusted_host(error: SecurityError):
 
     # Flask had no URL adapter for the refused host, so pages could not build links: bind one to the public host.
     # Nothing in the page comes from the refused Host header.
-    public = urlsplit(public_base_url()).netloc
+    base = public_base_url()
+    public = urlsplit(base).netloc
     request.host = public
     request_ctx.url_adapter = current_app.url_map.bind_to_environ(request.environ, server_name=public, subdomain="")
-    return render_error(400)
+    # The page's style sheet, script and icon are asked for on the same host: serve them, so that the page is
+    # styled. They are the same public files for everyone, and build no link.
+    static = current_app.static_url_path + "/"
+    if request.method == "GET" and request.path.startswith(static):
+        try:
+            return current_app.send_static_file(request.path[len(static):])
+        except NotFound:
+            pass
+    return render_error(400, _("This site has another address"),
+                        _("This site answers only at %(address)s. Check the address you typed, or follow the link "
+                          "below.", address=base), home=base + "/")
 
 
 def init_app(app) -> None:

@@ -109,16 +109,34 @@ def test_more_trusted_hosts_can_be_named_for_health_checks(build, monkeypatch):
 
 # The 400 page ---------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("language,title", [("en", "Something in that request was not right"),
-                                            ("fr", "Cette demande comporte une erreur")])
-def test_a_forged_host_gets_the_styled_400_page_in_the_users_language(client, language, title):
+@pytest.mark.parametrize("language,title,message", [
+    ("en", "This site has another address", "This site answers only at http://127.0.0.1. Check the address"),
+    ("fr", "Ce site a une autre adresse", "Ce site ne répond qu’à l’adresse http://127.0.0.1. Vérifiez"),
+])
+def test_a_forged_host_gets_the_styled_400_page_in_the_users_language(client, language, title, message):
     response = client.get("/account/login", headers={"Host": FORGED, "Accept-Language": language})
     assert response.status_code == 400
     page = response.get_data(as_text=True)
-    assert f'<html lang="{language}">' in page and title in page
+    assert f'<html lang="{language}">' in page and title in page and message in page
+    assert '<a class="button" href="http://127.0.0.1/">' in page  # the public address (here, in the tests)
     assert '<link rel="stylesheet" href="/static/css/app.css">' in page
     assert FORGED not in page and FORGED not in str(response.headers)
     assert response.headers["Cache-Control"] == "no-store"
+
+
+def test_the_400_page_on_a_forged_host_names_the_configured_public_address(build):
+    app = build(PUBLIC_BASE_URL=PUBLIC)
+    page = app.test_client().get("/", base_url=f"http://{FORGED}").get_data(as_text=True)
+    assert f"This site answers only at {PUBLIC}." in page and f'href="{PUBLIC}/"' in page
+
+
+def test_the_400_page_is_styled_on_a_forged_host_but_serves_no_other_file(client):
+    """Its style sheet, script and icon are requested on the same (refused) host: they are served."""
+    css = client.get("/static/css/app.css", headers={"Host": FORGED})
+    assert css.status_code == 200 and css.mimetype == "text/css"
+    for path in ("/static/../app.py", "/static/%2e%2e/app.py", "/static/nothing.css", "/app.py"):
+        assert client.get(path, headers={"Host": FORGED}).status_code == 400, path
+    assert client.post("/static/css/app.css", headers={"Host": FORGED}).status_code == 400
 
 
 @pytest.mark.parametrize("host", [FORGED, f"{FORGED}:443", "localhost.evil.example", "localhost@evil.example",

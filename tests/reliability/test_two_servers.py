@@ -211,5 +211,5 @@ def test_gunicorn_names_no_version_and_refuses_forged_hosts(pair):
             client = Client(server.base)
             client.headers.update(forged)
             status, _headers, body = client.get("/account/forgot")
-            assert status == 400 and b"Something in that request was not right" in body, (forged, status)
+            assert status == 400 and b"This site answers only at http://127.0.0.1." in body, (forged, status)
             assert b"evil.example" not in body
