@@ -23,6 +23,8 @@ install: $(BIN)/.installed
 compile-translations: install
 	$(BIN)/pybabel compile -d translations --statistics
 
+# A development server on this computer: links in mails go to http://127.0.0.1:$(PORT) (see README, APP_ENV).
+run: export APP_ENV ?= development
 run: compile-translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --password "$(DEMO_PASSWORD)" --if-empty

@@ -18,10 +18,12 @@ def create_app(config: dict | None = None) -> Flask:
 
     core_config.load_config(app, config)
 
-    from core import audit, db, errors, extensions, i18n, logs, permissions, security, templating  # noqa: F401
+    from core import audit, converters, db, errors, extensions, hosts, i18n, logs, permissions, security, templating  # noqa: F401
 
+    converters.init_app(app)
     db.init_app(app)
     extensions.init_app(app)
+    hosts.init_app(app)
     i18n.init_app(app)
     security.init_app(app)
     permissions.init_app(app)

@@ -1,21 +1,15 @@
 """Account state changes. They flush; the view commits once per request."""
 from __future__ import annotations
 
-from flask import current_app, url_for
+from flask import current_app
 
 from core import mail
 from core.db import db
+from core.hosts import public_url
 
 from . import tokens
 from .models import Role, TokenPurpose, User, normalise_email
 from .passwords import hash_password
-
-
-def _external(endpoint: str, **values) -> str:
-    base = current_app.config.get("PUBLIC_BASE_URL")
-    if base:
-        return base.rstrip("/") + url_for(endpoint, **values)
-    return url_for(endpoint, _external=True, **values)
 
 
 def create_teacher(name: str, email: str, password_hash: str, language: str, timezone: str) -> User:
@@ -48,20 +42,20 @@ def create_user(name: str, email: str, password: str, roles: list[Role], *, lang
 
 def send_confirmation(user: User) -> None:
     raw = tokens.issue(TokenPurpose.CONFIRM_EMAIL, current_app.config["TOKEN_MAX_AGE"], user=user)
-    mail.send_template(user.email, "confirm_email", user.language, user=user, link=_external("accounts.confirm_email", token=raw))
+    mail.send_template(user.email, "confirm_email", user.language, user=user, link=public_url("accounts.confirm_email", token=raw))
 
 
 def send_already_registered(user: User) -> None:
     mail.send_template(
         user.email, "already_registered", user.language, user=user,
-        login_link=_external("accounts.login"), reset_link=_external("accounts.forgot_password"),
+        login_link=public_url("accounts.login"), reset_link=public_url("accounts.forgot_password"),
     )
 
 
 def send_password_reset(user: User) -> None:
     tokens.revoke_unused(user, TokenPurpose.RESET_PASSWORD)
     raw = tokens.issue(TokenPurpose.RESET_PASSWORD, current_app.config["RESET_TOKEN_MAX_AGE"], user=user)
-    mail.send_template(user.email, "reset_password", user.language, user=user, link=_external("accounts.reset_password", token=raw))
+    mail.send_template(user.email, "reset_password", user.language, user=user, link=public_url("accounts.reset_password", token=raw))
 
 
 def set_password(user: User, password: str) -> None:
@@ -78,10 +72,10 @@ def send_invitation(email: str, roles: list[Role], language: str, invited_by: Us
     )
     mail.send_template(
         email, "invitation", language, inviter=invited_by, roles=roles,
-        link=_external("accounts.accept_invitation", token=raw),
+        link=public_url("accounts.accept_invitation", token=raw),
     )
 
 
 def request_email_change(user: User, new_email: str) -> None:
     raw = tokens.issue(TokenPurpose.CHANGE_EMAIL, current_app.config["TOKEN_MAX_AGE"], user=user, email=normalise_email(new_email))
-    mail.send_template(new_email, "change_email", user.language, user=user, link=_external("accounts.confirm_email_change", token=raw))
+    mail.send_template(new_email, "change_email", user.language, user=user, link=public_url("accounts.confirm_email_change", token=raw))

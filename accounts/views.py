@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
@@ -18,13 +19,23 @@ from .passwords import hash_password, needs_rehash, verify_password
 
 
 def _login_failed(response) -> bool:
-    return response.status_code != 302
+    """A password was checked and did not log anyone in. A refused attempt (429) tried nothing, so it does not
+    count: otherwise an attacker kept out by one limit would go on filling the per-account ceiling."""
+    return response.status_code == 200
+
+
+def _account() -> str:
+    from .models import normalise_email
+
+    return normalise_email(request.form.get("email", ""))[:254]
 
 
 def _account_key() -> str:
-    from .models import normalise_email
+    return "login-account:" + _account()
 
-    return "login-account:" + normalise_email(request.form.get("email", ""))[:254]
+
+def _account_and_address_key() -> str:
+    return f"login-account-address:{_account()}|{get_remote_address()}"
 
 
 def start_session(user: User) -> None:
@@ -38,10 +49,16 @@ def start_session(user: User) -> None:
     user.last_login_at = utcnow()
 
 
+# Failed logins are limited per account *and* address, so that someone who knows a teacher's email cannot lock
+# them out from elsewhere; per address, across accounts; and per account alone, with a much higher ceiling that
+# stops guessing spread over many addresses (README, "Fixed policies"). Successful logins do not count.
 @bp.route("/login", methods=["GET", "POST"])
 @public
 @limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_IP"], methods=["POST"], deduct_when=_login_failed)
-@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"], key_func=_account_and_address_key,
+               methods=["POST"], deduct_when=_login_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_LIMIT_PER_ACCOUNT"], key_func=_account_key, methods=["POST"],
+               deduct_when=_login_failed)
 def login():
     form = LoginForm()
     if form.validate_on_submit():

@@ -56,7 +56,7 @@ def demo_app():
     from core.demo import load_demo
 
     instance = tempfile.mkdtemp(prefix="bench-demo-")
-    app = create_app({"INSTANCE_PATH": instance, "DATABASE_URL": f"sqlite:///{instance}/demo.db"})
+    app = create_app({"INSTANCE_PATH": instance, "DATABASE_URL": f"sqlite:///{instance}/demo.db", "APP_ENV": "development"})
     with app.app_context():
         db.create_all()
         load_demo("bench password 2026")
@@ -78,7 +78,7 @@ def large_app(url: str | None, entries: int, selected: int):
     instance = tempfile.mkdtemp(prefix="bench-exports-")
     url = url or f"sqlite:///{instance}/large.db"
     build(url, entries, max(30, entries // 40))
-    app = create_app({"INSTANCE_PATH": instance, "DATABASE_URL": url})
+    app = create_app({"INSTANCE_PATH": instance, "DATABASE_URL": url, "APP_ENV": "development"})
     rng = random.Random(7)
     with app.app_context():
         storage = get_storage()

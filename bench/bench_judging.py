@@ -64,7 +64,7 @@ def build(url: str, n_entries: int, n_jurors: int, seed: int = 1) -> dict:
     from judging.rubric_defaults import ensure_rubrics
 
     rng = random.Random(seed)
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-")})
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-"), "APP_ENV": "development"})
     with app.app_context():
         db.create_all()
         edition = Edition(name="Bench", deadline_at=utcnow() - timedelta(days=1), results_on=date(2026, 12, 6), is_current=True)
@@ -191,7 +191,8 @@ def _free_port() -> int:
 
 def serve(target: str, url: str, instance: str):
     port = _free_port()
-    env = dict(os.environ, DATABASE_URL=url, INSTANCE_PATH=instance, SECRET_KEY="bench-secret-key-not-for-production")
+    env = dict(os.environ, DATABASE_URL=url, INSTANCE_PATH=instance, SECRET_KEY="bench-secret-key-not-for-production",
+               APP_ENV="production", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
                              "--pythonpath", f"{ROOT},{os.path.join(ROOT, 'bench')}", "--log-level", "warning", target],
                             env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from core import mail
 from core.audit import AuditEvent
 from core.db import db
+from core.hosts import public_url
 from core.permissions import get_or_404, roles_required, signed_in
 
 from . import bp
@@ -142,7 +143,7 @@ def submit_entry(entry_id: int):
         return redirect(url_for("competition.entry", entry_id=entry.id))
     db.session.commit()
     mail.send_template(current_user.email, "entry_receipt", current_user.language, entry=entry,
-                       lines=ops.receipt_lines(entry), link=url_for("competition.entry_receipt", entry_id=entry.id, _external=True))
+                       lines=ops.receipt_lines(entry), link=public_url("competition.entry_receipt", entry_id=entry.id))
     return redirect(url_for("competition.entry_receipt", entry_id=entry.id))
 
 

@@ -13,6 +13,7 @@ from accounts.forms import ConfirmForm
 from accounts.models import Role
 from core import audit, mail
 from core.audit import AuditEvent
+from core.converters import MAX_ID, id_from
 from core.db import db
 from core.permissions import get_or_404, roles_required
 
@@ -48,9 +49,10 @@ def _filtered(edition: Edition, form: EntryFilterForm):
              .where(SchoolClass.edition_id == edition.id))
     query = _scope(query)
     if form.city.data:
-        query = query.where(School.city_id == int(form.city.data) if form.city.data.isdigit() else False)
-    if form.category.data and form.category.data.isdigit():
-        query = query.where(Entry.category_id == int(form.category.data))
+        city_id = id_from(form.city.data)
+        query = query.where(School.city_id == city_id if city_id is not None else False)
+    if (category_id := id_from(form.category.data)) is not None:
+        query = query.where(Entry.category_id == category_id)
     if form.status.data in {s.value for s in EntryStatus}:
         query = query.where(Entry.status == form.status.data)
     if form.flag.data == "names":
@@ -72,7 +74,7 @@ def all_entries():
         return render_template("competition/secretariat/entries.html", edition=None)
     form = _filters(edition)
     query = _filtered(edition, form)
-    page = max(1, request.args.get("page", 1, type=int) or 1)
+    page = min(max(1, request.args.get("page", 1, type=int) or 1), MAX_ID // PAGE_SIZE)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
     entries = db.session.scalars(
         query.options(selectinload(Entry.school_class).selectinload(SchoolClass.school).selectinload(School.city),
@@ -164,7 +166,7 @@ def class_extension(class_id: int):
 @roles_required(Role.SECRETARIAT)
 def audit_log():
     query = select(AuditEvent).options(selectinload(AuditEvent.actor)).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
-    object_type, object_id = request.args.get("type", ""), request.args.get("id", type=int)
+    object_type, object_id = request.args.get("type", ""), id_from(request.args.get("id"))
     if object_type:
         query = query.where(AuditEvent.object_type == object_type[:40])
     if object_id:

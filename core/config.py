@@ -10,6 +10,7 @@ import secrets
 import tempfile
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 ENV_SETTINGS = (
     "DATABASE_URL",
@@ -26,7 +27,16 @@ ENV_SETTINGS = (
     "SESSION_COOKIE_SECURE",
     "TRUST_PROXY",
     "PUBLIC_BASE_URL",
+    "TRUSTED_HOSTS",
+    "APP_ENV",
 )
+APP_ENVS = ("production", "development")
+# Development servers and tests answer on these names (any port) and put the first in links.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost")
+
+
+class ConfigurationError(RuntimeError):
+    """A setting is missing or wrong: the app refuses to start rather than run half-configured."""
 
 
 def _bool(value: str | None) -> bool:
@@ -59,6 +69,43 @@ def secret_key_from_instance(instance_path: str) -> str:
     return key_file.read_text().strip()
 
 
+def public_base_url_setting(value: str) -> str:
+    """``PUBLIC_BASE_URL`` checked and without its trailing slash: ``https://host[:port][/path]`` or empty."""
+    value = (value or "").strip().rstrip("/")
+    if not value:
+        return ""
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment or "@" in parts.netloc:
+        raise ConfigurationError(
+            f"PUBLIC_BASE_URL must be the address people use to reach the app, such as "
+            f"https://competition.example.org (a scheme and a host name, no query); it is {value!r}.")
+    return value
+
+
+def is_production(app) -> bool:
+    """Production unless the app is tested, run in debug mode (``flask --debug run``) or ``APP_ENV=development``."""
+    return app.config["APP_ENV"] == "production" and not app.testing and not app.debug
+
+
+def _configure_hosts(app, extra_hosts) -> None:
+    """Refuse to start in production without a public address; trust only its host (and the loopback names
+    outside production) in ``Host`` and ``X-Forwarded-Host`` headers (Flask's ``TRUSTED_HOSTS``)."""
+    public = app.config["PUBLIC_BASE_URL"] = public_base_url_setting(app.config.get("PUBLIC_BASE_URL", ""))
+    production = is_production(app)
+    if production and not public:
+        raise ConfigurationError(
+            "PUBLIC_BASE_URL is not set. Links in emails are built from it, never from the request: set it to the "
+            "address people use to reach the app, e.g. PUBLIC_BASE_URL=https://competition.example.org. For a "
+            "development server on this computer, set APP_ENV=development instead (make run does).")
+    if isinstance(extra_hosts, str):
+        extra_hosts = extra_hosts.split(",")
+    hosts = [urlsplit(public).hostname] if public else []
+    hosts += [h.strip().lower() for h in extra_hosts or () if h.strip()]
+    if not production:
+        hosts += LOOPBACK_HOSTS
+    app.config["TRUSTED_HOSTS"] = list(dict.fromkeys(hosts))
+
+
 def load_config(app, overrides: dict | None = None) -> None:
     """Fill ``app.config`` from defaults, then the environment, then overrides."""
     overrides = dict(overrides or {})
@@ -71,6 +118,9 @@ def load_config(app, overrides: dict | None = None) -> None:
     if database_url.startswith("postgresql://"):
         database_url = "postgresql+psycopg://" + database_url[len("postgresql://"):]
     upload_mb = int(settings.get("MAX_UPLOAD_MB", 20))
+    app_env = str(settings.get("APP_ENV") or "production").strip().lower()
+    if app_env not in APP_ENVS:
+        raise ConfigurationError(f"APP_ENV must be 'production' or 'development'; it is {app_env!r}.")
 
     app.config.update(
         SECRET_KEY=settings.get("SECRET_KEY") or secret_key_from_instance(instance),
@@ -91,14 +141,16 @@ def load_config(app, overrides: dict | None = None) -> None:
         MAX_CONTENT_LENGTH=upload_mb * 1024 * 1024 + 1024 * 1024,
         RATELIMIT_STORAGE_URI=settings.get("RATELIMIT_STORAGE_URI", "memory://"),
         RATELIMIT_HEADERS_ENABLED=False,
-        LOGIN_LIMIT_PER_ACCOUNT="10 per minute",
+        LOGIN_LIMIT_PER_ACCOUNT_AND_IP="10 per minute; 20 per hour",
         LOGIN_LIMIT_PER_IP="30 per minute",
+        LOGIN_LIMIT_PER_ACCOUNT="100 per hour",
         SESSION_COOKIE_HTTPONLY=True,
         SESSION_COOKIE_SAMESITE="Lax",
         SESSION_COOKIE_SECURE=_bool(str(settings.get("SESSION_COOKIE_SECURE", ""))),
         PERMANENT_SESSION_LIFETIME=timedelta(hours=12),
         TRUST_PROXY=_bool(str(settings.get("TRUST_PROXY", ""))),
         PUBLIC_BASE_URL=settings.get("PUBLIC_BASE_URL", ""),
+        APP_ENV=app_env,
         WTF_CSRF_TIME_LIMIT=None,  # tied to the session instead; logout ends it
         BABEL_DEFAULT_LOCALE="en",
         BABEL_DEFAULT_TIMEZONE="Europe/Paris",
@@ -108,7 +160,8 @@ def load_config(app, overrides: dict | None = None) -> None:
     )
     # Any remaining override (TESTING, WTF_CSRF_ENABLED, ...) is applied last.
     for key, value in overrides.items():
-        if key not in {"DATABASE_URL"}:
+        if key not in {"DATABASE_URL", "APP_ENV"}:
             app.config[key] = value
     if "DATABASE_URL" in overrides:
         app.config["SQLALCHEMY_DATABASE_URI"] = database_url
+    _configure_hosts(app, settings.get("TRUSTED_HOSTS"))

@@ -26,13 +26,15 @@ CSRF_MESSAGE = (
 )
 
 
-def render_error(code: int, title=None, message=None):
+def render_error(code: int, title=None, message=None, home: str | None = None):
+    """The error page; ``home`` is where its button goes (the home page of this host by default)."""
     from flask import current_app
 
     default_title, default_message = MESSAGES.get(code, MESSAGES[500])
     if code == 413 and message is None:
         message = _("Each file can be at most %(mb)d MB. Make the file smaller (for a photo, a lower resolution is fine) and try again.", mb=current_app.config["MAX_UPLOAD_BYTES"] // (1024 * 1024))
-    body = render_template("errors/error.html", code=code, title=title or default_title, message=message or default_message)
+    body = render_template("errors/error.html", code=code, title=title or default_title, message=message or default_message,
+                           home=home)
     return body, code
 
 

@@ -39,8 +39,27 @@ def is_safe_next(target: str | None) -> bool:
     return not parts.scheme and not parts.netloc
 
 
+def _server_without_version(handler) -> str:
+    return "Werkzeug"
+
+
+def hide_server_versions() -> None:
+    """The ``Server`` header names no versions.
+
+    gunicorn (production) sends ``Server: gunicorn`` (no version since 20.1). Werkzeug's development server
+    (``flask run``, ``make run``) sends ``Werkzeug/3.1.x Python/3.11.x``, and adds it after the app's own headers,
+    so the app cannot replace it from a response (it would send two); ``flask run`` takes no request handler
+    either. So its handler class is told to name itself only. Checked by ``tests/test_servers.py`` and, for
+    gunicorn, ``tests/reliability/test_two_servers.py``.
+    """
+    from werkzeug.serving import WSGIRequestHandler
+
+    WSGIRequestHandler.version_string = _server_without_version
+
+
 def init_app(app) -> None:
     app.session_interface = SessionInterface()
+    hide_server_versions()
     if app.config.get("TRUST_PROXY"):
         from werkzeug.middleware.proxy_fix import ProxyFix
 

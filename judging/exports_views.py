@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, current_app, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
@@ -14,6 +14,7 @@ from competition.models import Category, Edition, Entry, EntryStatus
 from core import audit
 from core.db import db, utcnow
 from core.files import content_disposition
+from core.hosts import public_base_url
 from core.i18n import current_language
 from core.permissions import get_or_404, roles_required
 
@@ -44,7 +45,7 @@ def _edition() -> Edition:
 
 
 def _base_url() -> str:
-    return current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
+    return public_base_url()
 
 
 def _job(job_id: int) -> ExportJob:

@@ -16,6 +16,7 @@ import io
 from flask import Blueprint, abort, current_app, render_template, request, send_file
 
 from competition.models import Edition
+from core.hosts import public_base_url
 from core.i18n import current_language
 from core.permissions import public
 
@@ -32,8 +33,7 @@ def _published(ranked: bool = False) -> tuple[Edition, Results]:
     edition = Edition.current()
     if edition is None or edition.results_published_at is None:
         abort(404)
-    base = current_app.config.get("PUBLIC_BASE_URL") or request.url_root.rstrip("/")
-    return edition, public_results.published(edition, base, ranked=ranked)
+    return edition, public_results.published(edition, public_base_url(), ranked=ranked)
 
 
 def _item(results: Results, reference: str, *, social: bool = False) -> Item:

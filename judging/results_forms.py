@@ -8,6 +8,7 @@ from flask_wtf import FlaskForm
 from wtforms import RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import AnyOf, Length, ValidationError
 
+from core.converters import id_from
 from core.forms import NoNul, strip_filter
 
 from .models import AwardKind, ScoringMethod
@@ -78,7 +79,4 @@ class AwardForm(FlaskForm):
                                        NoNul()])
 
     def entry_id(self) -> int | None:
-        try:
-            return int(self.entry.data)
-        except (TypeError, ValueError):
-            return None
+        return id_from(self.entry.data)

@@ -16,6 +16,7 @@ from competition.models import Category, Edition, Entry
 from core import mail
 from core.audit import record
 from core.db import db
+from core.hosts import public_url
 from core.permissions import get_or_404, roles_required
 
 from . import assignment_service as service
@@ -212,7 +213,7 @@ def tell_jurors(judging_round, created=None) -> None:
         total = db.session.scalar(select(func.count()).select_from(Assignment).where(
             Assignment.round_id == judging_round.id, Assignment.juror_id == juror_id))
         mail.send_template(juror.email, "juror_assigned", juror.language, juror=juror, round=judging_round,
-                           new=n, total=total, link=url_for("judging.index", _external=True))
+                           new=n, total=total, link=public_url("judging.index"))
 
 
 @bp.route("/rounds/<int:round_id>/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -279,7 +280,7 @@ def send_reminders(round_id: int):
             closes = judging_round.closes_at.astimezone(ZoneInfo(juror.timezone or "UTC")).strftime("%Y-%m-%d %H:%M")
         mail.send_template(juror.email, "juror_reminder", juror.language, juror=juror, round=judging_round,
                            assigned=jp.total["assigned"], submitted=jp.total["submitted"],
-                           unfinished=jp.unfinished, closes=closes, link=url_for("judging.index", _external=True))
+                           unfinished=jp.unfinished, closes=closes, link=public_url("judging.index"))
     record("reminders_sent", judging_round, jurors=[jp.juror.id for jp in targets])
     db.session.commit()
     if targets:

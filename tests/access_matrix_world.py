@@ -96,11 +96,12 @@ def resolve(values: dict | None, world: World) -> dict:
     return {k: (v(world) if isinstance(v, Ref) else v) for k, v in (values or {}).items()}
 
 
-def url_of(rule, c: "Case", world: World) -> str:
-    """The concrete URL of ``rule`` for case ``c`` in ``world`` (built by the rule itself, not by endpoint)."""
+def url_of(rule, c: "Case", world: World, **override) -> str:
+    """The concrete URL of ``rule`` for case ``c`` in ``world`` (built by the rule itself, not by endpoint);
+    ``override`` replaces arguments (the access matrix's huge ids)."""
     from urllib.parse import urlencode
 
-    path = rule.build(resolve(c.args, world), append_unknown=False)[1]
+    path = rule.build({**resolve(c.args, world), **override}, append_unknown=False)[1]
     return path + ("?" + urlencode(resolve(c.query, world)) if c.query else "")
 
 

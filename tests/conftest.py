@@ -82,13 +82,16 @@ class RequestIsolatedClient(FlaskClient):
 
 
 @pytest.fixture()
-def app(database_url, tmp_path):
+def app(database_url, tmp_path, request):
+    """The app on the session's database. ``@pytest.mark.app_config(NAME=value)`` adds settings (PUBLIC_BASE_URL...)."""
+    marker = request.node.get_closest_marker("app_config")
     app = create_app(
         {
             "TESTING": True,
             "DATABASE_URL": database_url,
             "INSTANCE_PATH": str(tmp_path / "instance"),
             "SERVER_NAME": "localhost",
+            **(marker.kwargs if marker else {}),
         }
     )
     app.test_client_class = RequestIsolatedClient

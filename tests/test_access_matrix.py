@@ -3,7 +3,8 @@
 The table is in ``tests/access_matrix_cases.py``. A route that nobody declared there (or a declaration
 whose route is gone) fails ``test_every_route_is_declared``. Each role's test builds one world, walks
 every rule and method (GETs first, then POSTs with a valid CSRF token, those that change the world last)
-and reports every answer that differs from the table, with what the page showed.
+and reports every answer that differs from the table, with what the page showed. Before them, it asks every
+integer argument of every rule for ids beyond the integer range (2**31, 2**63, 10**30, -1): 404 for everyone.
 
 ``ACCESS_MATRIX_DUMP=1 pytest tests/test_access_matrix.py -s`` prints every answer.
 """
@@ -18,7 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from tests import access_matrix_cases as matrix
-from tests.access_matrix_cases import LOGIN, OK, REDIRECT, ROLES, ordered, plan
+from tests.access_matrix_cases import LOGIN, OK, REDIRECT, ROLES, huge_id_plan, ordered, plan
 from tests.access_matrix_world import build_world, resolve, url_of
 from tests.conftest import csrf_token_of
 
@@ -99,6 +100,11 @@ def _shown(response) -> str:
     return f"{response.status_code} “{text[:60]}”"
 
 
+def _request(client, method: str, url: str, form: dict):
+    """A GET, or a POST of ``form`` (with its CSRF token)."""
+    return client.get(url) if method == "GET" else client.post(url, data=form)
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_access_matrix(role, app, make_user, sign_in):
     planned, problems = plan(app)
@@ -112,15 +118,22 @@ def test_access_matrix(role, app, make_user, sign_in):
     adapter = app.url_map.bind("localhost")
 
     mismatches, leaks = [], []
+    # Ids beyond the integer range first (they change nothing, and the role's session is still open): all 404.
+    huge = huge_id_plan(planned, role)
+    for item in huge:
+        url = url_of(item.rule, item.case, world, **{item.argument: item.value})
+        response = _request(client, item.method, url, {"csrf_token": token, **resolve(item.case.body, world)})
+        if DUMP:
+            print(f"{role:<13} {item.method:<4} {url:<70} {404!s:<8} {_shown(response)}")
+        if response.status_code != 404:
+            mismatches.append((f"{item.method} {url}", item.name, 404, _shown(response)))
+
     for item in ordered(planned):
         expected = item.case.expected(item.method)[role]
         url = url_of(item.rule, item.case, world)
         matched, _args = adapter.match(urlsplit(url).path, method=item.method, return_rule=True)
         assert matched is item.rule, f"{url} does not lead back to {item.rule.rule}"
-        if item.method == "GET":
-            response = client.get(url)
-        else:
-            response = client.post(url, data={"csrf_token": token, **resolve(item.case.body, world)})
+        response = _request(client, item.method, url, {"csrf_token": token, **resolve(item.case.body, world)})
         if DUMP:
             print(f"{role:<13} {item.method:<4} {url:<70} {str(expected):<8} {_shown(response)}")
         if not _verdict(response, expected):
@@ -131,13 +144,14 @@ def test_access_matrix(role, app, make_user, sign_in):
                 value = str(getattr(world, name))
                 if value and value in body:
                     leaks.append((f"{item.method} {url}", item.case.name, f"shows {name} = {value!r}"))
-    _run["checked"][role] = len(planned)
+    _run["checked"][role] = len(planned) + len(huge)
 
     report = []
     if mismatches:
         width = max(len(request) for request, *_ in mismatches)
         named = max(len(name) for _request, name, *_ in mismatches)
-        report.append(f"{len(mismatches)} of {len(planned)} answers for role {role!r} differ from the access matrix:")
+        report.append(f"{len(mismatches)} of {len(planned) + len(huge)} answers for role {role!r} differ from the "
+                      f"access matrix:")
         report.append(f"  {'request'.ljust(width)}  {'declared as'.ljust(named)}  {'expected':<9} got")
         report += [f"  {request.ljust(width)}  {name.ljust(named)}  {str(exp):<9} {got}"
                    for request, name, exp, got in mismatches]

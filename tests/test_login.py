@@ -194,9 +194,48 @@ def test_failed_logins_from_one_address_are_limited_across_emails(app, client, s
     assert other.status_code == 200
 
 
-def test_ip_limit_is_thirty_failed_logins_a_minute_by_default(app):
+def test_the_login_limits_by_default(app):
+    assert app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"] == "10 per minute; 20 per hour"
     assert app.config["LOGIN_LIMIT_PER_IP"] == "30 per minute"
-    assert app.config["LOGIN_LIMIT_PER_ACCOUNT"] == "10 per minute"
+    assert app.config["LOGIN_LIMIT_PER_ACCOUNT"] == "100 per hour"
+
+
+ADDRESS_A, ADDRESS_B = {"REMOTE_ADDR": "203.0.113.10"}, {"REMOTE_ADDR": "198.51.100.20"}
+
+
+def test_ten_failed_logins_from_one_address_do_not_lock_the_owner_out_from_another(app, client, make_user):
+    make_user()
+    for attempt in range(10):
+        assert log_in(client, password=WRONG, environ_base=ADDRESS_A).status_code == 200, attempt
+    assert log_in(client, password=WRONG, environ_base=ADDRESS_A).status_code == 429
+    assert log_in(client, environ_base=ADDRESS_A).status_code == 429  # from A, even the right password waits
+    assert not is_logged_in(client)
+
+    owner = app.test_client()
+    assert log_in(owner, environ_base=ADDRESS_B).status_code == 302
+    assert is_logged_in(owner)
+
+
+def test_the_per_account_ceiling_stops_guessing_spread_over_many_addresses(app, client, make_user):
+    make_user()
+    make_user(email="other@example.org")
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "5 per hour"  # the real ceiling is 100; fewer argon2 runs
+    for n in range(5):
+        assert log_in(client, password=WRONG, environ_base={"REMOTE_ADDR": f"192.0.2.{n}"}).status_code == 200, n
+
+    assert log_in(client, password=WRONG, environ_base={"REMOTE_ADDR": "192.0.2.99"}).status_code == 429
+    assert log_in(client, environ_base=ADDRESS_B).status_code == 429  # the account waits, wherever from
+    assert log_in(client, "other@example.org", environ_base={"REMOTE_ADDR": "192.0.2.99"}).status_code == 302
+
+
+def test_refused_attempts_do_not_fill_the_per_account_ceiling(app, client, make_user):
+    """Someone kept out by the per-address limit who keeps trying must not use up the owner's ceiling."""
+    make_user()
+    app.config["LOGIN_LIMIT_PER_ACCOUNT_AND_IP"] = "3 per minute"
+    app.config["LOGIN_LIMIT_PER_ACCOUNT"] = "6 per hour"
+    statuses = [log_in(client, password=WRONG, environ_base=ADDRESS_A).status_code for _ in range(12)]
+    assert statuses == [200] * 3 + [429] * 9
+    assert log_in(app.test_client(), environ_base=ADDRESS_B).status_code == 302
 
 
 def test_successful_logins_do_not_count_towards_either_limit(app, client, make_user):

@@ -72,7 +72,9 @@ class LiveServer:
 @pytest.fixture()
 def live_app(tmp_path):
     instance = tmp_path / "instance"
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "INSTANCE_PATH": str(instance)})
+    # A development server, as `make run` starts: links in mails go to the loopback address and the live port.
+    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "INSTANCE_PATH": str(instance),
+                      "APP_ENV": "development"})
     with app.app_context():
         from flask_migrate import upgrade
 

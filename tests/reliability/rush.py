@@ -142,7 +142,7 @@ def setup_database(url: str, instance: Path, n: int, secret: str, prefix: str = 
     from competition.models import AgeGroup, Category, City, Discipline, Edition, Pupil, School, SchoolClass
     from core.db import db, utcnow
 
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secret})
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": str(instance), "SECRET_KEY": secret, "APP_ENV": "development"})
     teachers = []
     with app.app_context():
         edition = Edition(name="More than migrants", theme="Identity", deadline_at=utcnow() + timedelta(days=1),

@@ -64,8 +64,11 @@ def flask(database_url: str, instance: Path, *args: str, check: bool = True, **e
 
 
 def server_env(database_url: str, instance: Path, **extra) -> dict:
+    """The environment of a production server (``APP_ENV=production``): ``PUBLIC_BASE_URL`` is the loopback address
+    unless ``extra`` says otherwise (``Gunicorn`` gives each server its own port)."""
     env = dict(os.environ)
-    env.update({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "PYTHONUNBUFFERED": "1"})
+    env.update({"DATABASE_URL": database_url, "INSTANCE_PATH": str(instance), "PYTHONUNBUFFERED": "1",
+                "APP_ENV": "production", "PUBLIC_BASE_URL": "http://127.0.0.1"})
     env.update({k: str(v) for k, v in extra.items()})
     return env
 
@@ -104,7 +107,7 @@ class Gunicorn:
         self.database_url, self.instance, self.target = database_url, Path(instance), target
         self.workers, self.threads, self.timeout = workers, threads, timeout
         self.port = port or free_port()
-        self.extra_env = extra_env
+        self.extra_env = {"PUBLIC_BASE_URL": self.base, **extra_env}
         self.proc: subprocess.Popen | None = None
         self.log = self.instance / f"gunicorn-{self.port}.log"
 
@@ -189,9 +192,10 @@ class Client:
         self.base = base
         self.cookies: dict[str, str] = {}
         self.token = ""
+        self.headers: dict[str, str] = {}  # sent with every request (X-Forwarded-For behind TRUST_PROXY...)
 
     def _headers(self, extra: dict | None = None) -> dict:
-        headers = {"Accept-Language": "en"}
+        headers = {"Accept-Language": "en", **self.headers}
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         headers.update(extra or {})

@@ -5,8 +5,11 @@ folder and one outbox), one SECRET_KEY, and Redis for the rate limiter. Checked:
 
 * a session started on A is a session on B (no sticky sessions needed), and logging out on B ends it on A;
 * a file uploaded through A is served through B, byte for byte, and B's receipt carries its SHA-256;
-* failed logins for one account count across both servers: 10 alternating failures, then the 11th attempt, on
-  either server, gets the 429 page; with ``memory://`` (the control) each server counts on its own.
+* failed logins for one account from one address count across both servers: 10 alternating failures, then the
+  11th attempt, on either server, gets the 429 page; with ``memory://`` (the control) each server counts on its own;
+* those failures do not lock the owner out from another address (the servers run behind ``TRUST_PROXY``, so the
+  client's address is the ``X-Forwarded-For`` the test sends, as nginx would);
+* gunicorn's ``Server`` header names no version, and a forged ``Host`` or ``X-Forwarded-Host`` gets 400.
 
 Redis: a database number 1-15 that is empty when the tests start is used (other helpers may use Redis too; the
 app has no setting for the limiter's key prefix), accounts have random e-mail addresses, and only this test's keys
@@ -31,6 +34,7 @@ from tests.reliability.servers import psycopg_url
 from tests.reliability.servers import Client, Gunicorn, fresh_postgres, random_secret, require_postgres
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
+ADDRESS_A, ADDRESS_B = "203.0.113.10", "198.51.100.20"  # documentation addresses, as the proxy would report them
 
 
 def _redis_database():
@@ -61,8 +65,9 @@ def pair():
     secret = random_secret()
     with fresh_postgres("mtm_two") as url, tempfile.TemporaryDirectory(prefix="two-servers-") as shared:
         instance = Path(shared) / "instance"  # one INSTANCE_PATH: one upload folder, one outbox
-        teachers = setup_database(url, instance, 3, secret, prefix=prefix)
-        env = {"SECRET_KEY": secret, "RATELIMIT_STORAGE_URI": f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}"}
+        teachers = setup_database(url, instance, 4, secret, prefix=prefix)
+        env = {"SECRET_KEY": secret, "RATELIMIT_STORAGE_URI": f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}",
+               "TRUST_PROXY": "1", "PUBLIC_BASE_URL": "http://127.0.0.1"}
         a = Gunicorn(url, instance, workers=2, threads=2, **env)
         b = Gunicorn(url, instance, workers=2, threads=2, **env)
         try:
@@ -73,8 +78,9 @@ def pair():
         finally:
             a.stop()
             b.stop()
-            # This test's keys: its accounts' counters and the loopback address's login counter (60 s TTL anyway).
-            for pattern in (f"*{prefix}*", "LIMITS:LIMITER/127.0.0.1/accounts.login/*"):
+            # This test's keys: its accounts' counters and its addresses' login counters (60 s TTL anyway).
+            for pattern in (f"*{prefix}*", *(f"LIMITS:LIMITER/{address}/accounts.login/*"
+                                             for address in ("127.0.0.1", ADDRESS_A, ADDRESS_B))):
                 for key in redis_db.scan_iter(pattern):
                     redis_db.delete(key)
 
@@ -144,8 +150,10 @@ def test_a_file_uploaded_through_one_server_is_served_by_the_other(pair):
     assert status == 200 and sha.encode() in receipt
 
 
-def _attempt(base: str, email: str, password: str) -> tuple[int, bytes]:
+def _attempt(base: str, email: str, password: str, address: str | None = None) -> tuple[int, bytes]:
     client = Client(base)
+    if address:
+        client.headers["X-Forwarded-For"] = address
     client.get("/account/login")
     status, _headers, body = client.post("/account/login", {"email": email, "password": password})
     return status, body
@@ -179,3 +187,29 @@ def test_control_with_memory_storage_each_server_counts_on_its_own(pair):
         statuses = [_attempt(a.base, email, f"wrong on A {i}")[0] for i in range(5)]
         assert statuses == [200, 200, 200, 200, 429], "A refuses only its own 11th attempt"
         assert _attempt(b.base, email, "wrong on B")[0] == 200  # B has counted 5 and still lets it through
+
+
+def test_failed_logins_from_one_address_do_not_lock_the_owner_out_from_another(pair):
+    a, b, teacher = pair["a"], pair["b"], pair["teachers"][3]
+    email = teacher["email"]
+    for attempt in range(10):  # from address A, on both servers
+        status, _body = _attempt((a, b)[attempt % 2].base, email, f"wrong password {attempt}", ADDRESS_A)
+        assert status == 200, (attempt, status)
+    assert _attempt(b.base, email, "wrong password 10", ADDRESS_A)[0] == 429
+    assert _attempt(a.base, email, PASSWORD, ADDRESS_A)[0] == 429  # from A, even the right password waits
+    # The owner, from another address, on either server.
+    assert _attempt(a.base, email, PASSWORD, ADDRESS_B)[0] == 302
+    assert _attempt(b.base, email, PASSWORD, ADDRESS_B)[0] == 302
+
+
+def test_gunicorn_names_no_version_and_refuses_forged_hosts(pair):
+    for server in (pair["a"], pair["b"]):
+        status, headers, _body = Client(server.base).get("/")
+        assert status == 200
+        assert headers["server"] == "gunicorn", headers["server"]
+        for forged in ({"Host": "evil.example"}, {"X-Forwarded-Host": "evil.example"}):
+            client = Client(server.base)
+            client.headers.update(forged)
+            status, _headers, body = client.get("/account/forgot")
+            assert status == 400 and b"This site answers only at http://127.0.0.1." in body, (forged, status)
+            assert b"evil.example" not in body
