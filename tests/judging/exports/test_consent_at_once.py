@@ -207,7 +207,8 @@ def test_the_feed_gives_the_same_ranks_as_the_full_gathering(published):
 
     entries, visitor = published
     served = json.loads(visitor.get("/results/feed.json").data)
-    full = build_feed(collect(entries["first"].category.edition, "http://localhost"))
+    # The test client's server is 127.0.0.1 on port 80 (no PUBLIC_BASE_URL in tests): the public links' base.
+    full = build_feed(collect(entries["first"].category.edition, "http://127.0.0.1"))
     served.pop("generated_at"), full.pop("generated_at")
     assert served == json.loads(json.dumps(full))
     assert [e["rank"] for c in served["categories"] for e in c["entries"]] == [1, 2, 3]
