@@ -10,7 +10,7 @@ export FLASK_APP := app
 export INSTANCE_PATH ?= $(CURDIR)/instance
 SOURCES := app.py accounts competition core judging templates
 
-.PHONY: run test test-postgres test-browser install compile-translations translations bench audit clean
+.PHONY: run test test-slow test-postgres test-browser install compile-translations translations bench audit clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -35,10 +35,16 @@ run: compile-translations
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
+# The quick suite: everything but the browser journeys and the slow reliability tests (.ci/run runs those).
 test: compile-translations
-	$(BIN)/pytest -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
 
-# The same suite on PostgreSQL (a fresh database each run); needs a server on 127.0.0.1:5432.
+# The slow reliability tests alone (crash safety, real worker processes); test-postgres runs them too.
+test-slow: compile-translations
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "slow and not browser" $(PYTEST_ARGS)
+
+# The whole suite but the browser, slow tests included, on PostgreSQL (a fresh database each run);
+# needs a server on 127.0.0.1:5432.
 test-postgres: compile-translations
 	$(BIN)/python tests/pg_database.py run -- $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
 
