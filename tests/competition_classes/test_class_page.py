@@ -35,7 +35,9 @@ def test_others_get_not_found(client, sign_in, make_user, own_class, other_city,
     email, roles, city = VIEWERS[who]
     user = make_user(email, roles=roles)
     if city:
-        user.city_id = other_city.id
+        from competition.models import CityCoordinator
+
+        db.session.add(CityCoordinator(user_id=user.id, city_id=other_city.id))
         db.session.commit()
     sign_in(client, user)
     url = class_urls(own_class)[route]
