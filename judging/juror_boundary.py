@@ -2,18 +2,20 @@
 
 Every juror-reachable response (scoring_views, the juror's side of conflict_views, templates/judging/scoring/*)
 is built from the frozen projections below, loaded here with explicit column selects. No ``Entry``,
-``SchoolClass``, ``Pupil``, ``School``, ``City`` or ``User`` object is ever loaded in a juror request (the
-juror's own ``User`` row is Flask-Login's, nothing more); the ``entries`` and ``entry_files`` tables are read
-only through the columns named in ``ENTRY_COLUMNS`` and ``FILE_COLUMNS``. Operations that need a row to write
-(scores) get the ``Assignment`` only, by the juror's own code (``own_assignment``).
+``EntryFile``, ``SchoolClass``, ``Pupil``, ``School`` or other ``User`` object is ever loaded in a juror
+request (the juror's own ``User`` row is Flask-Login's; ``City`` rows appear only as the profile form's list
+of member cities); the ``entries`` and ``entry_files`` tables are read only through the columns named in
+``ENTRY_COLUMNS`` and ``FILE_COLUMNS`` (never a title, reference, class, original name or hidden text).
+Operations that need a row to write (scores) get the ``Assignment`` only, by the juror's own code
+(``own_assignment``).
 
 Guarantees of blindness, and the test that proves each one:
 
 =====================================================  ==========================================================
 Guarantee                                              Test
 =====================================================  ==========================================================
-Juror requests load no Entry, SchoolClass, Pupil,      tests/judging/test_juror_boundary.py::
-School, City or other User, and read only the allowed  test_juror_requests_never_load_identity_models,
+Juror requests load no Entry, EntryFile, SchoolClass,  tests/judging/test_juror_boundary.py::
+Pupil, School or other User, and read only the allowed test_juror_requests_never_load_identity_models,
 columns of entries/entry_files (query inspection)      test_juror_views_import_no_identity_model
 No name of pupil, teacher, school, class or city in    tests/judging/test_identity_leak.py,
 any page, file, header, JSON or error a juror reaches  tests/judging/test_identity_leak_demo.py
@@ -21,12 +23,13 @@ any page, file, header, JSON or error a juror reaches  tests/judging/test_identi
 teacher, over a demo with names in every field
 Files are cleaned copies named after the code; hidden  tests/uploads/test_hidden_data.py,
 data (EXIF, XMP, PDF annotations, PNG text) stripped   tests/judging/test_identity_leak_files.py
-Consent changes every public output at once (caches    tests/judging/results/ (public_results.py tests),
-keyed on consent); jurors never see public outputs     tests/judging/test_identity_leak.py (crawl stays in
-                                                       /judging)
+Consent changes every public output at once (caches    tests/judging/exports/test_consent_at_once.py
+keyed on consent, judging/public_results.py); jurors   (public_results caches), tests/judging/
+never reach public named outputs                       test_identity_leak.py (the crawl stays in /judging)
 List order: keyed hash of the assignment id with a     tests/judging/test_juror_order.py
-secret per-round key; no correlation with ids or
-creation order, different in every round
+secret per-round key; no correlation with ids or       (Spearman over 40 entries, three rounds)
+creation order, different in every round. Counts: a
+juror sees only their own list and progress
 Conflicts: a declaration changes nothing at once; the  tests/judging/rounds/test_conflict_probing.py
 secretariat's batch releases all unstarted entries
 Roles never mix: coordinator scope from appointments   tests/judging/rounds/test_roles_never_mix.py
