@@ -108,7 +108,8 @@ def round_detail(round_id: int):
                            progress=round_progress(judging_round), confirm=ConfirmForm(),
                            eligible=len(service.eligible_entries(judging_round)),
                            jurors=len(service.round_jurors(judging_round)),
-                           pending=len(service.invalid_assignments(judging_round))
+                           pending=len([a for a in service.invalid_assignments(judging_round)
+                                        if not service.has_submitted_score(a)])
                            if judging_round.status != "closed" else 0)
 
 
