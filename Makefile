@@ -31,7 +31,8 @@ run: compile-translations
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)"
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): secretariat@example.org, teacher@example.org,"
-	@echo "  teacher2@example.org, juror@example.org, juror2@example.org"
+	@echo "  teacher2@example.org, coordinator@example.org, juror@example.org, juror2@example.org,"
+	@echo "  juror.coordinator@example.org (juror and coordinator)"
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

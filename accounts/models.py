@@ -49,8 +49,6 @@ class User(db.Model):
     # Flask-Login's "alternative id": rotating it ends every session of the user.
     alternative_id: Mapped[str] = mapped_column(String(64), unique=True, default=new_alternative_id)
     is_active_account: Mapped[bool] = mapped_column(default=True)
-    # The city a coordinator looks after, or a juror comes from (conflicts of interest).
-    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -1,7 +1,9 @@
-"""The secretariat names a city's coordinators: users with the coordinator role who then see that city's entries."""
+"""The secretariat names a city's coordinators: users with the coordinator role who then see that city's entries.
+
+The appointment (city_coordinators) is the only source of a coordinator's scope; no profile field grants it."""
 from __future__ import annotations
 
-from flask import flash, redirect, url_for
+from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,7 +17,7 @@ from core.forms import email_field
 from core.permissions import get_or_404, roles_required
 
 from . import bp
-from .models import City
+from .models import City, CityCoordinator
 
 
 class CoordinatorForm(FlaskForm):
@@ -23,8 +25,14 @@ class CoordinatorForm(FlaskForm):
 
 
 def coordinators_of(city: City) -> list[User]:
-    users = db.session.scalars(select(User).where(User.city_id == city.id).order_by(User.name)).all()
+    users = db.session.scalars(select(User).join(CityCoordinator, CityCoordinator.user_id == User.id)
+                               .where(CityCoordinator.city_id == city.id).order_by(User.name)).all()
     return [user for user in users if user.has_role(Role.COORDINATOR)]
+
+
+def _appointment(city: City, user: User) -> CityCoordinator | None:
+    return db.session.scalar(select(CityCoordinator).where(CityCoordinator.city_id == city.id,
+                                                           CityCoordinator.user_id == user.id))
 
 
 @bp.post("/admin/cities/<int:city_id>/coordinators")
@@ -38,7 +46,9 @@ def add_coordinator(city_id: int):
             flash(_("No account with the city coordinator role uses %(email)s. Invite them first, as a city coordinator.",
                     email=form.email.data), "error")
         else:
-            user.city_id = city.id
+            if _appointment(city, user) is None:
+                db.session.add(CityCoordinator(user_id=user.id, city_id=city.id))
+                db.session.flush()
             audit.record("city.coordinator_added", city, user_id=user.id)
             db.session.commit()
             flash(_("%(name)s now coordinates %(city)s.", name=user.name, city=city.name), "success")
@@ -51,9 +61,12 @@ def add_coordinator(city_id: int):
 @roles_required(Role.SECRETARIAT)
 def remove_coordinator(city_id: int, user_id: int):
     city = get_or_404(City, city_id)
-    user = get_or_404(User, user_id, lambda u: u.city_id == city.id and u.has_role(Role.COORDINATOR))
+    user = get_or_404(User, user_id)
+    appointment = _appointment(city, user)
+    if appointment is None:
+        abort(404)
     if ConfirmForm().validate_on_submit():
-        user.city_id = None
+        db.session.delete(appointment)
         audit.record("city.coordinator_removed", city, user_id=user.id)
         db.session.commit()
         flash(_("%(name)s no longer coordinates %(city)s.", name=user.name, city=city.name), "success")

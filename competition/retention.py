@@ -243,7 +243,6 @@ def purge_edition(edition: Edition) -> PurgeResult:
         teacher.email = purged_email(teacher)
         teacher.password_hash = None
         teacher.is_active_account = False
-        teacher.city_id = None
         teacher.last_login_at = None
         teacher.end_all_sessions()
     if s.anonymised:

@@ -18,7 +18,7 @@ from core.db import db
 from core.permissions import get_or_404, roles_required
 
 from . import bp
-from .models import Category, City, Edition, Entry, EntryStatus, School, SchoolClass
+from .models import Category, City, Edition, Entry, EntryStatus, School, SchoolClass, coordinated_city_ids
 from .models.entry import HIDDEN_SOURCE
 from .secretariat_forms import DisqualifyForm, EntryFilterForm, ExtensionForm
 
@@ -29,7 +29,7 @@ def _scope(query):
     """Coordinators see their own city only; the secretariat sees everything."""
     if current_user.has_role(Role.SECRETARIAT):
         return query
-    return query.where(School.city_id == (current_user.city_id or -1))
+    return query.where(School.city_id.in_(sorted(coordinated_city_ids(current_user)) or [-1]))
 
 
 def _filters(edition: Edition) -> EntryFilterForm:

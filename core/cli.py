@@ -46,7 +46,7 @@ def demo_command(password: str, reset: bool, if_empty: bool):
     click.echo("Demo loaded. Log in at http://127.0.0.1:5000 with any of these accounts:")
     from core.demo_judging import JURORS
 
-    for email, _name, roles, _city in DEMO_ACCOUNTS:
+    for email, _name, roles in DEMO_ACCOUNTS:
         click.echo(f"  {email:<28} ({', '.join(r.value for r in roles)})")
     extra = [email for email, *_ in JURORS if email not in {a[0] for a in DEMO_ACCOUNTS}]
     click.echo(f"  {', '.join(extra)} (juror)")

@@ -25,13 +25,20 @@ CITIES = [
     ("Ioannina", "GR", ["1st Primary School of Ioannina", "Zosimaia School"]),
 ]
 
+# email, name, roles; a coordinator's city is an appointment (city_coordinators), a juror's own city is set in
+# their juror profile by core.demo_judging (JUROR_CITIES) and grants nothing.
 DEMO_ACCOUNTS = [
-    ("secretariat@example.org", "Sofia Secretariat", [Role.SECRETARIAT], None),
-    ("teacher@example.org", "Tomás Teacher", [Role.TEACHER], "Lisbon"),
-    ("teacher2@example.org", "Tereza Teacher", [Role.TEACHER], "Strasbourg"),
-    ("juror@example.org", "Jonas Juror", [Role.JUROR], "Oslo"),
-    ("juror2@example.org", "Julia Juror", [Role.JUROR], "Dublin"),
+    ("secretariat@example.org", "Sofia Secretariat", [Role.SECRETARIAT]),
+    ("teacher@example.org", "Tomás Teacher", [Role.TEACHER]),
+    ("teacher2@example.org", "Tereza Teacher", [Role.TEACHER]),
+    ("coordinator@example.org", "Carla Coordinator", [Role.COORDINATOR]),
+    # Two roles: scores blind as a juror, sees Barcelona's named entries as its coordinator, so the assignment
+    # never gives them a Barcelona entry.
+    ("juror.coordinator@example.org", "Bruno Both", [Role.JUROR, Role.COORDINATOR]),
+    ("juror@example.org", "Jonas Juror", [Role.JUROR]),
+    ("juror2@example.org", "Julia Juror", [Role.JUROR]),
 ]
+COORDINATED = [("coordinator@example.org", "Lisbon"), ("juror.coordinator@example.org", "Barcelona")]
 
 THEME = (
     "What defines you? Identity, stereotypes and diversity: we are all more than one thing. "
@@ -41,7 +48,7 @@ THEME = (
 
 
 def load_demo(password: str) -> None:
-    from competition.models import AgeGroup, Category, City, Discipline, Edition, School
+    from competition.models import AgeGroup, Category, City, CityCoordinator, Discipline, Edition, School
 
     paris = ZoneInfo("Europe/Paris")
     edition = Edition(
@@ -69,10 +76,12 @@ def load_demo(password: str) -> None:
         city.schools = [School(name=school) for school in schools]
         db.session.add(city)
     db.session.flush()
-    for email, name, roles, city_name in DEMO_ACCOUNTS:
-        user = create_user(name, email, password, roles, language="en", timezone="Europe/Paris")
-        if city_name:
-            user.city_id = db.session.scalar(select(City.id).where(City.name == city_name))
+    users = {email: create_user(name, email, password, roles, language="en", timezone="Europe/Paris")
+             for email, name, roles in DEMO_ACCOUNTS}
+    db.session.flush()
+    for email, city_name in COORDINATED:
+        city_id = db.session.scalar(select(City.id).where(City.name == city_name))
+        db.session.add(CityCoordinator(user_id=users[email].id, city_id=city_id))
     db.session.flush()
 
     from core.demo_entries import load_demo_entries

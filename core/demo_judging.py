@@ -17,12 +17,14 @@ from core.db import db, utcnow
 # email, name, languages, severity (added to every score: negative = severe)
 JURORS = [
     ("juror@example.org", "Jonas Juror", "en,fr,no", 0.0),
+    ("juror.coordinator@example.org", "Bruno Both", "en,fr,es", 0.0),
     ("juror2@example.org", "Julia Juror", "en,fr,pt", 1.0),
     ("juror3@example.org", "Jan Kowalski", "en,fr,pl,pt", -2.0),
     ("juror4@example.org", "Elena Papadopoulou", "en,fr,el,pt", 0.5),
     ("juror5@example.org", "Marta Rossi", "en,fr,it,es,pt", -0.5),
     ("juror6@example.org", "Ingrid Berg", "en,fr,sv,no,pt", 2.0),
 ]
+JUROR_CITIES = {"juror@example.org": "Oslo", "juror2@example.org": "Dublin"}  # profile facts, for conflicts
 DRAFTS = 3  # assignments left as drafts
 COMMENTS = ["A clear link to the theme.", "Fresh and personal.", "Some clichés, but sincere.",
             "Carefully made for the age.", "I would like to read more.", "Strong ending."]
@@ -74,36 +76,44 @@ def load_demo_judging(password: str, seed: int = 2026) -> None:
     from judging.models import Assignment, JurorProfile, Round, RoundStatus, ScoreSet, ScoreStatus, ScoreValue
     from judging.rubric_defaults import ensure_rubrics
 
+    from competition.models import City
+    from judging.assignment_service import conflicted_jurors, place
+    from judging.juror_reach import reach_of
+
     rng = random.Random(seed)
     edition = Edition.current()
     severity = {}
     specs = []
+    profiles = []
     for email, name, languages, bias in JURORS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
             user = create_user(name, email, password, [Role.JUROR], language="en", timezone="Europe/Paris")
             db.session.flush()
-        db.session.add(JurorProfile(user_id=user.id, languages=languages, max_entries=40))
+        city_id = db.session.scalar(select(City.id).where(City.name == JUROR_CITIES[email])) if email in JUROR_CITIES else None
+        profile = JurorProfile(user_id=user.id, languages=languages, max_entries=40, city_id=city_id)
+        db.session.add(profile)
+        profiles.append(profile)
         severity[user.id] = bias
         specs.append(JurorSpec(id=user.id, languages=frozenset(languages.split(",")), cap=40))
     rubrics = {r.category_id: r for r in ensure_rubrics(edition)}
     _sample_entries(edition, rng)
+    db.session.flush()
 
     entries = db.session.scalars(select(Entry).join(Entry.category).where(
         Entry.status == EntryStatus.SUBMITTED.value, Entry.category.has(edition_id=edition.id)).order_by(Entry.id)).all()
+    reach = reach_of(profiles)  # own city, coordinated city: never assigned (juror_reach)
     entry_specs = [EntrySpec(id=e.id, category=str(e.category_id), languages=frozenset(
-        [] if e.category.discipline == "illustration" else [e.language] + ([e.translation_language] if e.translation_language else [])))
+        [] if e.category.discipline == "illustration" else [e.language] + ([e.translation_language] if e.translation_language else [])),
+        conflicts=conflicted_jurors(e, profiles, reach))
         for e in entries]
     judging_round = Round(edition=edition, number=1, name="Round 1", jurors_per_entry=3, status=RoundStatus.OPEN.value,
                           seed=seed)
     db.session.add(judging_round)
     result = assign(entry_specs, specs, k=3, seed=seed, mode="partial")
-    order = list(range(len(result.pairs)))
-    rng.shuffle(order)
-    assignments = [Assignment(round=judging_round, entry_id=e, juror_id=j, position=order[n])
-                   for n, (e, j) in enumerate(result.pairs)]
+    assignments = [Assignment(round=judging_round, entry_id=e, juror_id=j) for e, j in result.pairs]
     db.session.add_all(assignments)
-    db.session.flush()
+    place(judging_round, assignments)  # the round's secret order
 
     quality = {e.id: rng.uniform(3.5, 8.5) for e in entries}
     by_id = {e.id: e for e in entries}

@@ -1,13 +1,15 @@
 """Between the database and the pure assignment algorithm (:mod:`judging.assignment`).
 
 ``run_assignment(round)`` computes the whole round (keeping scored and hand-made
-assignments); ``reassign(round)`` only removes what has become invalid (a juror
-who dropped out or declared a conflict) and fills the open slots. Both flush and
-never commit: the view commits once.
+assignments); ``reassign(round)``, the secretariat's batch, applies what changed
+since (a juror who dropped out, conflicts declared or implied by another role)
+and fills the open slots. Declaring a conflict never changes a juror's list by
+itself: it waits for that batch, which then releases *all* the juror's unstarted
+entries, so the list cannot tell which entries a declaration matched. Everything
+flushes and never commits: the view commits once.
 """
 from __future__ import annotations
 
-import random
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
@@ -18,8 +20,10 @@ from competition.models import Discipline, Entry, SchoolClass
 from core.audit import record
 from core.db import db
 
+from .juror_reach import Reach, reach_of
 from .assignment import PARTIAL, STRICT, AssignmentResult, EntrySpec, JurorSpec, assign
-from .models import Assignment, Conflict, ConflictKind, JurorProfile, RemovedPair, Round, RoundStatus, ScoreStatus, ShortlistEntry
+from .models import (Assignment, Conflict, ConflictKind, JurorProfile, RemovedPair, Round, RoundStatus, ScoreStatus,
+                     ShortlistEntry, order_key)
 
 WRITTEN = {Discipline.POEM.value, Discipline.ESSAY.value}
 
@@ -69,20 +73,12 @@ def entry_languages(entry: Entry) -> frozenset:
     return frozenset(code for code in (entry.language, entry.translation_language) if code)
 
 
-def conflicted_jurors(entry: Entry, profiles: list[JurorProfile]) -> frozenset:
+def conflicted_jurors(entry: Entry, profiles: list[JurorProfile], reach: dict[int, Reach] | None = None) -> frozenset:
+    """Jurors who must not score ``entry``: what they declared, and what they see under another role (juror_reach)."""
+    reach = reach_of(profiles) if reach is None else reach
     school = entry.school_class.school
-    out = set()
-    for profile in profiles:
-        if profile.user.city_id is not None and profile.user.city_id == school.city_id:
-            out.add(profile.user_id)
-            continue
-        for conflict in profile.conflicts:
-            if ((conflict.kind == ConflictKind.SCHOOL and conflict.school_id == school.id)
-                    or (conflict.kind == ConflictKind.CITY and conflict.city_id == school.city_id)
-                    or (conflict.kind == ConflictKind.ENTRY and conflict.entry_id == entry.id)):
-                out.add(profile.user_id)
-                break
-    return frozenset(out)
+    return frozenset(p.user_id for p in profiles
+                     if p.user_id in reach and reach[p.user_id].covers(entry.id, entry.class_id, school.id, school.city_id))
 
 
 def _other_rounds_load(judging_round: Round) -> dict[int, int]:
@@ -97,8 +93,9 @@ def _other_rounds_load(judging_round: Round) -> dict[int, int]:
 
 def build_specs(judging_round: Round, entries: list[Entry], profiles: list[JurorProfile]):
     other = _other_rounds_load(judging_round)
+    reach = reach_of(profiles)
     entry_specs = [EntrySpec(id=e.id, category=str(e.category_id), languages=entry_languages(e),
-                             conflicts=conflicted_jurors(e, profiles)) for e in entries]
+                             conflicts=conflicted_jurors(e, profiles, reach)) for e in entries]
     juror_specs = [JurorSpec(id=p.user_id, languages=frozenset(p.language_list),
                              cap=max(0, p.max_entries - other.get(p.user_id, 0))) for p in profiles]
     return entry_specs, juror_specs
@@ -120,7 +117,8 @@ def has_submitted_score(assignment: Assignment) -> bool:
     return assignment.score_set is not None and assignment.score_set.status == ScoreStatus.SUBMITTED.value
 
 
-def _solve(judging_round, keep_rows, mode):
+def _solve(judging_round, keep_rows, mode, avoid=()):
+    """``avoid``: pairs not to propose in this run if the jury allows (released entries do not come back)."""
     entries = eligible_entries(judging_round)
     profiles = round_jurors(judging_round)
     entry_specs, juror_specs = build_specs(judging_round, entries, profiles)
@@ -128,8 +126,15 @@ def _solve(judging_round, keep_rows, mode):
     keep = [(a.entry_id, a.juror_id) for a in keep_rows if a.entry_id in by_id]
     forbidden = [tuple(pair) for pair in db.session.execute(
         select(RemovedPair.entry_id, RemovedPair.juror_id).where(RemovedPair.round_id == judging_round.id))]
-    result = assign(entry_specs, juror_specs, k=judging_round.jurors_per_entry, seed=judging_round.seed,
-                    keep=keep, forbidden=forbidden, mode=mode, new_juror_cap=new_juror_cap(profiles))
+    def run(extra):
+        return assign(entry_specs, juror_specs, k=judging_round.jurors_per_entry, seed=judging_round.seed,
+                      keep=keep, forbidden=forbidden + list(extra), mode=mode, new_juror_cap=new_juror_cap(profiles))
+
+    result = run(avoid)
+    if avoid and result.unassigned:
+        fallback = run(())
+        if len(fallback.unassigned) < len(result.unassigned):
+            result = fallback
     jurors = {p.user_id: p.user for p in profiles}
     return Outcome(result=result, entries=by_id, jurors=jurors)
 
@@ -168,62 +173,78 @@ def run_assignment(judging_round: Round) -> Outcome:
 
 
 def invalid_assignments(judging_round: Round) -> list[Assignment]:
-    """Assignments whose juror dropped out, or has declared a conflict with the entry since."""
+    """Assignments whose juror dropped out, or is in conflict with the entry since (declared or by a role)."""
     entries = {e.id: e for e in eligible_entries(judging_round)}
     profiles = {p.user_id: p for p in round_jurors(judging_round)}
+    reach = reach_of(list(profiles.values()))
     out = []
     for a in _round_assignments(judging_round):
         entry = entries.get(a.entry_id)
-        if a.juror_id not in profiles or (entry is not None and a.juror_id in conflicted_jurors(entry, [profiles[a.juror_id]])):
+        if a.juror_id not in profiles or (
+                entry is not None and a.juror_id in conflicted_jurors(entry, [profiles[a.juror_id]], reach)):
             out.append(a)
     return out
 
 
 def reassign(judging_round: Round) -> Outcome:
-    """Remove the invalid assignments without a submitted score and fill every open slot that can be filled.
+    """The secretariat's batch: apply every change since the last run and fill every open slot that can be filled.
 
-    Scores already given are kept; entries that cannot get enough jurors stay short (see the dashboard).
+    An assignment that became invalid goes unless it has a submitted score. Its juror also loses every other
+    assignment of the round they have not started, and none of those comes back to them in this run when other
+    jurors can take it: the list changes as a whole, never by exactly the entries a conflict matched. Scores
+    already given are kept; entries that cannot get enough jurors stay short (see the dashboard).
     """
-    removed = 0
-    for a in invalid_assignments(judging_round):
-        if not has_submitted_score(a):
+    invalid = {a.id for a in invalid_assignments(judging_round)}
+    rows = _round_assignments(judging_round)
+    touched = {a.juror_id for a in rows if a.id in invalid}
+    released, removed = [], 0
+    for a in rows:
+        if has_submitted_score(a):
+            continue
+        if a.id in invalid or (a.juror_id in touched and a.score_set is None):
+            released.append((a.entry_id, a.juror_id))
             db.session.delete(a)
             removed += 1
     db.session.flush()
-    rows = _round_assignments(judging_round)
-    outcome = _solve(judging_round, rows, PARTIAL)
+    outcome = _fill(judging_round, avoid=released)
     outcome.removed = removed
-    if judging_round.status != RoundStatus.CLOSED.value:
-        have = {(a.entry_id, a.juror_id) for a in rows}
-        _create(judging_round, [p for p in outcome.result.pairs if p not in have], rows, outcome)
     record("round_reassigned", judging_round, created=len(outcome.created), removed=removed)
     return outcome
 
 
+def _fill(judging_round: Round, avoid=()) -> Outcome:
+    """Fill the open slots, keeping every row there is (even one a pending declaration will later release)."""
+    rows = _round_assignments(judging_round)
+    outcome = _solve(judging_round, rows, PARTIAL, avoid=avoid)
+    if judging_round.status != RoundStatus.CLOSED.value:
+        have = {(a.entry_id, a.juror_id) for a in rows}
+        _create(judging_round, [p for p in outcome.result.pairs if p not in have], rows, outcome)
+    return outcome
+
+
 def _create(judging_round: Round, pairs: list[tuple], rows: list[Assignment], outcome: Outcome) -> None:
-    """New rows, placed after each juror's existing ones in a seeded shuffled order; one flush."""
-    last = {}
-    for a in rows:
-        if a in db.session and a not in db.session.deleted:
-            last[a.juror_id] = max(last.get(a.juror_id, 0), a.position)
-    by_juror: dict[int, list[int]] = {}
-    for entry_id, juror_id in sorted(pairs):
-        by_juror.setdefault(juror_id, []).append(entry_id)
-    for juror_id, entry_ids in sorted(by_juror.items()):
-        random.Random(f"{judging_round.seed}|{judging_round.id}|{juror_id}").shuffle(entry_ids)
-        for i, entry_id in enumerate(entry_ids, start=last.get(juror_id, 0) + 1):
-            assignment = Assignment(round_id=judging_round.id, entry_id=entry_id, juror_id=juror_id, position=i)
-            db.session.add(assignment)
-            outcome.created.append(assignment)
+    """New rows, each placed in its juror's list by the round's secret order (place); two flushes."""
+    created = [Assignment(round_id=judging_round.id, entry_id=entry_id, juror_id=juror_id)
+               for entry_id, juror_id in sorted(pairs)]
+    db.session.add_all(created)
+    outcome.created.extend(created)
+    place(judging_round, created)
+
+
+def place(judging_round: Round, assignments: list[Assignment]) -> None:
+    """Give new assignments their place in the juror's list: a keyed hash of the id with the round's secret.
+
+    Not a shuffle of a guessable seed: without the secret, nobody can tell ids or creation order from the list."""
+    db.session.flush()  # ids
+    for assignment in assignments:
+        assignment.position = order_key(judging_round.order_secret, assignment.id)
     db.session.flush()
 
 
 def add_manual(judging_round: Round, entry: Entry, juror: User) -> Assignment:
-    last = db.session.scalar(select(func.max(Assignment.position)).where(
-        Assignment.round_id == judging_round.id, Assignment.juror_id == juror.id)) or 0
-    assignment = Assignment(round_id=judging_round.id, entry_id=entry.id, juror_id=juror.id, manual=True,
-                            position=last + 1)
+    assignment = Assignment(round_id=judging_round.id, entry_id=entry.id, juror_id=juror.id, manual=True)
     db.session.add(assignment)
+    place(judging_round, [assignment])
     db.session.execute(delete(RemovedPair).where(  # added back by hand: no longer forbidden
         RemovedPair.round_id == judging_round.id, RemovedPair.entry_id == entry.id, RemovedPair.juror_id == juror.id))
     db.session.flush()
@@ -242,15 +263,23 @@ def remove(assignment: Assignment) -> None:
     db.session.flush()
 
 
-def declare_entry_conflict(assignment: Assignment, profile: JurorProfile) -> Outcome:
-    """The juror knows this work: record it, drop the assignment unless already scored, refill the slot."""
-    db.session.add(Conflict(juror_id=profile.user_id, kind=ConflictKind.ENTRY.value, entry_id=assignment.entry_id))
+class RoundClosed(Exception):
+    """The round is closed: nothing about its assignments changes any more."""
+
+
+def declare_entry_conflict(assignment: Assignment, profile: JurorProfile) -> None:
+    """The juror knows this work: record it and drop the assignment unless already scored. Refused on a closed round.
+
+    Only this entry leaves the list (the juror chose it, so that tells them nothing). Its open slot is filled at
+    the secretariat's next batch (reassign), with every other pending declaration; nothing here loads an entry."""
     judging_round = assignment.round
+    if not judging_round.is_open:
+        raise RoundClosed()
+    db.session.add(Conflict(juror_id=profile.user_id, kind=ConflictKind.ENTRY.value, entry_id=assignment.entry_id))
     if not has_submitted_score(assignment):
         db.session.delete(assignment)
     db.session.flush()
     record("conflict_declared", object_type="conflicts", kind="entry", juror_id=profile.user_id)
-    return reassign(judging_round)
 
 
 def reassign_open_rounds(juror_id: int) -> list[tuple[Round, Outcome]]:

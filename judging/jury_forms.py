@@ -45,7 +45,7 @@ class ProfileForm(FlaskForm):
         self.language_codes = language_codes(edition, current)
         self.languages.choices = [SelectChoice(code, f"{language_name(code)} ({code})") for code in self.language_codes]
         cities = db.session.scalars(select(City).order_by(City.name)).all()
-        self._cities = {str(c.id): c for c in cities if c.active or (user is not None and c.id == user.city_id)}
+        self._cities = {str(c.id): c for c in cities if c.active or (profile is not None and c.id == profile.city_id)}
         self.city_id.choices = [SelectChoice("", _("None of the member cities"))] + [
             SelectChoice(key, city.name) for key, city in self._cities.items()]
         self.country_code.choices = country_choices()
@@ -89,6 +89,6 @@ class JurorForm(ProfileForm):
 
 
 def profile_form_data(user, profile) -> dict:
-    return {"languages": profile.language_list, "city_id": str(user.city_id) if user.city_id else "",
+    return {"languages": profile.language_list, "city_id": str(profile.city_id) if profile.city_id else "",
             "country_code": profile.country_code, "max_entries": profile.max_entries, "round1": profile.round1,
             "final_jury": profile.final_jury, "active": profile.active}

@@ -10,7 +10,7 @@ from core.db import db
 
 from .models import Assignment, Conflict, JurorProfile
 
-PROFILE_FIELDS = ("languages", "country_code", "max_entries", "round1", "final_jury", "active")
+PROFILE_FIELDS = ("languages", "city_id", "country_code", "max_entries", "round1", "final_jury", "active")
 
 
 def profile_of(user: User, edition=None) -> JurorProfile:
@@ -20,8 +20,6 @@ def profile_of(user: User, edition=None) -> JurorProfile:
         first = (edition.language_list[:1] if edition else []) or ["en"]
         profile = JurorProfile(user_id=user.id, languages=",".join(first), country_code="", max_entries=40,
                                round1=True, final_jury=False, active=True)
-        if user.city_id:
-            profile.country_code = db.session.get(City, user.city_id).country_code
         db.session.add(profile)
         db.session.flush()
     return profile
@@ -43,19 +41,17 @@ def jurors() -> list[dict]:
                                         .group_by(Conflict.juror_id)).all())
     assignments = dict(db.session.execute(select(Assignment.juror_id, func.count())
                                           .where(Assignment.juror_id.in_(ids)).group_by(Assignment.juror_id)).all())
-    return [{"user": u, "profile": profiles.get(u.id), "city": cities.get(u.city_id),
+    return [{"user": u, "profile": profiles.get(u.id), "city": cities.get(profiles[u.id].city_id) if u.id in profiles else None,
              "conflicts": conflicts.get(u.id, 0), "assignments": assignments.get(u.id, 0)} for u in users]
 
 
 def _state(user: User, profile: JurorProfile) -> dict:
-    return {"city_id": user.city_id, **{name: getattr(profile, name) for name in PROFILE_FIELDS}}
+    return {name: getattr(profile, name) for name in PROFILE_FIELDS}
 
 
 def update_profile(user: User, profile: JurorProfile, values: dict, actor) -> bool:
     """Apply the values given (a juror's own form has fewer); audit the change. False when nothing changed."""
     before = _state(user, profile)
-    if "city_id" in values:
-        user.city_id = values["city_id"]
     for name in PROFILE_FIELDS:
         if name in values:
             setattr(profile, name, values[name])

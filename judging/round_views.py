@@ -107,7 +107,10 @@ def round_detail(round_id: int):
     return render_template("judging/rounds/detail.html", round=judging_round,
                            progress=round_progress(judging_round), confirm=ConfirmForm(),
                            eligible=len(service.eligible_entries(judging_round)),
-                           jurors=len(service.round_jurors(judging_round)))
+                           jurors=len(service.round_jurors(judging_round)),
+                           pending=len([a for a in service.invalid_assignments(judging_round)
+                                        if not service.has_submitted_score(a)])
+                           if judging_round.status != "closed" else 0)
 
 
 @bp.post("/rounds/<int:round_id>/<any(open, close):action>")

@@ -5,16 +5,13 @@ import re
 from decimal import Decimal
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import or_, select, update
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import joinedload, selectinload
 
-from competition.models import Entry, EntryStatus
 from core.audit import record
 from core.db import db, utcnow
 
-from .models import Assignment, Round, RoundStatus, Rubric, ScoreSet, ScoreStatus, ScoreValue
-from .rubric_defaults import current_rubric
+from .models import ScoreSet, ScoreStatus, ScoreValue
 from .scoring_forms import plain
 
 
@@ -36,50 +33,12 @@ STATUS_TITLES = {
 }
 
 
-def status_of(assignment) -> str:
-    return assignment.score_set.status if assignment.score_set is not None else "not_started"
-
-
-def juror_assignments(user) -> list[Assignment]:
-    """The juror's assignments in open rounds, in their shuffled order, with what the list needs: one query."""
-    now = utcnow()
-    return list(db.session.scalars(
-        select(Assignment)
-        .join(Assignment.round)
-        .join(Assignment.entry)
-        .where(Assignment.juror_id == user.id, Round.status == RoundStatus.OPEN.value,
-               Entry.status == EntryStatus.SUBMITTED.value,  # a disqualified entry leaves every juror's list
-               or_(Round.closes_at.is_(None), Round.closes_at > now))
-        .options(joinedload(Assignment.entry).joinedload(Entry.category), joinedload(Assignment.score_set),
-                 joinedload(Assignment.round))
-        .order_by(Round.number, Assignment.position, Assignment.code)
-    ).unique())
-
-
 _CODE = re.compile(r"[A-Z0-9]{1,16}")
 
 
-def assignment_by_code(code: str) -> Assignment | None:
-    if not code or not _CODE.fullmatch(code):  # a guess with a NUL byte or a quote never reaches the database
-        return None
-    return db.session.scalar(
-        select(Assignment).join(Assignment.entry)
-        .where(Assignment.code == code, Entry.status == EntryStatus.SUBMITTED.value)
-        .options(joinedload(Assignment.round), joinedload(Assignment.entry).joinedload(Entry.category),
-                 joinedload(Assignment.entry).selectinload(Entry.files),
-                 joinedload(Assignment.score_set).selectinload(ScoreSet.values))
-    )
-
-
-def rubric_for(assignment) -> Rubric | None:
-    """The score set's rubric once scoring has started, otherwise the category's current one."""
-    rubric_id = assignment.score_set.rubric_id if assignment.score_set is not None else None
-    if rubric_id is None:
-        current = current_rubric(assignment.entry.category)
-        rubric_id = current.id if current is not None else None
-    if rubric_id is None:
-        return None
-    return db.session.scalar(select(Rubric).where(Rubric.id == rubric_id).options(selectinload(Rubric.criteria)))
+def valid_code(code: str) -> bool:
+    """A guess with a NUL byte or a quote never reaches the database."""
+    return bool(code) and _CODE.fullmatch(code) is not None
 
 
 def weighted_total(rubric, values: dict) -> Decimal | None:
@@ -194,17 +153,3 @@ def submit(assignment, rubric, data: dict) -> ScoreSet:
     changes["status"] = [ScoreStatus.DRAFT.value, ScoreStatus.SUBMITTED.value]
     record("score.submitted", score_set, assignment=assignment.code, changes=changes, total=plain(score_set.total))
     return score_set
-
-
-def other_scores(assignment) -> list[dict]:
-    """The other jurors' submitted scores for the same entry and round, as Juror A, B, C: no names, no ids."""
-    sets = list(db.session.scalars(
-        select(ScoreSet).join(ScoreSet.assignment)
-        .where(Assignment.round_id == assignment.round_id, Assignment.entry_id == assignment.entry_id,
-               Assignment.id != assignment.id, ScoreSet.status == ScoreStatus.SUBMITTED.value)
-        .options(selectinload(ScoreSet.values), joinedload(ScoreSet.assignment))
-    ).unique())
-    sets.sort(key=lambda s: s.assignment.code)
-    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-    return [{"label": letters[i % 26], "total": s.total, "values": {v.criterion_id: v.value for v in s.values}}
-            for i, s in enumerate(sets)]

@@ -1,4 +1,6 @@
-"""Blind scoring for jurors: the list of their entries, the scoring page, autosave, and the cleaned files."""
+"""Blind scoring for jurors: the list of their entries, the scoring page, autosave, and the cleaned files.
+
+Everything here is built from judging.juror_boundary's projections; no identity model is loaded."""
 from __future__ import annotations
 
 from flask import abort, current_app, flash, jsonify, redirect, render_template, request, url_for
@@ -13,91 +15,76 @@ from core.files import send_stored
 from core.permissions import roles_required
 
 from . import bp
+from . import juror_boundary as boundary
 from . import scoring_operations as ops
-from .models import ScoreStatus
 from .scoring_forms import plain, score_form
 
 TEXT_KINDS = {"docx", "odt", "txt"}
 
 
-def scorable_assignment(code: str):
+def _progress_text(progress: boundary.Progress) -> str:
+    return ngettext("%(done)d of %(num)d scored", "%(done)d of %(num)d scored", progress.total, done=progress.done)
+
+
+def _view_or_404(code: str) -> boundary.JurorEntry:
     """The juror's own assignment by its code; 404 for anything else (unknown, another juror's, a guess)."""
-    assignment = ops.assignment_by_code(code)
-    if assignment is None or not assignment.can_score(current_user):
+    if not ops.valid_code(code):
         abort(404)
-    return assignment
-
-
-def _progress(assignments) -> tuple[int, int, str]:
-    done = sum(1 for a in assignments if ops.status_of(a) == ScoreStatus.SUBMITTED.value)
-    total = len(assignments)
-    return done, total, ngettext("%(done)d of %(num)d scored", "%(done)d of %(num)d scored", total,
-                                 done=done)
+    view = boundary.juror_entry(current_user.id, code)
+    if view is None or view.rubric is None:
+        abort(404)
+    return view
 
 
 @bp.get("/entries")
 @roles_required(Role.JUROR)
 def my_entries():
-    assignments = ops.juror_assignments(current_user)
-    done, total, progress = _progress(assignments)
-    return render_template("judging/scoring/list.html", assignments=assignments, done=done, total=total,
-                           progress=progress, status_of=ops.status_of, status_titles=ops.STATUS_TITLES)
-
-
-def _neighbours(assignment, assignments):
-    codes = [a.code for a in assignments]
-    if assignment.code not in codes:
-        return None, None
-    i = codes.index(assignment.code)
-    return (assignments[i - 1] if i > 0 else None), (assignments[i + 1] if i + 1 < len(assignments) else None)
+    items = boundary.juror_list(current_user.id)
+    progress = boundary.progress_of(items)
+    return render_template("judging/scoring/list.html", items=items, done=progress.done, total=progress.total,
+                           progress=_progress_text(progress), status_titles=ops.STATUS_TITLES)
 
 
 def _conflict_action() -> str | None:
     if "judging.declare_entry_conflict" not in current_app.view_functions:
         return None
-    try:
-        return url_for("judging.declare_entry_conflict")
-    except Exception:  # noqa: BLE001 - the other helper's route may need arguments we do not know
-        return None
+    return url_for("judging.declare_entry_conflict")
 
 
-def _render(assignment, rubric, form, status=200):
-    assignments = ops.juror_assignments(current_user)
-    previous, following = _neighbours(assignment, assignments)
-    _done, _total, progress = _progress(assignments)
-    score_set = assignment.score_set
-    submitted = score_set is not None and score_set.status == ScoreStatus.SUBMITTED.value
-    others = ops.other_scores(assignment) if submitted and assignment.round.show_other_scores else None
-    entry = assignment.entry
-    files = [f for f in entry.files if f.purpose in (FilePurpose.WORK.value, FilePurpose.TRANSLATION.value)]
+def _render(view: boundary.JurorEntry, form, status=200):
+    others = (boundary.other_scores(view.assignment_id)
+              if view.submitted and view.round.show_other_scores else None)
     return render_template(
-        "judging/scoring/entry.html", assignment=assignment, entry=entry, rubric=rubric, form=form,
-        score_set=score_set, submitted=submitted, is_open=assignment.round.is_open, others=others,
-        work_files=[f for f in files if f.purpose == FilePurpose.WORK.value],
-        translation_files=[f for f in files if f.purpose == FilePurpose.TRANSLATION.value],
-        text_kinds=TEXT_KINDS, previous=previous, following=following, progress=progress, plain=plain,
-        status_title=ops.STATUS_TITLES[ops.status_of(assignment)], conflict_action=_conflict_action(),
+        "judging/scoring/entry.html", view=view, rubric=view.rubric, form=form, score_set=view.score_set,
+        submitted=view.submitted, is_open=view.round.is_open, others=others, text_kinds=TEXT_KINDS,
+        progress=_progress_text(view.progress), plain=plain, status_title=ops.STATUS_TITLES[view.status],
+        conflict_action=_conflict_action() if view.round.is_open else None,
     ), status
+
+
+def _save(code: str, view: boundary.JurorEntry, form, submitting: bool):
+    """Write through the Assignment row (no entry loaded); raises ScoringRefused."""
+    assignment = boundary.own_assignment(current_user.id, code)
+    if assignment is None:  # pragma: no cover - the view above found it in this request
+        abort(404)
+    if submitting:
+        ops.submit(assignment, view.rubric, form.cleaned())
+    else:
+        ops.save_draft(assignment, view.rubric, form.cleaned())
 
 
 @bp.route("/entries/<code>", methods=["GET", "POST"])
 @roles_required(Role.JUROR)
 def score_entry(code: str):
-    assignment = scorable_assignment(code)
-    rubric = ops.rubric_for(assignment)
-    if rubric is None:
-        abort(404)
-    form = score_form(rubric, assignment.score_set)
+    view = _view_or_404(code)
+    form = score_form(view.rubric, view.score_set)
     if not form.is_submitted():
-        return _render(assignment, rubric, form)
+        return _render(view, form)
     submitting = request.form.get("action") == "submit"
     if not form.validate_for(submitting):
-        return _render(assignment, rubric, form, 400)
+        return _render(view, form, 400)
     try:
-        if submitting:
-            ops.submit(assignment, rubric, form.cleaned())
-        else:
-            ops.save_draft(assignment, rubric, form.cleaned())
+        _save(code, view, form, submitting)
     except ops.ScoringRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
@@ -110,16 +97,13 @@ def score_entry(code: str):
 @bp.post("/entries/<code>/autosave")
 @roles_required(Role.JUROR)
 def autosave(code: str):
-    assignment = scorable_assignment(code)
-    rubric = ops.rubric_for(assignment)
-    if rubric is None:
-        abort(404)
-    form = score_form(rubric, assignment.score_set)
+    view = _view_or_404(code)
+    form = score_form(view.rubric, view.score_set)
     if not form.validate_for(False):
         return jsonify(saved=False, errors=form.field_errors(),
                        message=_("Not saved: correct the highlighted answers.")), 400
     try:
-        ops.save_draft(assignment, rubric, form.cleaned())
+        _save(code, view, form, False)
     except ops.ScoringRefused as refused:
         db.session.rollback()
         return jsonify(saved=False, errors={}, message=str(refused.message)), 409
@@ -135,17 +119,13 @@ VARIANTS = {"cleaned", "web", "translation"}
 @roles_required(Role.JUROR)
 def entry_file(code: str, variant: str):
     """The cleaned copies only, named after the code: never an original, never a consent form."""
-    assignment = scorable_assignment(code)
-    if variant not in VARIANTS:
+    if variant not in VARIANTS or not ops.valid_code(code):
         abort(404)
     purpose = FilePurpose.TRANSLATION.value if variant == "translation" else FilePurpose.WORK.value
-    stored = next((f for f in assignment.entry.files if f.purpose == purpose), None)
-    if stored is None:
+    stored = boundary.cleaned_file(current_user.id, code, purpose, web=variant == "web")
+    if stored is None or (variant == "web" and stored.kind != "image"):
         abort(404)
     if variant == "web":
-        if stored.kind != "image":
-            abort(404)
-        return send_stored(stored.web_key, "image/jpeg", f"{assignment.code}.jpg", inline=True)
+        return send_stored(stored.key, stored.mime, f"{code}.jpg", inline=True)
     suffix = "-translation" if variant == "translation" else ""
-    return send_stored(stored.cleaned_key, stored.cleaned_mime or "application/octet-stream",
-                       f"{assignment.code}{suffix}{stored.cleaned_ext}", inline=stored.kind == "image")
+    return send_stored(stored.key, stored.mime, f"{code}{suffix}{stored.ext}", inline=stored.kind == "image")

@@ -164,7 +164,9 @@ def build_world(make_user) -> World:
     school_b = School(name="Collège Jean Monnet", city=strasbourg)
     db.session.add_all([edition, old, school_a, school_b])
     db.session.flush()
-    coordinator.city_id = lisbon.id
+    from competition.models import CityCoordinator
+
+    db.session.add(CityCoordinator(user_id=coordinator.id, city_id=lisbon.id))
 
     def category(discipline, group="11-18"):
         return next(c for c in edition.categories if c.discipline == discipline and c.age_group == group)

@@ -111,7 +111,7 @@ def test_create_user_prompts_for_the_password_twice(cli):
 
 # demo --------------------------------------------------------------------------------------------
 
-DEMO_COUNTS = {"User": 9, "City": 12, "School": 24, "Edition": 1, "Category": 6}
+DEMO_COUNTS = {"User": 11, "City": 12, "School": 24, "Edition": 1, "Category": 6}
 
 
 def assert_demo_loaded():
@@ -128,7 +128,9 @@ def assert_demo_loaded():
     roles = {u.email: u.role_set for u in db.session.scalars(select(User))}
     assert roles["secretariat@example.org"] == {Role.SECRETARIAT}
     assert sum(Role.TEACHER in r for r in roles.values()) == 2
-    assert sum(Role.JUROR in r for r in roles.values()) == 6  # juror@ and juror2@, and four more who score in the demo round
+    assert sum(Role.JUROR in r for r in roles.values()) == 7  # juror@, juror2@, four more who score, and Bruno Both
+    assert roles["coordinator@example.org"] == {Role.COORDINATOR}
+    assert roles["juror.coordinator@example.org"] == {Role.JUROR, Role.COORDINATOR}
     assert all(u.email_confirmed_at for u in db.session.scalars(select(User)))
 
 

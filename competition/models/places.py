@@ -1,4 +1,4 @@
-"""Member cities and their schools."""
+"""Member cities, their schools, and who coordinates each city."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -34,3 +34,31 @@ class School(db.Model):
     city: Mapped[City] = relationship(back_populates="schools")
 
     __table_args__ = (UniqueConstraint("city_id", "name"),)
+
+
+class CityCoordinator(db.Model):
+    """The secretariat's appointment of a user as coordinator of one city: the only source of a coordinator's scope.
+
+    A profile field never grants access (a juror edits their own city for conflicts of interest)."""
+
+    __tablename__ = "city_coordinators"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="CASCADE"), index=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+    city: Mapped[City] = relationship()
+
+    __table_args__ = (UniqueConstraint("user_id", "city_id"),)
+
+
+def coordinated_city_ids(user) -> set[int]:
+    """The cities a user coordinates: appointments, and only while the user holds the coordinator role."""
+    from sqlalchemy import select
+
+    from accounts.models import Role
+
+    if not user.is_authenticated or not user.has_role(Role.COORDINATOR):
+        return set()
+    return set(db.session.scalars(select(CityCoordinator.city_id).where(CityCoordinator.user_id == user.id)))

@@ -58,7 +58,9 @@ class SchoolClass(db.Model):
             return False
         if user.id == self.teacher_id or user.has_role(Role.SECRETARIAT):
             return True
-        return user.has_role(Role.COORDINATOR) and user.city_id == self.school.city_id
+        from .places import coordinated_city_ids
+
+        return self.school.city_id in coordinated_city_ids(user)
 
     def can_edit(self, user) -> bool:
         return user.is_authenticated and user.id == self.teacher_id and self.is_open()

@@ -2,11 +2,11 @@
 from .award import Award, AwardKind
 from .export_job import ExportJob, ExportKind, JobStatus
 from .jury import Conflict, ConflictKind, JurorProfile
-from .round import Assignment, RemovedPair, Round, RoundStatus, ScoringMethod, ShortlistEntry
+from .round import Assignment, RemovedPair, Round, RoundStatus, ScoringMethod, ShortlistEntry, order_key
 from .rubric import Criterion, Rubric
 from .score import ScoreSet, ScoreStatus, ScoreValue
 
 __all__ = [
     "Assignment", "Award", "ExportJob", "ExportKind", "JobStatus", "RemovedPair", "AwardKind", "Conflict", "ConflictKind", "Criterion", "JurorProfile", "Round",
-    "RoundStatus", "Rubric", "ScoreSet", "ScoreStatus", "ScoreValue", "ScoringMethod", "ShortlistEntry",
+    "RoundStatus", "Rubric", "ScoreSet", "ScoreStatus", "ScoreValue", "ScoringMethod", "ShortlistEntry", "order_key",
 ]

@@ -17,6 +17,9 @@ class JurorProfile(db.Model):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), primary_key=True)
     languages: Mapped[str] = mapped_column(String(200), default="en")  # ISO 639-1 codes, comma-separated
     country_code: Mapped[str] = mapped_column(String(2), default="")
+    # The member city the juror lives or works in: a fact for conflicts of interest, never a grant of access
+    # (a coordinator's cities are in city_coordinators, set by the secretariat).
+    city_id: Mapped[int | None] = mapped_column(ForeignKey("cities.id", ondelete="SET NULL"))
     max_entries: Mapped[int] = mapped_column(default=40)
     round1: Mapped[bool] = mapped_column(default=True)
     final_jury: Mapped[bool] = mapped_column(default=False)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import enum
+import hashlib
 import secrets
 from datetime import datetime
 
@@ -51,6 +52,8 @@ class Round(db.Model):
     status: Mapped[str] = mapped_column(String(10), default=RoundStatus.SETUP.value)
     method: Mapped[str] = mapped_column(String(20), default=ScoringMethod.BIAS_ADJUSTED.value)
     seed: Mapped[int] = mapped_column(default=2026)
+    # Secret, random per round, never shown or asked in a form: orders each juror's list (order_key).
+    order_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
     show_other_scores: Mapped[bool] = mapped_column(default=False)
     tie_criterion_key: Mapped[str] = mapped_column(String(40), default="relevance")
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -84,6 +87,14 @@ class ShortlistEntry(db.Model):
     __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
 
 
+def order_key(secret: str, assignment_id: int) -> int:
+    """Where an assignment sits in its juror's list: a keyed hash of its id, 31 bits (fits every INTEGER).
+
+    Without the round's secret the order cannot be predicted, and it carries nothing of ids or creation order."""
+    digest = hashlib.blake2b(str(assignment_id).encode(), key=secret.encode()[:64], digest_size=4).digest()
+    return int.from_bytes(digest, "big") >> 1
+
+
 _CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
 
 
@@ -100,7 +111,7 @@ class Assignment(db.Model):
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     juror_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     code: Mapped[str] = mapped_column(String(16), unique=True, default=new_code)
-    # Shuffled order in the juror's list, so neither ids nor submission order show through.
+    # Place in the juror's list: order_key(round.order_secret, id), so neither ids nor creation order show through.
     position: Mapped[int] = mapped_column(default=0)
     manual: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)

@@ -21,7 +21,9 @@ def objects(edition, make_city, make_user):
     material = Material(edition=edition, title="Instructions", url="https://example.org/instructions")
     db.session.add(material)
     coordinator = make_user("oslo-coordinator@example.org", roles=(Role.COORDINATOR,), name="Olga Coordinator")
-    coordinator.city_id = city.id
+    from competition.models import CityCoordinator
+
+    db.session.add(CityCoordinator(user_id=coordinator.id, city_id=city.id))
     db.session.commit()
     return {"edition_id": edition.id, "city_id": city.id, "school_id": city.schools[0].id,
             "material_id": material.id, "direction": "up", "user_id": coordinator.id}

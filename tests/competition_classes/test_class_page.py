@@ -35,7 +35,9 @@ def test_others_get_not_found(client, sign_in, make_user, own_class, other_city,
     email, roles, city = VIEWERS[who]
     user = make_user(email, roles=roles)
     if city:
-        user.city_id = other_city.id
+        from competition.models import CityCoordinator
+
+        db.session.add(CityCoordinator(user_id=user.id, city_id=other_city.id))
         db.session.commit()
     sign_in(client, user)
     url = class_urls(own_class)[route]
@@ -60,7 +62,9 @@ def test_an_unknown_class_is_not_found(as_teacher):
 def test_secretariat_and_city_coordinator_see_the_class_read_only(client, sign_in, make_user, own_class, roles, post):
     user = make_user("staff@example.org", roles=roles)
     if Role.COORDINATOR in roles:
-        user.city_id = own_class.school.city_id
+        from competition.models import CityCoordinator
+
+        db.session.add(CityCoordinator(user_id=user.id, city_id=own_class.school.city_id))
         db.session.commit()
     sign_in(client, user)
     page = text_of(client.get(class_urls(own_class)["page"]))

@@ -65,7 +65,9 @@ def test_coordinator_sees_only_their_city_read_only(app, submitted, make_class, 
     oslo_entry = Entry(school_class=oslo_class, category=submitted.category, title="Oslo poem", language="en")
     db.session.add(oslo_entry)
     coordinator = make_user("coord@example.org", roles=(Role.COORDINATOR,), name="Coord")
-    coordinator.city_id = oslo_class.school.city_id
+    from competition.models import CityCoordinator
+
+    db.session.add(CityCoordinator(user_id=coordinator.id, city_id=oslo_class.school.city_id))
     db.session.commit()
     client = client_for(app, "coord@example.org")
     page = client.get("/competition/entries/").get_data(as_text=True)

@@ -72,9 +72,8 @@ def make_juror(app, make_user):
 
     def _make(email="juror@example.org", name="Jonas Juror", languages="en,fr", cap=40, final=False, city=None):
         user = make_user(email, roles=(Role.JUROR,), name=name)
-        if city is not None:
-            user.city_id = city.id
-        db.session.add(JurorProfile(user_id=user.id, languages=languages, max_entries=cap, final_jury=final))
+        db.session.add(JurorProfile(user_id=user.id, languages=languages, max_entries=cap, final_jury=final,
+                                    city_id=city.id if city is not None else None))
         db.session.commit()
         return user
 

@@ -31,7 +31,7 @@ def test_empty_dot_plot_still_draws():
     assert "</svg>" in charts.dot_plot("d", [], None, "Jurors", "desc", "Mean", "All")
 
 
-def test_demo_has_six_jurors_an_open_round_and_mostly_submitted_scores(app):
+def test_demo_has_seven_jurors_an_open_round_and_mostly_submitted_scores(app):
     from accounts.models import Role, User
     from core.demo import load_demo
     from judging import results_service
@@ -41,7 +41,7 @@ def test_demo_has_six_jurors_an_open_round_and_mostly_submitted_scores(app):
     db.session.commit()
     jurors = [u for u in db.session.scalars(select(User)) if u.has_role(Role.JUROR)]
     assert {u.email for u in jurors} >= {f"juror{n}@example.org" for n in ("", 2, 3, 4, 5, 6)}
-    assert db.session.scalar(select(func.count(JurorProfile.user_id))) == 6
+    assert db.session.scalar(select(func.count(JurorProfile.user_id))) == 7  # Bruno Both, juror and coordinator
     judging_round = db.session.scalar(select(Round))
     assert (judging_round.number, judging_round.jurors_per_entry, judging_round.status) == (1, 3, "open")
     statuses = dict(db.session.execute(select(ScoreSet.status, func.count()).group_by(ScoreSet.status)).all())

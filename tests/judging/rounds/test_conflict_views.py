@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
+from accounts.models import Role
 from core.db import db
 from judging import assignment_service as service
 from judging.models import Assignment, Conflict
@@ -43,22 +44,28 @@ def test_unknown_city_is_refused_with_a_message(round1, make_juror, client, sign
     assert "There is a problem" in response.get_data(as_text=True)
 
 
-def test_declaring_a_city_moves_the_jurors_entries_to_others(round1, make_entries, jurors, client, sign_in, post):
+def test_declaring_a_city_moves_the_jurors_entries_at_the_secretariats_reassignment(
+        round1, make_entries, jurors, client, sign_in, post):
     entries = make_entries(2)
     team = jurors(4)
     service.run_assignment(round1)
     db.session.commit()
     leaving = team[0]
-    assert leaving.id in {j for _, j in pairs(round1.id)}
+    before = pairs(round1.id)
+    assert leaving.id in {j for _, j in before}
     sign_in(client, leaving)
     post("/judging/conflicts", {"city-city": str(entries[0].school_class.school.city_id),
                                 "city-csrf_token": _token(client)})
     db.session.expire_all()
+    assert pairs(round1.id) == before  # nothing at once: the declaration waits for the secretariat
+    service.reassign(round1)
+    db.session.commit()
     got = pairs(round1.id)
     assert leaving.id not in {j for _, j in got} and len(got) == 6
 
 
-def test_i_know_this_work_removes_the_assignment_and_reassigns(round1, make_entries, jurors, client, sign_in, post):
+def test_i_know_this_work_removes_the_assignment_and_the_secretariat_refills(round1, make_entries, jurors, client,
+                                                                            sign_in, post):
     entry = make_entries(1)[0]
     team = jurors(4)
     service.run_assignment(round1)
@@ -75,6 +82,9 @@ def test_i_know_this_work_removes_the_assignment_and_reassigns(round1, make_entr
     db.session.expire_all()
     conflict = db.session.scalar(select(Conflict))
     assert (conflict.kind, conflict.entry_id, conflict.juror_id) == ("entry", entry.id, juror_id)
+    assert len(pairs(round1.id)) == 2  # only the work the juror named left; the slot waits for the secretariat
+    service.reassign(round1)
+    db.session.commit()
     got = pairs(round1.id)
     assert (entry.id, juror_id) not in got and len(got) == 3
 
@@ -126,7 +136,7 @@ def test_juror_cannot_delete_another_jurors_conflict(round1, make_entries, make_
     assert post(f"/judging/conflicts/{conflict.id}/delete").status_code == 404
 
 
-def test_the_juror_who_takes_over_is_told(round1, make_entries, jurors, client, sign_in, post, outbox):
+def test_the_juror_who_takes_over_is_told(round1, make_entries, jurors, client, sign_in, post, outbox, make_user):
     make_entries(1)
     team = jurors(4)
     service.run_assignment(round1)
@@ -135,5 +145,9 @@ def test_the_juror_who_takes_over_is_told(round1, make_entries, jurors, client, 
     taken = {a.juror_id for a in db.session.scalars(select(Assignment))}
     sign_in(client, next(j for j in team if j.id == mine.juror_id))
     post("/judging/conflicts/entry", {"code": mine.code})
+    assert outbox() == []
+    secretariat = make_user("sec@example.org", roles=(Role.SECRETARIAT,), name="Sam Secretariat")
+    sign_in(client, secretariat)
+    post(f"/judging/rounds/{round1.id}/reassign")
     (spare,) = [j for j in team if j.id not in taken]
     assert [m["To"] for m in outbox()] == [spare.email]

@@ -71,7 +71,7 @@ def test_editing_a_juror_without_a_profile_creates_it_and_saves_everything(
     saved = profile(juror.id)
     assert (saved.languages, saved.country_code, saved.max_entries, saved.round1, saved.final_jury, saved.active) == (
         "fr,pt", "NO", 25, False, True, True)
-    assert db.session.get(type(juror), juror.id).city_id == oslo.id
+    assert saved.city_id == oslo.id
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "juror.changed"))
     assert event.details["old"]["max_entries"] == 40 and event.details["new"]["max_entries"] == 25
     assert event.details["new"]["city_id"] == oslo.id
