@@ -138,7 +138,12 @@ def _value(stats, method: str) -> float | None:
 
 def _file(f: EntryFile, storage) -> WorkFile:
     def present(key):
-        return storage.path(key) if key and storage.exists(key) else None
+        if not key:
+            return None
+        try:
+            return storage.local_copy(key)  # the file itself, or a cached copy of an S3 object
+        except FileNotFoundError:
+            return None
 
     return WorkFile(purpose=f.purpose, kind=f.kind, path=present(f.cleaned_key), web_path=present(f.web_key),
                     mime=f.cleaned_mime, ext=f.cleaned_ext, width=f.width, height=f.height, page_count=f.page_count,
