@@ -70,7 +70,7 @@ def send_stored(key: str | None, mimetype: str, download_name: str, *, inline: b
         handle = None
     if handle is None:
         abort(404)
-    size = _size_of(handle)
+    size = stream_size(handle)
     response = Response(_chunks(handle), mimetype=mimetype, direct_passthrough=True)
     response.headers["Content-Length"] = str(size)
     response.headers["Content-Disposition"] = content_disposition("inline" if inline else "attachment", download_name)
@@ -80,7 +80,7 @@ def send_stored(key: str | None, mimetype: str, download_name: str, *, inline: b
     return response
 
 
-def _size_of(handle) -> int:
+def stream_size(handle) -> int:
     size = getattr(handle, "size", None)  # an S3 object: from its GET response
     if size is None:
         size = os.fstat(handle.fileno()).st_size  # an open file can still be read if it is deleted now

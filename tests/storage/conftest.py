@@ -1,6 +1,7 @@
 """The storage tests run against both backends: ``store`` is a LocalStorage, then an S3Storage on SeaweedFS.
 
-SeaweedFS (``weed mini``) is started once per session on loopback (``tests.s3_server``); each test gets a bucket
+SeaweedFS (``weed mini``) is started once per session on loopback (the ``weed`` fixture of tests/conftest.py);
+each test gets a bucket
 of its own. Without ``weed`` the S3 cases are skipped, unless REQUIRE_S3=1.
 """
 from __future__ import annotations
@@ -9,16 +10,7 @@ import pytest
 
 from core.s3_storage import S3Storage, make_client
 from core.storage import LocalStorage
-from tests.s3_server import ACCESS_KEY, REGION, SECRET_KEY, start_weed
-
-
-@pytest.fixture(scope="session")
-def weed(tmp_path_factory):
-    server = start_weed(tmp_path_factory.mktemp("weed"))
-    try:
-        yield server
-    finally:
-        server.stop()
+from tests.s3_server import ACCESS_KEY, REGION, SECRET_KEY
 
 
 def s3_storage(weed, tmp_path, bucket: str | None = None, prefix: str = "files/") -> S3Storage:
