@@ -247,3 +247,12 @@ def weed(tmp_path_factory):
         yield server
     finally:
         server.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Mark ``s3`` every test that runs on the S3 server (``-m s3`` runs them alone, ``-m "not s3"`` skips them)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_s3 = callspec is not None and any(isinstance(v, str) and v == "s3" for v in callspec.params.values())
+        if on_s3 or "weed" in item.fixturenames:
+            item.add_marker(pytest.mark.s3)

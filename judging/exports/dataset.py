@@ -148,6 +148,11 @@ class LocalCopy(os.PathLike):
     def __fspath__(self) -> str:
         return str(self.storage.local_copy(self.key))
 
+    @property
+    def name(self) -> str:
+        """As ``Path.name`` of a stored file: its key (the gallery's ETag)."""
+        return self.key
+
     def __eq__(self, other) -> bool:
         return isinstance(other, LocalCopy) and other.key == self.key
 

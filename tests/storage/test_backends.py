@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
 import threading
 import time
 import urllib.error
@@ -13,6 +14,8 @@ import pytest
 
 from core.s3_storage import S3Storage, parse_storage_url
 from core.storage import CHUNK_SIZE, LocalStorage
+
+from .test_storage import BAD_KEYS
 
 from . import _workers
 from .conftest import leftovers, objects, overwrite, s3_storage
@@ -109,7 +112,24 @@ def test_cleanup_temp_removes_only_old_temporary_files(store):
     assert leftovers(store) == [] and list(store.keys()) == [key]
 
 
+@pytest.mark.parametrize("bad", [b"something else", b"the original drawin", b""], ids=["replaced", "truncated", "emptied"])
+def test_verify_detects_corruption_on_both_backends(store, bad):
+    key = store.put(b"the original drawing")
+    assert store.verify(key)
+    overwrite(store, key, bad)
+    assert not store.verify(key)
+
+
 # -- S3 only ---------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("key", BAD_KEYS, ids=repr)
+@pytest.mark.parametrize("method", ["object_key", "open", "exists", "delete", "size", "verify", "modified",
+                                    "local_copy", "presigned_url"])
+def test_invalid_keys_never_reach_the_bucket(s3_store, key, method):
+    with pytest.raises(ValueError):
+        getattr(s3_store, method)(key)
+    assert objects(s3_store) == []
+
 
 def test_storage_urls():
     assert parse_storage_url("s3://bucket") == ("bucket", "")
@@ -169,3 +189,32 @@ def test_two_storages_share_a_bucket_under_their_prefixes(weed, tmp_path):
     materials.put(b"a guide")
     assert list(files.keys()) == [key]
     assert isinstance(files, S3Storage)
+
+
+def test_without_weed_the_s3_tests_skip_unless_required(monkeypatch):
+    from _pytest.outcomes import Failed, Skipped
+
+    from tests import s3_server
+
+    monkeypatch.setattr(s3_server, "weed_binary", lambda: None)
+    monkeypatch.delenv("REQUIRE_S3", raising=False)
+    with pytest.raises(Skipped, match="not installed"):
+        s3_server.require_weed()
+    monkeypatch.setenv("REQUIRE_S3", "1")
+    with pytest.raises(Failed, match="REQUIRE_S3=1"):
+        s3_server.require_weed()
+
+
+@pytest.mark.s3
+def test_the_server_is_on_loopback_and_stops(tmp_path):
+    from tests.s3_server import start_weed
+
+    server = start_weed(tmp_path / "weed")
+    try:
+        assert server.endpoint.startswith("http://127.0.0.1:") and server.s3_port != 8333
+        assert server.client().list_buckets()["Buckets"] == []
+    finally:
+        server.stop()
+    assert server.proc.poll() is not None
+    with pytest.raises(ProcessLookupError):
+        os.killpg(server.proc.pid, 0)  # the whole group is gone: no volume or filer left running

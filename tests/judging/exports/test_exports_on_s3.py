@@ -62,3 +62,19 @@ def test_the_archive_is_made_from_the_bucket_and_kept_there(client, awarded, as_
     withdraw(app, sign_in, first, "name")  # the bundle names the first entry's pupils
     assert client.get(f"/judging/exports/jobs/{job.id}/download", follow_redirects=True).mimetype == "text/html"
     assert names(weed, name, "exports/") == set()  # the archive and its previews left the bucket at once
+
+
+def test_the_public_gallery_serves_a_published_drawing_from_the_bucket(client, awarded, as_secretariat, post, app,
+                                                                      sign_in):
+    from tests.competition_entries.conftest import jpeg_bytes
+    from tests.judging.exports.test_gallery import publish
+
+    first = awarded["first"]
+    add_picture(first, None)
+    publish(post)
+    response = app.test_client().get(f"/results/{first.reference}/image")
+    assert response.status_code == 200 and response.get_data() == jpeg_bytes()
+    key = next(f for f in first.files if f.purpose == "work").cleaned_key
+    assert key in response.headers["ETag"]  # the content hash: nothing about the pupil
+    withdraw(app, sign_in, first, "publication")
+    assert app.test_client().get(f"/results/{first.reference}/image").status_code == 404
