@@ -27,9 +27,9 @@ def get_storage(name: str = "uploads"):
     """The entries' files ("uploads"), or the materials' PDFs ("materials", a folder of their own); with S3
     also "exports" and "backups", for named objects (``put_file``)."""
     storages = current_app.extensions.setdefault("storages", {})
-    storage = storages.get(name)
+    storage = storages.get((name, os.getpid()))  # per process: an S3 client is not shared across fork
     if storage is None:
-        storage = storages[name] = _make_storage(name)
+        storage = storages[(name, os.getpid())] = _make_storage(name)
     return storage
 
 
@@ -41,14 +41,13 @@ def _make_storage(name: str):
 
     bucket, prefix = parse_storage_url(config["STORAGE_URL"])
     clients = current_app.extensions.setdefault("s3_clients", {})
-    pid = os.getpid()  # a client is not shared across fork (gunicorn's workers)
+    pid = os.getpid()  # one client per process, shared by its threads (boto3 clients are thread-safe)
     if pid not in clients:
-        clients.clear()
         clients[pid] = make_client(config.get("S3_ENDPOINT_URL"), config.get("S3_REGION"),
                                    config.get("S3_ACCESS_KEY_ID"), config.get("S3_SECRET_ACCESS_KEY"))
     local = Path(current_app.instance_path) / "s3"
     return S3Storage(clients[pid], bucket, prefix + S3_PREFIXES[name], lock_root=local / name,
-                     cache_root=local / "cache" / name, tmp_root=None)
+                     cache_root=local / "cache" / name)
 
 
 def content_disposition(kind: str, filename: str) -> str:

@@ -119,3 +119,20 @@ def test_upload_without_s3_is_refused(tmp_path):
     result = cli(app, "backup", "--out", tmp_path / "b.zip", "--upload")
     assert result.exit_code == 1 and "needs STORAGE_URL" in result.output and not (tmp_path / "b.zip").exists()
 
+
+
+def test_cleanup_files_removes_old_orphans_and_temporary_objects_from_the_bucket(tmp_path, weed):
+    import time
+
+    bucket = weed.new_bucket()
+    app = s3_app(tmp_path, weed.settings(bucket))
+    with app.app_context():
+        orphan = get_storage().put(b"a replaced upload a crash left behind")
+        get_storage().client.put_object(Bucket=bucket, Key="files/tmp/crashed-upload", Body=b"part")
+    assert cli(app, "cleanup-files", "--min-age", "3600").exit_code == 0  # young: kept
+    with app.app_context():
+        assert get_storage().exists(orphan)
+    time.sleep(1.1)
+    result = cli(app, "cleanup-files", "--min-age", "1")
+    assert result.exit_code == 0, result.output
+    assert {o["Key"] for o in weed.client().list_objects_v2(Bucket=bucket).get("Contents", [])} == set()
