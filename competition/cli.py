@@ -40,7 +40,7 @@ def _remove_orphans(storage, keep: set[str], min_age_seconds: float) -> int:
         if key in keep:
             continue
         try:
-            if now - storage.path(key).stat().st_mtime < min_age_seconds:
+            if now - storage.modified(key) < min_age_seconds:
                 continue
         except FileNotFoundError:
             continue

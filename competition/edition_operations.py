@@ -16,7 +16,7 @@ from core import file_lifecycle
 from core.audit import record
 from core.db import db
 from core.files import get_storage
-from core.storage import LocalStorage
+from core.storage import Storage
 
 from .models import Category, City, Edition, Material, School, SchoolClass
 
@@ -151,7 +151,7 @@ def merge_schools(duplicate: School, keep: School) -> int:
 
 
 # Materials ----------------------------------------------------------------------
-def material_storage() -> LocalStorage:
+def material_storage() -> Storage:
     return get_storage("materials")
 
 

@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import abort, render_template, send_file
+from flask import render_template
 from flask_babel import get_timezone, get_translations, ngettext
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from core.db import utcnow
-from core.files import content_disposition
+from core.files import send_stored
 from core.permissions import get_or_404, public
 
 from . import bp
-from . import edition_operations as ops
 from .admin_forms import file_size, language_name
 from .models import AgeGroup, Discipline, Edition, Material
 
@@ -90,14 +89,9 @@ def public_edition():
 @public
 def material_download(material_id: int):
     material = get_or_404(Material, material_id, lambda m: m.can_view(current_user))
-    storage = ops.material_storage()
-    if not material.file_key or not storage.exists(material.file_key):
-        abort(404)
-    response = send_file(storage.path(material.file_key), mimetype="application/pdf", conditional=False,
-                         max_age=0)
-    response.headers["Content-Disposition"] = content_disposition("attachment", material.file_name or "material.pdf")
-    response.headers["X-Content-Type-Options"] = "nosniff"
-    response.headers["Content-Security-Policy"] = "sandbox"
+    response = send_stored(material.file_key, "application/pdf", material.file_name or "material.pdf",
+                           storage_name="materials")  # from the folder or the bucket; 404 if missing
+    response.headers["Cache-Control"] = "no-cache"
     return response
 
 

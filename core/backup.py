@@ -172,8 +172,8 @@ def _write_archive(archive: zipfile.ZipFile) -> dict:
     try:
         # Files that rows stop using are deleted right after the commit (core.file_lifecycle): hold every
         # stripe until they are copied, so that each file the snapshot refers to is still there.
-        for storage in storages.values():
-            pins += storage.pin_all()
+        for name in storages:
+            pins += file_lifecycle.pin_all(name, db.engine)
         with db.engine.connect() as connection:
             _snapshot(connection)
             revision = database_revision(connection)

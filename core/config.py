@@ -29,6 +29,11 @@ ENV_SETTINGS = (
     "PUBLIC_BASE_URL",
     "TRUSTED_HOSTS",
     "APP_ENV",
+    "STORAGE_URL",
+    "S3_ENDPOINT_URL",
+    "S3_REGION",
+    "S3_ACCESS_KEY_ID",
+    "S3_SECRET_ACCESS_KEY",
 )
 APP_ENVS = ("production", "development")
 # Development servers and tests answer on these names (any port) and put the first in links.
@@ -121,6 +126,10 @@ def load_config(app, overrides: dict | None = None) -> None:
     app_env = str(settings.get("APP_ENV") or "production").strip().lower()
     if app_env not in APP_ENVS:
         raise ConfigurationError(f"APP_ENV must be 'production' or 'development'; it is {app_env!r}.")
+    storage_url = str(settings.get("STORAGE_URL") or "")
+    if storage_url and not (storage_url.startswith("s3://") and len(storage_url) > len("s3://")):
+        raise ConfigurationError(f"STORAGE_URL must be s3://bucket or s3://bucket/prefix (or unset for UPLOAD_FOLDER); "
+                                 f"it is {storage_url!r}.")
 
     app.config.update(
         SECRET_KEY=settings.get("SECRET_KEY") or secret_key_from_instance(instance),
@@ -136,6 +145,12 @@ def load_config(app, overrides: dict | None = None) -> None:
         MAIL_OUTBOX=str(Path(instance) / "outbox"),
         UPLOAD_FOLDER=str(Path(instance) / "uploads"),
         EXPORT_FOLDER=str(Path(instance) / "exports"),
+        # Files: UPLOAD_FOLDER, or an S3 bucket with STORAGE_URL=s3://bucket[/prefix] (core.files).
+        STORAGE_URL=settings.get("STORAGE_URL", ""),
+        S3_ENDPOINT_URL=settings.get("S3_ENDPOINT_URL", ""),
+        S3_REGION=settings.get("S3_REGION", ""),
+        S3_ACCESS_KEY_ID=settings.get("S3_ACCESS_KEY_ID", ""),
+        S3_SECRET_ACCESS_KEY=settings.get("S3_SECRET_ACCESS_KEY", ""),
         MAX_UPLOAD_BYTES=upload_mb * 1024 * 1024,
         # Room for the form fields and multipart overhead around the largest file.
         MAX_CONTENT_LENGTH=upload_mb * 1024 * 1024 + 1024 * 1024,

@@ -19,23 +19,34 @@ until the session's transaction ends, and deletion asks "still referenced?" unde
 (``LocalStorage.delete_unused``). A deletion that cannot get the lock within two seconds is left to
 ``flask cleanup-files``, which is otherwise only needed after a crash.
 
+The locks are file locks (``core.storage_locks``) while the files are on this machine. With S3 on PostgreSQL
+the app servers may be on several machines, so the locks are PostgreSQL advisory locks instead, in namespace
+:data:`ADVISORY_NAMESPACE` + the storage's number, one per stripe: a writer takes the shared transaction-level
+lock on its own session's connection (released when its transaction ends), a deletion the exclusive one.
+
 Bulk ``delete()``/``update()`` statements and database-level cascades bypass the ORM events: code that
 uses them on tracked tables must pass the keys to :func:`forget` itself.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 from collections.abc import Iterable
 
-from sqlalchemy import event, inspect, select, union
+from sqlalchemy import event, inspect, select, text, union
 from sqlalchemy.orm import Session, object_session
 
 from core.files import get_storage
+from core.storage import LocalStorage
+from core.storage_locks import LOCK_WAIT_S
 
 log = logging.getLogger(__name__)
 
 INFO_KEY = "file_lifecycle"
 CHUNK = 500
+ADVISORY_NAMESPACE = 0x6D746D00  # "mtm\0": the advisory locks' first key, plus the storage's number
+_STORAGE_NUMBERS = {"uploads": 1, "materials": 2}
 _TRACKED: dict[str, list] = {}  # storage name -> the mapped key columns stored there
 
 
@@ -72,7 +83,64 @@ def put(storage: str, data: bytes, session: Session | None = None) -> str:
     session = session or db.session()
     if not session.in_transaction():
         session.connection()  # begin, so that the end of the transaction releases the lock
-    return get_storage(storage).put(data, pins=_state(session)["pins"])
+    target, state = get_storage(storage), _state(session)
+    if _advisory(target, session.get_bind()):
+        key = hashlib.sha256(data).hexdigest()
+        session.execute(text("SELECT pg_advisory_xact_lock_shared(:ns, :stripe)"), _lock_args(storage, key[:2]))
+        return target.put(data)
+    return target.put(data, pins=state["pins"])
+
+
+def _advisory(target, bind) -> bool:
+    """True when writers and deleters may be on several machines: files in S3, rows in PostgreSQL."""
+    return not isinstance(target, LocalStorage) and bind.dialect.name == "postgresql"
+
+
+def _lock_args(storage: str, stripe: str) -> dict:
+    return {"ns": ADVISORY_NAMESPACE + _STORAGE_NUMBERS.get(storage, 0), "stripe": int(stripe, 16)}
+
+
+def pin_all(storage: str, bind) -> list:
+    """Shared locks on every stripe of ``storage`` (a backup copying files); call each item to release."""
+    target = get_storage(storage)
+    if not _advisory(target, bind):
+        return target.pin_all()
+    connection = bind.connect()
+    for stripe in range(256):
+        connection.execute(text("SELECT pg_advisory_lock_shared(:ns, :stripe)"), _lock_args(storage, f"{stripe:02x}"))
+
+    def release() -> None:
+        connection.execute(text("SELECT pg_advisory_unlock_all()"))  # session locks outlive a pooled close
+        connection.close()
+    return [release]
+
+
+def _delete_unused_advisory(target, storage: str, bind, keys: set[str]) -> tuple[int, set[str]]:
+    """``delete_unused`` under PostgreSQL advisory locks: for each stripe, its exclusive transaction lock,
+    then the question "still referenced?" on the same connection, then the deletion."""
+    deadline = time.monotonic() + LOCK_WAIT_S
+    stripes: dict[str, set[str]] = {}
+    for key in keys:
+        stripes.setdefault(key[:2], set()).add(key)
+    deleted, skipped = 0, set()
+    for stripe in sorted(stripes):
+        group = stripes[stripe]
+        with bind.connect() as connection:
+            while not connection.scalar(text("SELECT pg_try_advisory_xact_lock(:ns, :stripe)"),
+                                        _lock_args(storage, stripe)):
+                if time.monotonic() >= deadline:
+                    break
+                connection.rollback()
+                time.sleep(0.02)
+            else:
+                for key in sorted(group - referenced(connection, storage, group)):
+                    if target.exists(key):
+                        target.delete(key)
+                        deleted += 1
+                connection.rollback()  # ends the transaction: releases the lock
+                continue
+            skipped |= group
+    return deleted, skipped
 
 
 def referenced(connection, storage: str, keys: Iterable[str]) -> set[str]:
@@ -127,7 +195,11 @@ def _after_commit(session: Session) -> None:
 
     for storage, keys in candidates.items():
         try:
-            deleted, skipped = get_storage(storage).delete_unused(keys, in_use(storage))
+            target = get_storage(storage)
+            if _advisory(target, bind):
+                deleted, skipped = _delete_unused_advisory(target, storage, bind, keys)
+            else:
+                deleted, skipped = target.delete_unused(keys, in_use(storage))
         except Exception:  # noqa: BLE001 - the commit stands; cleanup-files removes what is left
             log.exception("could not delete %d unreferenced stored file(s) in %s", len(keys), storage)
             continue

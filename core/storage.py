@@ -9,7 +9,7 @@ a user gave, in a directory that must live outside the web root::
 
 :class:`Storage` is the interface the rest of the application uses, so that a
 second backend (e.g. an object store) can be added later; :class:`LocalStorage`
-keeps the files on a local file system.
+keeps the files on a local file system, and :class:`core.s3_storage.S3Storage` in an S3 bucket.
 
 Writes are atomic and idempotent: content is streamed into a uniquely named
 temporary file in ``root/tmp`` while it is hashed, flushed and ``fsync``-ed,
@@ -44,10 +44,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import BinaryIO, Protocol, runtime_checkable
 
-try:
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None
+from core.storage_locks import StripeLocks
 
 __all__ = ["CHUNK_SIZE", "LocalStorage", "Storage", "validate_key"]
 
@@ -55,8 +52,6 @@ CHUNK_SIZE = 1024 * 1024
 TEMP_DIR = "tmp"
 TEMP_PREFIX = ".put-"
 TEMP_SUFFIX = ".tmp"
-LOCK_DIR = "locks"
-LOCK_WAIT_S = 2.0  # how long a deletion waits for writers of the same stripe before leaving it to cleanup-files
 
 _KEY_RE = re.compile(r"[0-9a-f]{64}")
 _FANOUT_RE = re.compile(r"[0-9a-f]{2}")
@@ -90,10 +85,6 @@ class Storage(Protocol):
         """Open the stored content for reading; the caller closes it."""
         ...
 
-    def path(self, key: str) -> Path:
-        """Where the content is (or would be) stored, e.g. for X-Sendfile."""
-        ...
-
     def exists(self, key: str) -> bool:
         ...
 
@@ -106,6 +97,14 @@ class Storage(Protocol):
         ...
 
     def size(self, key: str) -> int:
+        ...
+
+    def modified(self, key: str) -> float:
+        """When it was last written or reused, in seconds since the epoch."""
+        ...
+
+    def local_copy(self, key: str) -> Path:
+        """A file on this machine with the content (for libraries that need a path)."""
         ...
 
 
@@ -123,7 +122,7 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-class LocalStorage:
+class LocalStorage(StripeLocks):
     """:class:`Storage` on a local file system under ``root``.
 
     ``file_mode`` is applied to stored files (the temporary file is created
@@ -132,6 +131,7 @@ class LocalStorage:
 
     def __init__(self, root: Path | str, *, file_mode: int = 0o640) -> None:
         self.root = Path(root).resolve()
+        self.lock_root = self.root
         self.file_mode = file_mode
         self.tmp_dir = self.root / TEMP_DIR
         self.tmp_dir.mkdir(parents=True, exist_ok=True)
@@ -255,6 +255,17 @@ class LocalStorage:
         """Size in bytes; raises :class:`FileNotFoundError` if missing."""
         return self.path(key).stat().st_size
 
+    def modified(self, key: str) -> float:
+        """When the file was last written or reused (seconds since the epoch); FileNotFoundError if missing."""
+        return self.path(key).stat().st_mtime
+
+    def local_copy(self, key: str) -> Path:
+        """The stored file itself (it is on this machine); FileNotFoundError if missing."""
+        path = self.path(key)
+        if not path.is_file():
+            raise FileNotFoundError(path)
+        return path
+
     def keys(self) -> Iterator[str]:
         """Stored keys in sorted order (files in the fan-out, never temp files)."""
         for d1 in self._subdirs(self.root):
@@ -292,64 +303,6 @@ class LocalStorage:
     def _hash_file(path: Path) -> str:
         return file_sha256(path)
 
-    # -- locks ----------------------------------------------------------------
-
-    def _lock_fd(self, stripe: str) -> int:
-        """The lock file of a stripe: the first two hex digits of the keys it covers."""
-        directory = self.root / LOCK_DIR
-        directory.mkdir(exist_ok=True)
-        return os.open(directory / f"{stripe}.lock", os.O_RDWR | os.O_CREAT, 0o600)
-
-    def pin(self, key: str) -> Callable[[], None]:
-        """Hold a shared lock on ``key``'s stripe (waiting for a deletion in progress); return its release."""
-        if fcntl is None:
-            return lambda: None
-        fd = self._lock_fd(validate_key(key)[:2])
-        try:
-            fcntl.flock(fd, fcntl.LOCK_SH)
-        except BaseException:
-            os.close(fd)
-            raise
-        released = []
-
-        def release() -> None:
-            if not released:
-                released.append(True)
-                os.close(fd)  # closing the descriptor drops the lock
-
-        return release
-
-    def pin_all(self) -> list[Callable[[], None]]:
-        """Shared locks on every stripe (a backup copying files): deletions wait, or leave files to later."""
-        return [self.pin(f"{stripe:02x}" + "0" * 62) for stripe in range(256)]
-
-    def delete_unused(self, keys: Iterable[str], in_use: Callable[[set[str]], set[str]],
-                      wait_s: float = LOCK_WAIT_S) -> tuple[int, set[str]]:
-        """Delete each of ``keys`` that ``in_use`` does not return. ``in_use`` is asked, for the keys of one
-        stripe at a time, while that stripe is locked against writers, so a key stored meanwhile for a row
-        about to be committed is never lost. Returns how many files were deleted and the keys left alone
-        because writers held their stripe beyond ``wait_s`` seconds, in all (``cleanup-files`` takes them)."""
-        deadline = time.monotonic() + wait_s
-        stripes: dict[str, set[str]] = {}
-        for key in keys:
-            stripes.setdefault(validate_key(key)[:2], set()).add(key)
-        deleted, skipped = 0, set()
-        for stripe in sorted(stripes):
-            group = stripes[stripe]
-            fd = self._lock_fd(stripe) if fcntl is not None else None
-            try:
-                if fd is not None and not _lock_exclusive(fd, deadline):
-                    skipped |= group
-                    continue
-                for key in sorted(group - in_use(group)):
-                    if self.exists(key):
-                        self.delete(key)
-                        deleted += 1
-            finally:
-                if fd is not None:
-                    os.close(fd)
-        return deleted, skipped
-
     # -- removal -------------------------------------------------------------
 
     def delete(self, key: str) -> None:
@@ -383,14 +336,3 @@ class LocalStorage:
                 continue
         return removed
 
-
-def _lock_exclusive(fd: int, deadline: float) -> bool:
-    """Take the exclusive lock, trying until ``deadline`` (``time.monotonic()``) at least once."""
-    while True:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return True
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                return False
-            time.sleep(0.02)

@@ -1,4 +1,4 @@
-"""A cheap check that the upload folder exists and is writable."""
+"""A cheap check that the upload folder exists and is writable, or that the S3 bucket answers."""
 from __future__ import annotations
 
 import os
@@ -15,4 +15,13 @@ def storage_ok(folder: str) -> bool:
         os.unlink(name)
         return True
     except OSError:
+        return False
+
+
+def bucket_ok(storage) -> bool:
+    """The bucket answers a signed request for one key (a HEAD: nothing is written, nothing is listed)."""
+    try:
+        storage.exists("0" * 64)
+        return True
+    except Exception:  # noqa: BLE001 - unreachable, refused credentials, no such bucket: unhealthy
         return False

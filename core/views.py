@@ -41,9 +41,13 @@ def healthz():
         checks["database"] = "ok"
     except Exception:  # noqa: BLE001 - any failure means unhealthy
         checks["database"] = "error"
-    from core.storage_check import storage_ok
+    from core.files import get_storage, uses_s3
+    from core.storage_check import bucket_ok, storage_ok
 
-    checks["storage"] = "ok" if storage_ok(current_app.config["UPLOAD_FOLDER"]) else "error"
+    if uses_s3():
+        checks["storage"] = "ok" if bucket_ok(get_storage()) else "error"
+    else:
+        checks["storage"] = "ok" if storage_ok(current_app.config["UPLOAD_FOLDER"]) else "error"
     healthy = all(v == "ok" for v in checks.values())
     return jsonify(status="ok" if healthy else "error", checks=checks), (200 if healthy else 503)
 

@@ -13,13 +13,13 @@ from accounts.models import Role
 from competition.models import Category, Edition, Entry, EntryStatus
 from core import audit
 from core.db import db, utcnow
-from core.files import content_disposition
+from core.files import content_disposition, stream_size
 from core.hosts import public_base_url
 from core.i18n import current_language
 from core.permissions import get_or_404, roles_required
 
 from . import bp
-from .exports import jobs
+from .exports import jobs, outputs
 from .exports.dataset import collect
 from .exports.freshness import Freshness
 from .exports.model import slugify
@@ -159,12 +159,14 @@ def download_export(job_id: int):
         flash(_("This export is no longer offered: consent was withdrawn for an entry in it since it was made. "
                 "Make it again."), "error")
         return redirect(url_for("judging.exports", _anchor=f"job-{job.id}"))
-    archive = jobs.job_archive(job)
-    if job.status != JobStatus.DONE.value or not archive.exists():
+    stream = outputs.open_archive(job.id, jobs.job_archive(job)) if job.status == JobStatus.DONE.value else None
+    if stream is None:
         abort(404)
     name = jobs.download_name(job, _edition())
-    response = send_file(archive, mimetype="application/zip", as_attachment=True, download_name=name)
+    response = send_file(stream, mimetype="application/zip", as_attachment=True, download_name=name,
+                         conditional=False)
     response.headers["Content-Disposition"] = content_disposition("attachment", name)
+    response.headers["Content-Length"] = str(stream_size(stream))  # a local file, or an S3 object streamed
     return response
 
 
@@ -175,7 +177,12 @@ def export_preview(job_id: int, number: int):
     pages = jobs.previews(job) if _offered(job) else []
     if not 1 <= number <= len(pages):
         abort(404)
-    return send_file(pages[number - 1], mimetype="image/png")
+    page = pages[number - 1]
+    if isinstance(page, int):  # in the bucket
+        page = outputs.open_preview(job.id, page)
+        if page is None:
+            abort(404)
+    return send_file(page, mimetype="image/png")
 
 
 def _offered(job: ExportJob) -> bool:

@@ -234,3 +234,25 @@ def link_in(message, path_prefix: str) -> str:
     match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", body)
     assert match, f"no {path_prefix} link in: {body}"
     return match.group(1)
+
+
+@pytest.fixture(scope="session")
+def weed(tmp_path_factory):
+    """A real S3 server (SeaweedFS ``weed mini`` on loopback, free ports), started once per session on first use;
+    skipped when ``weed`` is missing, unless REQUIRE_S3=1 (tests/s3_server.py)."""
+    from tests.s3_server import start_weed
+
+    server = start_weed(tmp_path_factory.mktemp("weed"))
+    try:
+        yield server
+    finally:
+        server.stop()
+
+
+def pytest_collection_modifyitems(items):
+    """Mark ``s3`` every test that runs on the S3 server (``-m s3`` runs them alone, ``-m "not s3"`` skips them)."""
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        on_s3 = callspec is not None and any(isinstance(v, str) and v == "s3" for v in callspec.params.values())
+        if on_s3 or "weed" in item.fixturenames:
+            item.add_marker(pytest.mark.s3)

@@ -165,3 +165,14 @@ def test_the_reviewed_ignore_file_of_the_repository_is_valid():
     rules = audit.load_ignores(audit.DEFAULT_IGNORE)
     assert {r.id for r in rules} >= {"PYSEC-2022-43162", "PYSEC-2023-73"}
     assert all(len(r.reason) > 40 and r.package == "redis" for r in rules)
+
+
+def test_the_default_database_is_beside_the_repository_else_the_machines_shared_copy(tmp_path):
+    beside, shared = tmp_path / "clone-parent" / "shared" / "advisories", tmp_path / "work" / "shared" / "advisories"
+    (shared / "pypa" / "vulns").mkdir(parents=True)
+    assert audit.default_advisories((beside, shared)) == shared  # a clean clone elsewhere (CI)
+    (beside / "pypa" / "vulns").mkdir(parents=True)
+    assert audit.default_advisories((beside, shared)) == beside
+    nowhere = (tmp_path / "a", tmp_path / "b")
+    assert audit.default_advisories(nowhere) == nowhere[0]  # the error message names the first
+    assert audit.ADVISORY_LOCATIONS[1] == Path("/work/shared/advisories")

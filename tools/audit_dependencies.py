@@ -27,7 +27,19 @@ import yaml
 from packaging.version import InvalidVersion, Version
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_ADVISORIES = ROOT.parent / "shared" / "advisories"  # where CI's clean clone finds it
+# Beside the repository (a clone next to shared/), else the machine's shared copy (CI clones elsewhere).
+ADVISORY_LOCATIONS = (ROOT.parent / "shared" / "advisories", Path("/work/shared/advisories"))
+
+
+def default_advisories(locations=ADVISORY_LOCATIONS) -> Path:
+    """The first of ``locations`` that holds the database; the first one if none does (the error names it)."""
+    for location in locations:
+        if (location / "pypa" / "vulns").is_dir():
+            return location
+    return locations[0]
+
+
+DEFAULT_ADVISORIES = default_advisories()
 DEFAULT_IGNORE = ROOT / "audit-ignore.toml"
 RANGE_TYPES = {"ECOSYSTEM", "SEMVER"}
 
@@ -234,7 +246,8 @@ def render(report: Report, advisories: Path, today: date) -> str:
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--advisories", type=Path, default=DEFAULT_ADVISORIES,
-                    help=f"the advisory database copy (default: {DEFAULT_ADVISORIES})")
+                    help="the advisory database copy (default: the first of "
+                         f"{', '.join(map(str, ADVISORY_LOCATIONS))} that exists)")
     ap.add_argument("--ignore", type=Path, default=DEFAULT_IGNORE, help="reviewed exceptions (TOML)")
     ap.add_argument("--today", type=date.fromisoformat, default=date.today(), help=argparse.SUPPRESS)
     args = ap.parse_args(argv)

@@ -7,6 +7,7 @@ number of entries (entries are loaded in chunks of ``CHUNK``).
 from __future__ import annotations
 
 import dataclasses
+import os
 from collections import defaultdict
 
 from sqlalchemy import func, select
@@ -16,6 +17,7 @@ from competition.models import Edition, Entry, EntryAuthor, EntryFile, SchoolCla
 from competition.models.places import School
 from core.db import db, utcnow
 from core.files import get_storage
+from core.storage import LocalStorage
 
 from .. import results_service as service
 from ..models import Assignment, Award, Round, ScoreSet, ScoreStatus
@@ -136,9 +138,36 @@ def _value(stats, method: str) -> float | None:
     return None if value is None else round(float(value), 4)
 
 
+class LocalCopy(os.PathLike):
+    """The path of an S3 object's local copy, fetched only when a renderer opens it (``os.fspath``): listing
+    the winners on a page downloads nothing."""
+
+    def __init__(self, storage, key: str) -> None:
+        self.storage, self.key = storage, key
+
+    def __fspath__(self) -> str:
+        return str(self.storage.local_copy(self.key))
+
+    @property
+    def name(self) -> str:
+        """As ``Path.name`` of a stored file: its key (the gallery's ETag)."""
+        return self.key
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, LocalCopy) and other.key == self.key
+
+    def __hash__(self) -> int:
+        return hash(self.key)
+
+    def __repr__(self) -> str:
+        return f"LocalCopy({self.key[:12]}…)"
+
+
 def _file(f: EntryFile, storage) -> WorkFile:
     def present(key):
-        return storage.path(key) if key and storage.exists(key) else None
+        if not key or not storage.exists(key):
+            return None
+        return storage.path(key) if isinstance(storage, LocalStorage) else LocalCopy(storage, key)
 
     return WorkFile(purpose=f.purpose, kind=f.kind, path=present(f.cleaned_key), web_path=present(f.web_key),
                     mime=f.cleaned_mime, ext=f.cleaned_ext, width=f.width, height=f.height, page_count=f.page_count,

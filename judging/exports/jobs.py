@@ -2,7 +2,8 @@
 
 A web worker only creates the job row and starts the thread, so it answers at once; any worker
 can then show the progress. The output goes to ``EXPORT_FOLDER/job-<id>/`` and is zipped to
-``job-<id>.zip``; both appear only when complete (written under temporary names first). A job
+``job-<id>.zip``; both appear only when complete (written under temporary names first). With S3 the archive
+and the preview pages are then moved into the bucket (``outputs``), so that any server can serve them. A job
 whose heartbeat stops (its process died) shows as interrupted after ``STALE``.
 """
 from __future__ import annotations
@@ -23,7 +24,9 @@ from core import audit
 from core.db import db, utcnow
 
 from ..models import ExportJob, JobStatus
-from . import freshness, service
+from core.files import uses_s3
+
+from . import freshness, outputs, service
 from .dataset import collect
 from .fingerprint import exports_digest
 from .model import slugify
@@ -121,6 +124,7 @@ def run(job_id: int, language: str, base_url: str) -> None:
         work.rename(folder)
         service.zip_folder(folder, archive)
         job.status, job.file_name, job.file_size = JobStatus.DONE.value, archive.name, archive.stat().st_size
+        outputs.publish(job.id, folder, archive, _local_previews(folder))  # with S3: into the bucket
         job.done = job.total
         freshness.record(job, results, digest)
     except service.NothingToExport:
@@ -149,9 +153,17 @@ def _previews(folder: Path, language: str) -> None:
                     str(target / "page")], check=False, timeout=120, capture_output=True)
 
 
-def previews(job: ExportJob) -> list[Path]:
-    folder = job_folder(job) / "previews"
-    return sorted(folder.glob("page-*.png")) if folder.is_dir() else []
+def _local_previews(folder: Path) -> list[Path]:
+    folder = folder / "previews"
+    pages = folder.glob("page-*.png") if folder.is_dir() else []
+    return sorted(pages, key=lambda p: int(p.stem.rsplit("-", 1)[1]))
+
+
+def previews(job: ExportJob) -> list:
+    """The job's preview pages, in order: paths on local storage, page numbers in S3 (``outputs``)."""
+    if uses_s3():
+        return list(range(1, outputs.preview_count(job.id, PREVIEW_PAGES) + 1))
+    return _local_previews(job_folder(job))
 
 
 def prune(edition_id: int) -> None:
@@ -169,6 +181,7 @@ def discard_output(job: ExportJob) -> None:
     """Delete a job's files (its row stays, so the page can say why they are gone)."""
     shutil.rmtree(job_folder(job), ignore_errors=True)
     job_archive(job).unlink(missing_ok=True)
+    outputs.discard(job.id, PREVIEW_PAGES)
 
 
 def freshness_of(edition: Edition, jobs: list[ExportJob]) -> dict[int, freshness.Freshness]:

@@ -1,7 +1,9 @@
 """Two app servers behind one address: what they must share, checked on real gunicorn processes.
 
-Servers A and B run on different ports with one fresh PostgreSQL database, one instance folder (so one upload
-folder and one outbox), one SECRET_KEY, and Redis for the rate limiter. Checked:
+Servers A and B run on different ports with one fresh PostgreSQL database, one SECRET_KEY, and Redis for the
+rate limiter. The module runs twice: with local storage, both share one instance folder (one upload folder, one
+outbox), as two servers on one machine would; with S3 (SeaweedFS on loopback, ``STORAGE_URL=s3://bucket``), each
+has an instance folder of its own, as on two machines, and the files are only in the bucket. Checked:
 
 * a session started on A is a session on B (no sticky sessions needed), and logging out on B ends it on A;
 * a file uploaded through A is served through B, byte for byte, and B's receipt carries its SHA-256;
@@ -23,12 +25,13 @@ import random
 import re
 import secrets
 import tempfile
+import urllib.error
+import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.reliability.rush import PASSWORD, photo_jpeg, setup_database
-from core.storage import file_sha256 as sha256_file
 from tests.reliability.rush_checks import storage_path
 from tests.reliability.servers import psycopg_url
 from tests.reliability.servers import Client, Gunicorn, fresh_postgres, random_secret, require_postgres
@@ -57,24 +60,30 @@ def _redis_database():
     pytest.skip(problem)
 
 
-@pytest.fixture(scope="module")
-def pair():
+@pytest.fixture(scope="module", params=["local", "s3"])
+def pair(request):
     require_postgres()
+    s3 = {}
+    if request.param == "s3":
+        weed = request.getfixturevalue("weed")
+        s3 = {"weed": weed, "bucket": weed.new_bucket("two")}
     number, redis_db = _redis_database()
     prefix = f"two{secrets.token_hex(3)}t"
     secret = random_secret()
     with fresh_postgres("mtm_two") as url, tempfile.TemporaryDirectory(prefix="two-servers-") as shared:
-        instance = Path(shared) / "instance"  # one INSTANCE_PATH: one upload folder, one outbox
+        instance = Path(shared) / "instance"  # local storage: one INSTANCE_PATH, one upload folder, one outbox
+        instance_b = Path(shared) / "instance-b" if s3 else instance  # S3: nothing shared on disk
         teachers = setup_database(url, instance, 4, secret, prefix=prefix)
         env = {"SECRET_KEY": secret, "RATELIMIT_STORAGE_URI": f"redis://{REDIS_HOST}:{REDIS_PORT}/{number}",
-               "TRUST_PROXY": "1", "PUBLIC_BASE_URL": "http://127.0.0.1"}
+               "TRUST_PROXY": "1", "PUBLIC_BASE_URL": "http://127.0.0.1",
+               **(s3["weed"].settings(s3["bucket"]) if s3 else {})}
         a = Gunicorn(url, instance, workers=2, threads=2, **env)
-        b = Gunicorn(url, instance, workers=2, threads=2, **env)
+        b = Gunicorn(url, instance_b, workers=2, threads=2, **env)
         try:
             a.start()
             b.start()
             yield {"a": a, "b": b, "url": url, "instance": instance, "teachers": teachers, "redis": redis_db,
-                   "secret": secret}
+                   "secret": secret, "s3": s3}
         finally:
             a.stop()
             b.stop()
@@ -131,14 +140,23 @@ def test_a_file_uploaded_through_one_server_is_served_by_the_other(pair):
             "select original_key, cleaned_key from entry_files where id = %s", (file_id,)).fetchone()
     assert original_key == sha
     uploads = pair["instance"] / "uploads"
-    assert sha256_file(storage_path(uploads, original_key)) == sha
+    stored = _stored_bytes(pair, uploads)
+    assert hashlib.sha256(stored(original_key)).hexdigest() == sha
     for variant in ("cleaned", "thumb"):
         on_b = client.get(f"/competition/entries/{entry_id}/files/{file_id}/{variant}", base=b.base)
         on_a = client.get(f"/competition/entries/{entry_id}/files/{file_id}/{variant}", base=a.base)
         assert on_b[0] == on_a[0] == 200
         assert on_b[2] == on_a[2] and on_b[2][:3] == b"\xff\xd8\xff"
     cleaned = client.get(f"/competition/entries/{entry_id}/files/{file_id}/cleaned", base=b.base)[2]
-    assert cleaned == storage_path(uploads, cleaned_key).read_bytes()
+    assert cleaned == stored(cleaned_key)
+    if pair["s3"]:  # the bucket holds the files, privately; no server kept a copy on its disk
+        assert not list(uploads.rglob(original_key)) and not list(uploads.rglob(cleaned_key))
+        weed, bucket = pair["s3"]["weed"], pair["s3"]["bucket"]
+        assert {o["Key"] for o in weed.client().list_objects_v2(Bucket=bucket)["Contents"]} >= {
+            f"files/{k[:2]}/{k[2:4]}/{k}" for k in (original_key, cleaned_key)}
+        with pytest.raises(urllib.error.HTTPError) as refused:
+            urllib.request.urlopen(f"{weed.endpoint}/{bucket}/files/{sha[:2]}/{sha[2:4]}/{sha}", timeout=10)
+        assert refused.value.code == 403
 
     # Consent on B, submit on A, receipt on B: one entry, whichever server each request reached.
     client.get(f"/competition/entries/{entry_id}/consent", base=b.base)
@@ -148,6 +166,14 @@ def test_a_file_uploaded_through_one_server_is_served_by_the_other(pair):
     assert status == 302 and headers["location"].endswith(f"/competition/entries/{entry_id}/receipt")
     status, _, receipt = client.get(f"/competition/entries/{entry_id}/receipt", base=b.base)
     assert status == 200 and sha.encode() in receipt
+
+
+def _stored_bytes(pair, uploads: Path):
+    """Read a stored file by its key: from the upload folder, or from the bucket."""
+    if not pair["s3"]:
+        return lambda key: storage_path(uploads, key).read_bytes()
+    weed, bucket = pair["s3"]["weed"], pair["s3"]["bucket"]
+    return lambda key: weed.client().get_object(Bucket=bucket, Key=f"files/{key[:2]}/{key[2:4]}/{key}")["Body"].read()
 
 
 def _attempt(base: str, email: str, password: str, address: str | None = None) -> tuple[int, bytes]:
