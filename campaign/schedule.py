@@ -78,7 +78,20 @@ def plan(items: list[Planned], launch_on: date, statements_on: date, results_on:
         posts.append(Post(datetime.combine(results_on + timedelta(days=n), time(12, 0), zone), "results",
                           f"results-{n + 1}", labels["results"]))
     posts.append(Post(datetime.combine(page_on, time(9, 0), zone), "page", "page", labels["page"]))
-    return sorted(posts, key=lambda p: (p.when, p.reference))
+    return _spread(posts)
+
+
+def _spread(posts: list[Post]) -> list[Post]:
+    """Two posts never share a minute: a later-placed one moves on by 15 minutes until it is alone."""
+    used: set[datetime] = set()
+    placed = []
+    for post in posts:
+        when = post.when
+        while when in used:
+            when += timedelta(minutes=15)
+        used.add(when)
+        placed.append(Post(when, post.kind, post.reference, post.title))
+    return sorted(placed, key=lambda p: (p.when, p.reference))
 
 
 def write_ics(posts: list[Post], out: IO[bytes], name: str, host: str = "morethanmigrants.invalid") -> None:
