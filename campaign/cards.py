@@ -75,7 +75,7 @@ def layout(sub, size: str = "portrait", language: str = "en") -> list[Block]:
     blocks.append(tags)
     bottom = (tags.ink[1] if tags else height - m) - 20
     signature = _text("credit", _signature(sub, language), (m, bottom - 80, width - m, bottom), (36, 22), "bold", INK,
-                      max_lines=2, valign="bottom", direction="rtl" if is_rtl(_signature(sub, language)) else None)
+                      max_lines=2, valign="bottom", direction="rtl" if RAQM and is_rtl(printable(sub.public_name)) else None)
     blocks.append(signature)
     bottom = (signature.ink[1] if signature else bottom) - 24
     top = m + 70
