@@ -31,6 +31,7 @@ DEMO_ACCOUNTS = [
     ("teacher2@example.org", "Tereza Teacher", [Role.TEACHER], "Strasbourg"),
     ("juror@example.org", "Jonas Juror", [Role.JUROR], "Oslo"),
     ("juror2@example.org", "Julia Juror", [Role.JUROR], "Dublin"),
+    ("coordinator@example.org", "Carla Coordinator", [Role.COORDINATOR], "Lisbon"),
 ]
 
 THEME = (
@@ -77,8 +78,10 @@ def load_demo(password: str) -> None:
 
     from core.demo_entries import load_demo_entries
     from core.demo_judging import load_demo_judging
+    from core.demo_campaign import load_demo_campaign
     from core.demo_results import load_demo_results
 
     load_demo_entries()
     load_demo_judging(password)
     load_demo_results()
+    load_demo_campaign()
