@@ -30,9 +30,9 @@ def _excerpt(text: str, words: int = EXCERPT_WORDS) -> str:
 
 def _words(sub, language: str) -> str:
     """The text to quote in a caption of ``language``: the original, or its translation into that language."""
-    if sub.kind == Kind.STORY.value and sub.language != language and sub.translation_language == language:
-        return sub.translation_text
-    return sub.text
+    if sub.language == language or not sub.translation_text:
+        return sub.text
+    return sub.translation_text  # English or French: closer to the caption's readers than the original
 
 
 def caption(sub, language: str, link: str = "") -> str:

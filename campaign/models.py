@@ -45,6 +45,9 @@ STATUS_TITLES = {Status.DRAFT: _l("Draft"), Status.SUBMITTED: _l("Submitted"),
                  Status.RETURNED: _l("Changes requested"), Status.APPROVED: _l("Approved")}
 
 
+REFERENCE_PREFIX = {"quote": "Q", "story": "P", "statement": "M"}  # quote, personal story, mayor's statement
+
+
 class FilePurpose(enum.StrEnum):
     PHOTO = "photo"
     DOCUMENT = "document"
@@ -98,7 +101,7 @@ class Submission(db.Model):
 
     @property
     def reference(self) -> str:
-        return f"{self.kind[0].upper()}{self.id:05d}"
+        return f"{REFERENCE_PREFIX[self.kind]}{self.id:05d}"
 
     @property
     def title(self) -> str:

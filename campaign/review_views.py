@@ -61,6 +61,7 @@ def _review_page(sub, return_form=None, crop_form=None, status=200):
                                             "crop_zoom": sub.crop_zoom})
     return render_template("campaign/review/review.html", sub=sub, return_form=return_form or ReturnForm(),
                            crop_form=crop_form, approve_form=SubmitForm(), sizes=SIZES, Status=Status,
+                           size_titles={"portrait": _("Portrait"), "square": _("Square"), "landscape": _("Landscape")},
                            size=length(sub.text) if sub.kind == Kind.STORY.value else None,
                            captions=captions(sub, public_url("campaign.page"))), status
 

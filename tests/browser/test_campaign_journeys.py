@@ -129,7 +129,7 @@ def test_the_secretariat_reviews_and_sends_back_with_a_message(server, demo, cam
     page.locator(".notice-success").wait_for()
     # An approved story: its card preview, the crop and the captions in both languages.
     page.goto(server.url + "/campaign/review?kind=story")
-    page.get_by_role("link", name=re.compile(r"^S\d+")).first.click()
+    page.get_by_role("link", name=re.compile(r"^P\d+")).first.click()
     preview = page.locator("img.card-preview")
     preview.wait_for()
     page.wait_for_function("() => { const i = document.querySelector('img.card-preview'); "
