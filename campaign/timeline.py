@@ -18,7 +18,7 @@ class Timeline:
 
 def timeline(edition) -> Timeline:
     deadline = edition.campaign_deadline_at or edition.deadline_at
-    year = deadline.year if deadline.month < 12 else deadline.year
+    year = deadline.year
     return Timeline(
         deadline_at=deadline,
         launch_on=edition.campaign_launch_on or date(year, 12, 1),

@@ -247,4 +247,4 @@ def photo(sub_id: int):
     return send_stored(sub.photo.web_key or sub.photo.cleaned_key, "image/jpeg", f"{sub.reference}.jpg", inline=True)
 
 
-from . import outputs_views, public_views, review_views  # noqa: E402,F401
+from . import outputs_views, public_views, review_views, timeline_views  # noqa: E402,F401

@@ -133,6 +133,7 @@ CASES: list[Case] = [
     case("campaign.card", "CB", {"sub_id": W.campaign_b, "size": "portrait", "language": "en"},
          get=grid(404, anonymous=LOGIN), note="not approved: no card for anyone"),
     case("campaign.schedule", "", get=only(S, ok=200)),
+    case("campaign.timeline_settings", "", get=only(S, ok=200), note="the empty POST is refused (no quote limit)"),
     case("campaign.schedule_ics", "", get=only(S, ok=200)),
     case("campaign.page", "", get=anyone(200)),
     case("campaign.public_photo", "CA", {"sub_id": W.campaign_a}, get=anyone(200)),
