@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from flask import render_template
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from core.files import send_stored
 from core.permissions import get_or_404, public
@@ -21,7 +22,8 @@ def page():
     edition = current_edition()
     subs = db.session.scalars(select(Submission).where(
         Submission.edition_id == edition.id, Submission.status == Status.APPROVED.value,
-        Submission.consent_publication.is_(True)).order_by(Submission.city_id, Submission.id)).all()
+        Submission.consent_publication.is_(True)).options(selectinload(Submission.city))
+        .order_by(Submission.city_id, Submission.id)).all()
     by_kind = {kind: [s for s in subs if s.kind == kind.value] for kind in Kind}
     response = render_template("campaign/page.html", edition=edition, by_kind=by_kind, Kind=Kind)
     return response, 200, {"Cache-Control": "no-store"}

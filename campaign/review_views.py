@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from sqlalchemy import select
+from sqlalchemy.orm import selectinload
 
 from accounts.models import Role, User
 from competition.models import City
@@ -44,7 +45,7 @@ def review_list():
         query = query.where(Submission.status == form.status.data)
     else:  # drafts stay the city's own business unless asked for
         query = query.where(Submission.status != Status.DRAFT.value) if not form.status.data else query
-    subs = db.session.scalars(query).all()
+    subs = db.session.scalars(query.options(selectinload(Submission.city))).all()
     return render_template("campaign/review/list.html", form=form, subs=subs, edition=edition)
 
 
