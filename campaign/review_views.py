@@ -10,6 +10,7 @@ from accounts.models import Role, User
 from competition.models import City
 from core import mail
 from core.db import db
+from core.files import send_stored
 from core.hosts import public_url
 from core.permissions import get_or_404, roles_required
 
@@ -124,3 +125,13 @@ def crop(sub_id: int):
             flash(_("Crop saved: the cards use it now."), "success")
             return redirect(url_for("campaign.review", sub_id=sub.id))
     return _review_page(sub, crop_form=form, status=400)
+
+
+@bp.get("/review/<int:sub_id>/consent-form")
+@roles_required(Role.SECRETARIAT)
+def consent_form(sub_id: int):
+    """The signed consent form, cleaned (no metadata), for the secretariat only."""
+    sub = get_or_404(Submission, sub_id, lambda s: s.file("consent_form") is not None)
+    signed = sub.file("consent_form")
+    extension = ".pdf" if signed.kind == "pdf" else ".jpg"
+    return send_stored(signed.cleaned_key, signed.cleaned_mime, f"{sub.reference}-consent{extension}")

@@ -143,6 +143,8 @@ CASES: list[Case] = [
     case("campaign.review", "CB", {"sub_id": W.campaign_b}, get=only(S, ok=200)),
     case("campaign.approve", "CB", {"sub_id": W.campaign_b}, post=only(S, ok=REDIRECT), late=2),
     case("campaign.send_back", "CA", {"sub_id": W.campaign_a}, post=only(S, ok=400), note="no message: refused"),
+    case("campaign.consent_form", "CA", {"sub_id": W.campaign_a}, get=grid(404, anonymous=LOGIN),
+         note="CA has no signed form: 404 for everyone (test_coordinator checks the secretariat's download)"),
     case("campaign.crop", "CA", {"sub_id": W.campaign_a}, post=only(S, ok=REDIRECT)),
 
     # competition: the secretariat's administration ------------------------------------------------------

@@ -197,3 +197,33 @@ def test_consent_withdrawn_keeps_the_status(post, signed_in_coordinator, edition
     assert post(f"/campaign/{sub.id}/withdraw-consent", {"withdraw": ["publication"]}).status_code == 302
     sub = _only()[0]
     assert sub.status == "approved" and not sub.consent_publication and not sub.is_public
+
+
+def test_a_signed_consent_form_is_kept_for_the_secretariat_only(post, client, sign_in, signed_in_coordinator,
+                                                                 secretariat, edition, cities):
+    from .conftest import make_submission
+
+    sub = make_submission(edition, cities[0], status="draft")
+    response = post(f"/campaign/{sub.id}/consent", {"consent_publication": "y",
+                                                    "consent_form": (io.BytesIO(jpeg_bytes()), "signed.jpg")},
+                    content_type="multipart/form-data")
+    assert response.status_code == 302
+    assert client.get(f"/campaign/review/{sub.id}/consent-form").status_code == 404  # not the coordinator
+    sign_in(client, secretariat)
+    download = client.get(f"/campaign/review/{sub.id}/consent-form")
+    assert download.status_code == 200 and download.mimetype == "image/jpeg"
+    assert "attachment" in download.headers["Content-Disposition"]
+
+
+def test_a_replaced_photo_leaves_the_storage_after_the_commit(post, signed_in_coordinator):
+    _quote(post, photo=(io.BytesIO(jpeg_bytes(color=(10, 20, 30))), "first.jpg"))
+    sub = _only()[0]
+    old_keys = [sub.photo.original_key, sub.photo.cleaned_key, sub.photo.web_key, sub.photo.thumb_key]
+    post(f"/campaign/{sub.id}/details", {"language": "en", "text": QUOTE,
+                                         "photo": (io.BytesIO(jpeg_bytes(color=(200, 200, 30))), "second.jpg")},
+         content_type="multipart/form-data")
+    assert _only()[0].photo.original_name == "second.jpg"
+    storage = get_storage()
+    assert not any(storage.exists(key) for key in old_keys)
+    post(f"/campaign/{sub.id}/delete")
+    assert _only() == []
