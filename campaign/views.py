@@ -17,7 +17,7 @@ from core.permissions import get_or_404, roles_required
 
 from . import bp
 from . import operations as ops
-from .checks import length
+from .checks import length, quote_suggestions
 from .cities import coordinator_city
 from .forms import ConsentForm, ConsentWithdrawalForm, SubmitForm, details_form
 from .messages import SUGGESTIONS
@@ -178,7 +178,9 @@ def consent(sub_id: int):
 @roles_required(*COORDINATOR)
 def check(sub_id: int):
     sub = my_submission(sub_id)
+    suggestions = quote_suggestions(sub.text, sub.language) if sub.kind == Kind.QUOTE.value else []
     return render_template("campaign/check.html", sub=sub, can_change=ops.can_change(sub), missing=ops.missing_items(sub),
+                           suggestions=[SUGGESTIONS[code] for code in suggestions],
                            size=length(sub.text) if sub.kind == Kind.STORY.value else None, submit_form=SubmitForm(),
                            Status=Status)
 

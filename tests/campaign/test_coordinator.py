@@ -227,3 +227,12 @@ def test_a_replaced_photo_leaves_the_storage_after_the_commit(post, signed_in_co
     assert not any(storage.exists(key) for key in old_keys)
     post(f"/campaign/{sub.id}/delete")
     assert _only() == []
+
+
+def test_the_suggestion_stays_on_the_check_page_and_does_not_stop_submission(post, client, signed_in_coordinator):
+    _quote(post, text="I am a cook. I like the sea.")
+    sub = _only()[0]
+    post(f"/campaign/{sub.id}/consent", {"consent_publication": "y"}, content_type="multipart/form-data")
+    page = client.get(f"/campaign/{sub.id}").get_data(as_text=True)
+    assert "A suggestion: the brief&#39;s quotes end with" in page
+    assert post(f"/campaign/{sub.id}/submit").status_code == 302 and _only()[0].status == "submitted"
