@@ -151,3 +151,37 @@ def test_the_public_page_in_both_languages(server, demo, page, check_a11y, shoot
     page.locator("blockquote[lang=ar]").wait_for()
     assert page.locator("blockquote[lang=uk]").count() == 1
     both_widths(page, check_a11y, shoot, f"campaign-public-page-{language}")
+
+
+def test_a_coordinator_sends_a_story_and_a_statement(server, demo, campaign_open, page, check_a11y, shoot):
+    log_in(page, server, "coordinator@example.org", demo)
+    page.goto(server.url + "/campaign/new/story")
+    page.get_by_text("Why did you decide to migrate to your Intercultural City?").first.wait_for(state="attached")
+    story = page.get_by_label("The story", exact=True)
+    story.fill(" ".join(["My city welcomed us."] * 200))  # 800 words
+    live = page.locator("#story-length-live")
+    assert "800 words, about 1.6 A4 pages" in live.inner_text() and "Too long" in live.inner_text()
+    page.locator("main form button.button").click()
+    summary = page.locator(".error-summary")
+    summary.wait_for()
+    assert "The story is 800 words, about 1.6 A4 pages" in summary.inner_text()
+    both_widths(page, check_a11y, shoot, "campaign-coordinator-story-too-long-en")
+    page.get_by_label("The story", exact=True).fill("I came to Lisbon in 2019. The sea and my neighbours made me feel at home.")
+    assert "16 words" in page.locator("#story-length-live").inner_text()
+    page.get_by_label("Portrait photo (optional)").set_input_files(str(campaign_open))
+    page.locator("main form button.button").click()
+    page.get_by_label("Publication on the campaign page").check()
+    page.locator("main form button.button").click()
+    page.get_by_role("heading", name="Check your answers").wait_for()
+    assert "16 words, about 0.03 A4 pages" in page.locator(".summary-list").inner_text()
+    page.get_by_role("button", name="Submit", exact=True).click()
+    page.locator(".panel").wait_for()
+
+    page.goto(server.url + "/campaign/new/statement")
+    page.get_by_label("Name of the mayor or elected official").fill("Carlos Moedas")
+    page.get_by_label("Official title").fill("Mayor of Lisbon")
+    page.get_by_label("The statement").fill("Наше місто пишається різноманіттям своїх мешканців і їхнім досвідом.")
+    page.locator("main form button.button").click()
+    page.locator(".error-summary").wait_for()
+    assert "Write the statement in English or French" in page.locator(".error-summary").inner_text()
+    both_widths(page, check_a11y, shoot, "campaign-coordinator-statement-error-en")
