@@ -81,7 +81,7 @@ def set_details(sub: Submission, *, person_name: str, person_title: str, text: s
             raise CampaignError(_l("Enter the official's name and title."), "person_name")
     if sub.kind == Kind.STORY.value:
         _check_length(text)
-        _check_length(translation_text)
+        _check_length(translation_text, "translation_text")
     if translation_text.strip() and translation_language not in checks.STATEMENT_LANGUAGES:
         raise CampaignError(_l("Choose the language of the translation: English or French."), "translation_language")
     sub.person_name, sub.person_title = person_name.strip(), person_title.strip()
@@ -93,11 +93,11 @@ def set_details(sub: Submission, *, person_name: str, person_title: str, text: s
     return checks.quote_suggestions(text, language) if sub.kind == Kind.QUOTE.value else []
 
 
-def _check_length(text: str) -> None:
+def _check_length(text: str, field: str = "text") -> None:
     size = checks.length(text)
     if size.too_long:
         raise CampaignError(_l("The story is %(words)d words, about %(pages).1f A4 pages. Shorten it to one page (about %(most)d words): at most %(max).1f pages are accepted.",
-                               words=size.words, pages=size.pages, most=checks.PAGE_WORDS, max=checks.MAX_PAGES), "text")
+                               words=size.words, pages=size.pages, most=checks.PAGE_WORDS, max=checks.MAX_PAGES), field)
 
 
 def store_file(sub: Submission, purpose: FilePurpose, data: bytes, filename: str) -> SubmissionFile:
@@ -117,7 +117,7 @@ def attach_file(sub: Submission, purpose: FilePurpose, data: bytes, filename: st
         raise CampaignError(_l("The photo is in landscape format (%(w)d × %(h)d pixels). Send a portrait photo, taller than it is wide, of the participant.",
                                w=cleaned.width, h=cleaned.height), "photo")
     if purpose is FilePurpose.DOCUMENT:
-        _check_length(cleaned.text or "")
+        _check_length(cleaned.text or "", "document")
         if not (cleaned.text or "").strip():
             raise CampaignError(_l("The document has no text. Check that you chose the story, or type it instead."), "document")
     stored = SubmissionFile(

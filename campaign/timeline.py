@@ -31,3 +31,11 @@ def timeline(edition) -> Timeline:
 def is_open(edition, now: datetime | None = None) -> bool:
     """Cities may create, change and submit until the campaign deadline, in UTC."""
     return (now or utcnow()) <= timeline(edition).deadline_at
+
+
+def page_open(edition, today: date | None = None) -> bool:
+    """The public campaign page opens on its day (International Migrants Day by default), in the edition's zone."""
+    from zoneinfo import ZoneInfo
+
+    today = today or utcnow().astimezone(ZoneInfo(edition.deadline_timezone)).date()
+    return today >= timeline(edition).page_on

@@ -20,7 +20,7 @@ from . import operations as ops
 from .checks import length, quote_suggestions
 from .cities import coordinator_city
 from .forms import ConsentForm, ConsentWithdrawalForm, SubmitForm, details_form
-from .messages import SUGGESTIONS
+from .messages import SUGGESTIONS, TEXT_MISSING
 from .models import CONSENTS, FilePurpose, Kind, Status, Submission
 from .timeline import is_open, timeline
 
@@ -116,27 +116,31 @@ def _save_details(sub: Submission, kind: Kind, new: bool = False):
         db.session.rollback()
         return _details_page(None if new else sub, kind, form, 400)
     document, photo = _upload(form.document), _upload(form.photo)
+    current = None  # the upload being checked, so that its refusal is shown beside it
     try:
         suggestions = ops.set_details(sub, person_name=form.person_name.data or "", person_title=form.person_title.data or "",
                                       text=form.text.data or "", language=form.language.data or "",
                                       translation_language=form.translation_language.data or "",
                                       translation_text=form.translation_text.data or "")
         if document and kind is Kind.STORY:
+            current = "document"
             ops.store_file(sub, FilePurpose.DOCUMENT, *document)
         if photo:
+            current = "photo"
             ops.store_file(sub, FilePurpose.PHOTO, *photo)
         elif form.remove_photo.data:
             ops.remove_file(sub, FilePurpose.PHOTO)
+        current = None
         if not sub.text.strip() and kind is not Kind.STORY:
             raise ops.CampaignError(TEXT_MISSING[kind], "text")
     except (ops.CampaignError, UploadRejected) as error:
         db.session.rollback()  # nothing half-saved: neither the words nor another file
-        field = getattr(error, "field", None) or ("photo" if photo and isinstance(error, UploadRejected) and not document else
-                                                  "document" if isinstance(error, UploadRejected) else None)
+        field = getattr(error, "field", None) or current
         target = getattr(form, field) if field and hasattr(form, field) else None
-        (target.errors if target is not None else form.form_errors).append(str(error.message))
-        if target is not None and isinstance(target.errors, tuple):
-            target.errors = list(target.errors)
+        if target is not None:
+            target.errors = [*target.errors, str(error.message)]
+        else:
+            form.form_errors.append(str(error.message))
         return _details_page(None if new else db.session.get(Submission, sub.id), kind, form, 400)
     db.session.commit()
     if suggestions:
@@ -145,9 +149,6 @@ def _save_details(sub: Submission, kind: Kind, new: bool = False):
     else:
         flash(_("Saved."), "success")
     return redirect(url_for("campaign.consent", sub_id=sub.id) if new else url_for("campaign.check", sub_id=sub.id))
-
-
-from .messages import TEXT_MISSING  # noqa: E402
 
 
 @bp.route("/<int:sub_id>/consent", methods=["GET", "POST"])

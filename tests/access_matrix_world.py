@@ -157,7 +157,7 @@ def build_world(make_user) -> World:
 
     edition = Edition(name="More than migrants", theme="Identity", deadline_at=now - timedelta(days=3),
                       deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages="en,fr,pt",
-                      is_current=True, categories=categories())
+                      is_current=True, categories=categories(), campaign_page_on=(now - timedelta(days=1)).date())
     old = Edition(name="Last year", theme="Cities", deadline_at=now - timedelta(days=400),
                   deadline_timezone="Europe/Paris", results_on=date(2025, 12, 6), languages="en,fr",
                   is_current=False, categories=categories())

@@ -143,7 +143,14 @@ def test_the_secretariat_reviews_and_sends_back_with_a_message(server, demo, cam
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_the_public_page_in_both_languages(server, demo, page, check_a11y, shoot, language):
+def test_the_public_page_in_both_languages(server, demo, live_app, page, check_a11y, shoot, language):
+    from datetime import date
+
+    from competition.models import Edition
+
+    with live_app.app_context():  # Migrants Day has come
+        Edition.current().campaign_page_on = date.today() - timedelta(days=1)
+        db.session.commit()
     page.goto(server.url + "/results/")
     page.goto(server.url + "/campaign/page")
     if language == "fr":

@@ -106,6 +106,7 @@ def test_a_story_of_three_pages_is_refused_typed_or_uploaded(post, signed_in_coo
                                             "document": (io.BytesIO(docx_bytes([long_story])), "story.docx")},
                     content_type="multipart/form-data")
     assert response.status_code == 400 and "about 3.0 A4 pages" in response.get_data(as_text=True)
+    assert 'href="#document"' in response.get_data(as_text=True)  # beside the upload, not the typed text
     assert _only() == []
 
 

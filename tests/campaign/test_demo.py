@@ -6,7 +6,7 @@ from sqlalchemy import select
 from core.db import db
 
 
-def test_the_demo_has_lisbon_s_campaign_with_arabic_and_ukrainian(app, client):
+def test_the_demo_has_lisbon_s_campaign_with_arabic_and_ukrainian(app, client, sign_in):
     from campaign.models import Submission
     from core.demo import load_demo
 
@@ -18,5 +18,11 @@ def test_the_demo_has_lisbon_s_campaign_with_arabic_and_ukrainian(app, client):
     story = next(s for s in lisbon if s.kind == "story")
     assert story.language == "ar" and story.translation_language == "en" and story.photo is not None
     assert any(s.language == "uk" and s.translation_text for s in lisbon)
+    from accounts.models import User
+
+    closed = client.get("/campaign/page").get_data(as_text=True)  # the page opens on Migrants Day
+    assert "The campaign page opens on" in closed and story.text not in closed
+    sign_in(client, db.session.scalar(select(User).where(User.email == "secretariat@example.org")))
     page = client.get("/campaign/page").get_data(as_text=True)
+    assert "Preview for the secretariat" in page
     assert story.text in page and "Carlos Moedas" in page and "Yusuf" not in page  # Yusuf's is not approved

@@ -128,3 +128,17 @@ def test_the_results_gallery_links_to_the_campaign_page(client, edition):
     db.session.commit()
     page = client.get("/results/").get_data(as_text=True)
     assert 'href="/campaign/page"' in page
+
+
+def test_the_page_opens_on_its_day_and_the_secretariat_previews_it(client, sign_in, secretariat, edition, cities):
+    from datetime import date, timedelta
+
+    sub = make_submission(edition, cities[0], photo=jpeg_bytes())
+    edition.campaign_page_on = date.today() + timedelta(days=2)
+    db.session.commit()
+    page = client.get("/campaign/page").get_data(as_text=True)
+    assert "The campaign page opens on" in page and QUOTE not in page
+    assert client.get(f"/campaign/page/photo/{sub.id}.jpg").status_code == 404
+    sign_in(client, secretariat)
+    page = client.get("/campaign/page").get_data(as_text=True)
+    assert "Preview for the secretariat" in page and QUOTE in page
