@@ -31,7 +31,7 @@ run: compile-translations
 	@echo
 	@echo "Serving on http://$(HOST):$(PORT)"
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): secretariat@example.org, teacher@example.org,"
-	@echo "  teacher2@example.org, juror@example.org, juror2@example.org"
+	@echo "  teacher2@example.org, juror@example.org, juror2@example.org, coordinator@example.org (Lisbon)"
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 

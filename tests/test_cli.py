@@ -111,7 +111,7 @@ def test_create_user_prompts_for_the_password_twice(cli):
 
 # demo --------------------------------------------------------------------------------------------
 
-DEMO_COUNTS = {"User": 9, "City": 12, "School": 24, "Edition": 1, "Category": 6}
+DEMO_COUNTS = {"User": 10, "City": 12, "School": 24, "Edition": 1, "Category": 6}
 
 
 def assert_demo_loaded():
