@@ -32,6 +32,7 @@ def create_app(config: dict | None = None) -> Flask:
     logs.init_app(app)
 
     import accounts
+    import campaign
     import competition
     import core.views
     import judging
@@ -40,6 +41,7 @@ def create_app(config: dict | None = None) -> Flask:
     accounts.init_app(app)
     competition.init_app(app)
     judging.init_app(app)
+    campaign.init_app(app)
 
     from core import cli
 

@@ -84,6 +84,7 @@ def load_demo(password: str) -> None:
         db.session.add(CityCoordinator(user_id=users[email].id, city_id=city_id))
     db.session.flush()
 
+    from core.demo_campaign import load_demo_campaign
     from core.demo_entries import load_demo_entries
     from core.demo_judging import load_demo_judging
     from core.demo_results import load_demo_results
@@ -91,3 +92,4 @@ def load_demo(password: str) -> None:
     load_demo_entries()
     load_demo_judging(password)
     load_demo_results()
+    load_demo_campaign()

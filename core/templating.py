@@ -15,6 +15,7 @@ NAVIGATION = [
     ("results.gallery", _l("Results"), "anyone"),
     ("competition.classes", _l("Your classes"), (Role.TEACHER,)),
     ("competition.all_entries", _l("Entries"), (Role.SECRETARIAT, Role.COORDINATOR)),
+    ("campaign.index", _l("Campaign"), (Role.SECRETARIAT, Role.COORDINATOR)),
     ("judging.index", _l("Judging"), (Role.JUROR, Role.SECRETARIAT)),
     ("judging.my_profile", _l("Juror profile"), (Role.JUROR,)),
     ("judging.my_conflicts", _l("Conflicts of interest"), (Role.JUROR,)),

@@ -67,6 +67,8 @@ class World:
     coordinator_id: int = 0
     juror_id: int = 0
     invitation_token: str = ""
+    campaign_a: int = 0  # Lisbon's quote card: approved, every consent, a photo
+    campaign_b: int = 0  # Strasbourg's statement: submitted, not the coordinator's city
 
 
 class Ref:
@@ -155,7 +157,7 @@ def build_world(make_user) -> World:
 
     edition = Edition(name="More than migrants", theme="Identity", deadline_at=now - timedelta(days=3),
                       deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages="en,fr,pt",
-                      is_current=True, categories=categories())
+                      is_current=True, categories=categories(), campaign_page_on=(now - timedelta(days=1)).date())
     old = Edition(name="Last year", theme="Cities", deadline_at=now - timedelta(days=400),
                   deadline_timezone="Europe/Paris", results_on=date(2025, 12, 6), languages="en,fr",
                   is_current=False, categories=categories())
@@ -264,6 +266,22 @@ def build_world(make_user) -> World:
                             file_name="old-guide.pdf", file_size=1000, position=0)
     db.session.add_all([material, old_material])
 
+    # The cities' campaign: Lisbon's approved quote card (with a photo) and Strasbourg's submitted statement.
+    from campaign.models import Submission, SubmissionFile
+    from core.files import get_storage
+
+    campaign_a = Submission(edition=edition, city=lisbon, kind="quote", status="approved", person_name="Amina",
+                            text="I am a cook. I am a migrant.", consent_image=True, consent_publication=True,
+                            consent_social=True, consent_name=True, created_by_id=coordinator.id)
+    photo_key = get_storage().put(tiny_png())
+    campaign_a.files.append(SubmissionFile(purpose="photo", kind="image", original_name="amina.png",
+                                           original_key=photo_key, original_size=100, cleaned_key=photo_key,
+                                           cleaned_mime="image/jpeg", web_key=photo_key, width=1, height=1))
+    campaign_b = Submission(edition=edition, city=strasbourg, kind="statement", status="submitted",
+                            person_name="Mayor Bravo", person_title="Mayor", text="Our city is diverse.",
+                            consent_publication=True)
+    db.session.add_all([campaign_a, campaign_b])
+
     # An invitation for a new juror.
     invitation = tokens.issue(TokenPurpose.INVITATION, timedelta(days=7), email="invitee@example.org",
                               roles="juror", created_by=secretariat)
@@ -290,4 +308,5 @@ def build_world(make_user) -> World:
     w.material, w.old_material = material.id, old_material.id
     w.coordinator_id, w.juror_id = coordinator.id, juror.id
     w.invitation_token = invitation
+    w.campaign_a, w.campaign_b = campaign_a.id, campaign_b.id
     return w

@@ -61,6 +61,14 @@ class Edition(db.Model):
     # Set when the secretariat publishes the results: the public gallery and feed show them from then on.
     results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # The cities' campaign (campaign/timeline.py): its own deadline (else the competition's), the launch on
+    # social media, the mayors' statements, the campaign page (International Migrants Day), and the most
+    # quote cards per city. Empty dates fall back to the brief's calendar in the deadline's year.
+    campaign_deadline_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    campaign_launch_on: Mapped[date | None] = mapped_column(Date)
+    campaign_statements_on: Mapped[date | None] = mapped_column(Date)
+    campaign_page_on: Mapped[date | None] = mapped_column(Date)
+    campaign_max_quotes: Mapped[int] = mapped_column(default=5, server_default="5")
 
     categories: Mapped[list[Category]] = relationship(
         back_populates="edition", cascade="all, delete-orphan", order_by="Category.id"
@@ -70,6 +78,7 @@ class Edition(db.Model):
     __table_args__ = (
         Index("uq_editions_one_current", "is_current", unique=True,
               sqlite_where=text("is_current"), postgresql_where=text("is_current")),
+        CheckConstraint("campaign_max_quotes between 0 and 100", name="campaign_max_quotes"),
     )
 
     @property
