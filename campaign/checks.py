@@ -24,11 +24,15 @@ class Length:
     @property
     def pages(self) -> float:
         """The estimated A4 pages: by words, or by characters for scripts without spaces, whichever is more."""
-        return round(max(self.words / PAGE_WORDS, self.characters / PAGE_CHARACTERS), 2)
+        return round(self._pages, 2)
+
+    @property
+    def _pages(self) -> float:
+        return max(self.words / PAGE_WORDS, self.characters / PAGE_CHARACTERS)
 
     @property
     def too_long(self) -> bool:
-        return self.pages > MAX_PAGES
+        return self._pages > MAX_PAGES  # unrounded: 651 words are 1.302 pages, shown as 1.3, and too long
 
 
 def length(text: str) -> Length:

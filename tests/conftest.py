@@ -16,6 +16,14 @@ from jinja2 import BytecodeCache
 from app import create_app
 from core.db import db
 
+try:  # property tests: no per-example wall-clock deadline (tests never assert times; CI machines are loaded)
+    from hypothesis import settings as _hypothesis_settings
+
+    _hypothesis_settings.register_profile("project", deadline=None)
+    _hypothesis_settings.load_profile("project")
+except ImportError:  # pragma: no cover - hypothesis is a test extra
+    pass
+
 TEST_PASSWORD = "correct horse battery staple"
 
 
