@@ -26,7 +26,22 @@ from __future__ import annotations
 
 from typing import Callable, Hashable, Mapping
 
+from .aggregation_links import diagnose_links
+
 Pair = tuple[Hashable, Hashable]
+
+
+def strengthen_category(pairs: list[Pair], movable: set[Pair], eligible: Callable[[Hashable, Hashable], bool],
+                        sort_key: Callable = lambda x: (type(x).__name__, x)) -> tuple[list[Pair], int, dict]:
+    """Diagnose one category's planned ``(entry, juror)`` pairs and swap
+    jurors across its weakly linked blocks (what :func:`judging.assignment.assign`
+    calls per category).  Same return as :func:`strengthen_links`; the pairs
+    are unchanged when the design is already well linked."""
+    report = diagnose_links([(j, e) for e, j in pairs])
+    wanted = {(lk.a, lk.b): lk.needed for lk in report.links if lk.needed}
+    if not wanted:
+        return list(pairs), 0, {}
+    return strengthen_links(pairs, movable, eligible, report.block_of(), wanted, sort_key)
 
 
 def _home(jurors, block_of) -> int | None:
