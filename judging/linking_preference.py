@@ -41,7 +41,16 @@ def strengthen_category(pairs: list[Pair], movable: set[Pair], eligible: Callabl
     wanted = {(lk.a, lk.b): lk.needed for lk in report.links if lk.needed}
     if not wanted:
         return list(pairs), 0, {}
-    return strengthen_links(pairs, movable, eligible, report.block_of(), wanted, sort_key)
+    out, swaps, short = strengthen_links(pairs, movable, eligible, report.block_of(), wanted, sort_key)
+    # a swap can cut a bridge elsewhere: keep the result only if it is as connected and better linked
+    after = diagnose_links([(j, e) for e, j in out])
+    if swaps and (after.components > report.components or _missing(after) >= _missing(report)):
+        return list(pairs), 0, {k: v for k, v in wanted.items()}
+    return out, swaps, short
+
+
+def _missing(report) -> int:
+    return sum(lk.needed for lk in report.links)
 
 
 def _home(jurors, block_of) -> int | None:

@@ -101,8 +101,12 @@ def tie_break_keys(round_: Round, criteria) -> tuple[str, ...]:
     return tuple(first + [k for k in keys if k not in first])
 
 
-def load_category(round_: Round, category: Category, method: str | None = None) -> CategoryResults:
-    """Aggregate one category of a round: six queries, whatever its size."""
+def load_category(round_: Round, category: Category, method: str | None = None,
+                  manual_order: tuple | list | None = None) -> CategoryResults:
+    """Aggregate one category of a round: six queries, whatever its size.
+
+    ``manual_order``: the secretariat's order of entry ids for ties that the criteria leave (passed to the
+    ranking: a tie whose entries it all lists is decided, see ``aggregation_ranking.rank_entries``)."""
     method = method if method in METHODS else round_.method
     res = CategoryResults(round=round_, category=category, method=method)
     where = _in_round(round_, category.id)
@@ -147,7 +151,7 @@ def load_category(round_: Round, category: Category, method: str | None = None) 
     usable = {rid for rid, cs in by_rubric.items() if [(c.key, c.scale_min, c.scale_max) for c in cs] == shape}
     options = agg.AggregationOptions(scale=SCALE, tie_break_criteria=tie_break_keys(round_, res.criteria))
     res.group, res.rankings, res.skipped, res.agreement = _aggregate(round_.id, category.id, criteria, res.criteria, usable, sets,
-                                                      values, options)
+                                                      values, options, tuple(manual_order or ()))
     if res.skipped:
         res.notes.append(ngettext(
             "%(num)d submitted score set is left out: it misses a value, is off the scale or uses another rubric.",
@@ -168,7 +172,7 @@ _CACHE: OrderedDict = OrderedDict()  # the whole input -> _aggregate's result; p
 _CACHE_SIZE = 24
 
 
-def _aggregate(round_id, category_id, criteria, used, usable, sets, values, options):
+def _aggregate(round_id, category_id, criteria, used, usable, sets, values, options, manual_order=()):
     """(group, {method: ranking}, sets left out, {method: tau with the mean}), reused when the input rows are exactly the same.
 
     The key covers everything the library reads (the criteria, the options, every score set and
@@ -176,7 +180,7 @@ def _aggregate(round_id, category_id, criteria, used, usable, sets, values, opti
     """
     key = (round_id, category_id, options, len(sets), len(values), hash(tuple(sets)), hash(tuple(values)),
            tuple((c.id, c.rubric_id, c.key, c.weight, c.scale_min, c.scale_max, c.step) for c in criteria),
-           tuple(sorted(usable)))
+           tuple(sorted(usable)), manual_order)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
@@ -198,7 +202,7 @@ def _aggregate(round_id, category_id, criteria, used, usable, sets, values, opti
     group, rankings = None, {}
     if score_sets:
         group = agg.aggregate_group(crit, score_sets, options, round_id=round_id, category=category_id)
-        rankings = {m: agg.rank(group, m, options) for m in METHODS}
+        rankings = {m: agg.rank(group, m, options, manual_order=manual_order or None) for m in METHODS}
     agreement = {}
     if group is not None and 2 < len(group.entries) <= TAU_LIMIT:
         stats = list(group.entries.values())
@@ -310,24 +314,39 @@ def award_problem(edition_id: int, category: Category, entry: Entry | None, kind
 
 
 # Rules an award may break only with a reason typed by the secretariat, recorded in the audit log. One reason
-# covers every rule broken; the audit names the rules. (Planned: "the category still has unsubmitted assignments".)
+# covers every rule broken; the audit names the rules.
 NOT_RANKED = "not_ranked"
+SCORING_OPEN = "scoring_open"  # the category still has assignments without a submitted score set
+TIE_AT_BOUNDARY = "tie_at_boundary"  # a place award to an entry of an unbroken tie across a prize place
 
 
-def award_exceptions(results: CategoryResults, entry: Entry) -> list[str]:
-    """The rules that giving ``entry`` an award in this round breaks (codes); empty when none."""
+def award_exceptions(results: CategoryResults, entry: Entry, kind: str | None = None) -> list[str]:
+    """The rules that giving ``entry`` the award ``kind`` in this round breaks (codes); empty when none."""
     exceptions = []
     if results.row(entry.id) is None:
         exceptions.append(NOT_RANKED)  # no scores counted in this round's ranking
+    if results.assigned > results.submitted:
+        exceptions.append(SCORING_OPEN)
+    if kind in PLACES and results.method in results.rankings and any(
+            entry.id in tie.entries for tie in agg.boundary_ties(results.rankings[results.method],
+                                                                 range(1, len(PLACES) + 1))):
+        exceptions.append(TIE_AT_BOUNDARY)
     return exceptions
 
 
-def exception_message(exceptions: list[str], entry: Entry) -> str:
+def exception_message(exceptions: list[str], entry: Entry, results: CategoryResults | None = None) -> str:
     """What to do about ``exceptions``, for the reason field's error."""
+    open_sets = max(0, results.assigned - results.submitted) if results is not None else 0
     texts = {NOT_RANKED: _("%(reference)s is not ranked in this round: no scores of it are counted in the ranking.",
-                           reference=entry.reference)}
+                           reference=entry.reference),
+             SCORING_OPEN: ngettext("Scoring is not finished in this category: %(num)d assignment has no submitted "
+                                    "score set.", "Scoring is not finished in this category: %(num)d assignments "
+                                    "have no submitted score set.", open_sets),
+             TIE_AT_BOUNDARY: _("%(reference)s is in a tie that the rubric does not break, across a prize place: "
+                                "the ranking does not say which of the tied entries gets it.",
+                                reference=entry.reference)}
     return " ".join([*(texts[code] for code in exceptions),
-                     _("Choose a ranked entry, or type the reason for this award: it is recorded in the audit log.")])
+                     _("Choose another entry, or type the reason for this award: it is recorded in the audit log.")])
 
 
 def give_award(edition_id: int, category: Category, entry: Entry, kind: str, note: str, actor, *,

@@ -175,9 +175,10 @@ def awards(round_id: int):
         if form.validate_on_submit():
             entry = db.session.get(Entry, form.entry_id()) if form.entry_id() else None
             problem = service.award_problem(round_.edition_id, category, entry, form.kind.data)
-            exceptions = [] if problem else service.award_exceptions(service.load_category(round_, category), entry)
+            res = None if problem else service.load_category(round_, category)
+            exceptions = [] if problem else service.award_exceptions(res, entry, form.kind.data)
             if exceptions and not form.reason.data:
-                problem = "reason", service.exception_message(exceptions, entry)
+                problem = "reason", service.exception_message(exceptions, entry, res)
             if problem is None:
                 service.give_award(round_.edition_id, category, entry, form.kind.data, form.note.data or "", current_user,
                                    exceptions=exceptions, reason=form.reason.data or "")
