@@ -13,6 +13,7 @@ from core.db import db
 from core.permissions import get_or_404, roles_required
 
 from . import bp, charts
+from . import evidence_service
 from . import results_service as service
 from .models import Award, AwardKind, Round, ScoringMethod
 from .results_forms import AwardForm, MethodForm, ShortlistForm
@@ -57,6 +58,7 @@ def results(round_id: int | None = None):
     form = MethodForm(method=round_.method)
     return render_template("judging/results/ranking.html", **_context(
         round_, categories=categories, category=category, res=res, form=form, page_rows=PAGE_ROWS,
+        evidence=evidence_service.for_results(res), unsubmitted=evidence_service.unsubmitted(res),
         rows=res.rows if show_all else res.rows[:PAGE_ROWS], endpoint="judging.results"))
 
 
