@@ -74,9 +74,13 @@ class Evidence:
 
 
 def top_n_for(entries: int, shortlist: int = 0, prizes: int = len(PRIZE_PLACES)) -> int:
-    """N = prizes plus the shortlist (``DEFAULT_TOP_N`` before one is set), at most the number of entries."""
+    """N = prizes plus the shortlist (``DEFAULT_TOP_N`` before one is set).  When that leaves no entry out
+    (a small category), the prize places alone, then 1: a probability of 100% for everyone says nothing."""
     n = prizes + shortlist if shortlist > 0 else DEFAULT_TOP_N
-    return max(1, min(n, max(entries, 1)))
+    for candidate in (n, prizes, 1):
+        if candidate < entries:
+            return max(1, candidate)
+    return 1
 
 
 def category_evidence(group, ranking: Ranking, *, k: int, top_n: int,
