@@ -60,11 +60,14 @@ PARTIAL = "partial"
 class EntrySpec:
     """An entry to assign.  ``languages``: languages a juror may read it in
     (original and translations); empty = language-independent (illustration).
-    ``conflicts``: juror ids that must not judge it."""
+    ``conflicts``: juror ids that must not judge it.  ``k``: this entry's
+    number of jurors when it differs from the round's (a final-round
+    proposal gives each entry its own); None: the ``k`` of :func:`assign`."""
     id: Hashable
     category: str
     languages: frozenset = frozenset()
     conflicts: frozenset = frozenset()
+    k: int | None = None
 
 
 @dataclass(frozen=True)

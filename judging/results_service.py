@@ -71,6 +71,7 @@ class CategoryResults:
     drafts: int = 0
     skipped: int = 0  # submitted score sets left out: missing values or another rubric's criteria
     notes: list[str] = field(default_factory=list)  # translated warnings
+    combined_rounds: int = 1  # a later round ranks on its own scores and those of earlier rounds (final_round.py)
 
     @property
     def has_scores(self) -> bool:
@@ -94,6 +95,18 @@ def _in_round(round_: Round, category_id: int):
                 Entry.status == EntryStatus.SUBMITTED.value)
 
 
+def _evidence(round_: Round, category_id: int):
+    """The score sets a round ranks on: its own, and for a later round (the final) also those of earlier rounds
+    for the entries it holds, so the final ranking fits one model on both rounds' scores
+    (``final_round.combine_rounds``: a juror who scored an entry twice counts once, with the later score)."""
+    if round_.number == 1:
+        return _in_round(round_, category_id)
+    return and_(Assignment.round_id.in_(select(Round.id).where(Round.edition_id == round_.edition_id,
+                                                               Round.number <= round_.number)),
+                Assignment.entry_id.in_(select(Assignment.entry_id).where(Assignment.round_id == round_.id)),
+                Entry.category_id == category_id, Entry.status == EntryStatus.SUBMITTED.value)
+
+
 def tie_break_keys(round_: Round, criteria) -> tuple[str, ...]:
     """The round's named criterion first, then the others in the rubric's order."""
     keys = [c.key for c in criteria]
@@ -110,7 +123,9 @@ def load_category(round_: Round, category: Category, method: str | None = None,
     method = method if method in METHODS else round_.method
     res = CategoryResults(round=round_, category=category, method=method)
     where = _in_round(round_, category.id)
-    base = select(Assignment.id).join(Entry, Entry.id == Assignment.entry_id).where(where)
+    scored = _evidence(round_, category.id)
+    base = select(Assignment.id).join(Entry, Entry.id == Assignment.entry_id).where(scored)
+    res.combined_rounds = 1 if round_.number == 1 else round_.number
 
     counts = db.session.execute(
         select(func.count(Assignment.id),
@@ -122,7 +137,8 @@ def load_category(round_: Round, category: Category, method: str | None = None,
     sets = db.session.execute(
         select(ScoreSet.id, ScoreSet.rubric_id, Assignment.juror_id, Assignment.entry_id)
         .join(Assignment, Assignment.id == ScoreSet.assignment_id).join(Entry, Entry.id == Assignment.entry_id)
-        .where(where, ScoreSet.status == ScoreStatus.SUBMITTED.value).order_by(ScoreSet.id)).all()
+        .where(scored, ScoreSet.status == ScoreStatus.SUBMITTED.value)
+        .order_by(Assignment.round_id, ScoreSet.id)).all()
     values = db.session.execute(
         select(ScoreValue.score_set_id, ScoreValue.criterion_id, ScoreValue.value)
         .join(ScoreSet, ScoreSet.id == ScoreValue.score_set_id)
@@ -136,7 +152,7 @@ def load_category(round_: Round, category: Category, method: str | None = None,
         select(Entry.id, Entry.reference, Entry.title).where(
             Entry.id.in_(select(Assignment.entry_id).join(Entry, Entry.id == Assignment.entry_id).where(where))))}
     res.jurors = dict(db.session.execute(select(User.id, User.name).where(
-        User.id.in_(select(Assignment.juror_id).join(Entry, Entry.id == Assignment.entry_id).where(where)))).all())
+        User.id.in_(select(Assignment.juror_id).join(Entry, Entry.id == Assignment.entry_id).where(scored)))).all())
 
     if not sets or not criteria:
         res.skipped = len(sets)
@@ -192,13 +208,14 @@ def _aggregate(round_id, category_id, criteria, used, usable, sets, values, opti
     crit = [agg.Criterion(key=c.key, weight=float(c.weight), min=float(c.scale_min), max=float(c.scale_max),
                           step=float(c.step)) for c in used]
     wanted = {c.key for c in crit}
-    score_sets, skipped = [], 0
+    latest, skipped = {}, 0  # (juror, entry) -> the juror's latest score set (a final round after round 1)
     for set_id, rubric_id, juror_id, entry_id in sets:
         vals = per_set.get(set_id, {})
         if rubric_id not in usable or set(vals) != wanted or not _valid(crit, vals):
             skipped += 1
             continue
-        score_sets.append(agg.ScoreSet(juror_id=juror_id, entry_id=entry_id, values=vals))
+        latest[(juror_id, entry_id)] = agg.ScoreSet(juror_id=juror_id, entry_id=entry_id, values=vals)
+    score_sets = list(latest.values())
     group, rankings = None, {}
     if score_sets:
         group = agg.aggregate_group(crit, score_sets, options, round_id=round_id, category=category_id)

@@ -264,6 +264,8 @@ CASES: list[Case] = [
     case("judging.set_method", "", {"round_id": W.round1}, post=SEC),
     case("judging.shortlist", "", {"round_id": W.round1}, get=SEC),
     case("judging.awards", "", {"round_id": W.round1}, get=SEC),
+    case("judging.final_round_plan", "", {"round_id": W.round1}, get=SEC),
+    case("judging.final_round_create", "", {"round_id": W.round1}, post=SEC, note="no workload: the form is refused"),
     case("judging.remove_award", "", {"round_id": W.round1, "award_id": W.award_a1}, post=SEC, late=2),
     case("judging.exports", "", get=SEC),
     case("judging.export_results", "csv", {"fmt": "csv"}, get=SEC),
