@@ -16,11 +16,14 @@ from .results_forms import ProposalLookupForm, WorkloadForm
 from .results_views import _category, _context
 
 
-@bp.get("/rounds/<int:round_id>/final-round")
+@bp.route("/rounds/<int:round_id>/final-round", methods=["GET", "POST"])
 @roles_required(Role.SECRETARIAT)
 def final_round_plan(round_id: int):
+    """GET: the proposal for ``?workload=``; POST: create the final round from it."""
     round_ = get_or_404(Round, round_id, lambda r: r.number == 1)
     categories, category = _category(round_)
+    if request.method == "POST":
+        return _create(round_, categories, category)
     lookup = ProposalLookupForm(request.args)
     the_plan, status = None, 200
     if "workload" in request.args:
@@ -32,11 +35,7 @@ def final_round_plan(round_id: int):
     return _page(round_, categories, category, lookup, create, the_plan), status
 
 
-@bp.post("/rounds/<int:round_id>/final-round")
-@roles_required(Role.SECRETARIAT)
-def final_round_create(round_id: int):
-    round_ = get_or_404(Round, round_id, lambda r: r.number == 1)
-    categories, category = _category(round_)
+def _create(round_, categories, category):
     form = WorkloadForm()
     if form.validate_on_submit():
         the_plan = planner.plan(round_, category, form.workload.data)
