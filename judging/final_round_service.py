@@ -58,7 +58,8 @@ def plan(round_: Round, category: Category, workload: int) -> Plan:
     scored_by: dict = {}
     for (juror, entry) in res.group.totals:
         scored_by.setdefault(entry, set()).add(juror)
-    available = {i: len(final_ids - scored_by.get(i, set())) for i in res.group.entries}
+    # no final jury chosen yet: the proposal assumes enough jurors (the assignment will say if there are not)
+    available = {i: len(final_ids - scored_by.get(i, set())) for i in res.group.entries} if final_ids else None
     out.proposal = propose_final_round(res.group.model, top_n, workload, boundaries=PRIZE_PLACES,
                                        max_per_entry=MAX_PER_ENTRY, available=available)
     for entry_id in out.proposal.order():

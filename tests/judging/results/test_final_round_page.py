@@ -111,3 +111,20 @@ def test_the_final_ranking_fits_both_rounds_scores_and_counts_a_rescoring_juror_
     assert res.group.entries[entries[1].id].n == 3  # the juror who scored it again counts once
     assert res.group.totals[(again, entries[1].id)] == 2.0  # with the later score
     assert res.submitted == 2 and res.combined_rounds == 2  # the round's own counts stay its own
+
+
+def test_without_a_final_jury_the_proposal_says_it_assumes_enough_jurors(as_secretariat, scored, round1, edition):
+    scored(14, jurors=5, k=3, severities=[0, -1.5, 1, 2, -0.5])
+    html = as_secretariat.get(url(round1, edition, workload=9)).get_data(as_text=True)
+    assert "No juror is in the final jury yet" in html and "Create the final round from this proposal" in html
+
+
+def test_a_final_jury_that_scored_everything_leaves_nothing_to_propose(as_secretariat, scored, round1, edition):
+    _entries, jurors = scored(6, jurors=3, k=3)
+    from judging.models import JurorProfile
+
+    for profile in db.session.scalars(select(JurorProfile)):
+        profile.final_jury = True
+    db.session.commit()
+    html = as_secretariat.get(url(round1, edition, workload=9)).get_data(as_text=True)
+    assert "No entry needs more scores in this category" in html
