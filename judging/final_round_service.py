@@ -35,7 +35,7 @@ class Plan:
     res: service.CategoryResults
     proposal: Proposal | None = None  # None: nothing scored yet
     jurors: int = 0  # jurors of the final jury
-    rows: list = field(default_factory=list)  # (Row, extra jurors, probability of the top N now), most extra first
+    rows: list = field(default_factory=list)  # (Row, extra jurors, probability of the top N now), in ranking order
 
     @property
     def round1_sets(self) -> int:
@@ -62,10 +62,12 @@ def plan(round_: Round, category: Category, workload: int) -> Plan:
     available = {i: len(final_ids - scored_by.get(i, set())) for i in res.group.entries} if final_ids else None
     out.proposal = propose_final_round(res.group.model, top_n, workload, boundaries=PRIZE_PLACES,
                                        max_per_entry=MAX_PER_ENTRY, available=available)
-    for entry_id in out.proposal.order():
-        row = res.row(entry_id)
-        if row is not None:
-            out.rows.append((row, out.proposal.extra[entry_id], out.proposal.p_top.get(entry_id)))
+    # the same chance of the top N as the ranking page shows (posterior draws), in the ranking's order
+    evidence = evidence_service.for_results(res, links=False)
+    for row in res.rows:
+        if row.entry_id in out.proposal.extra:
+            ev = evidence.entries.get(row.entry_id)
+            out.rows.append((row, out.proposal.extra[row.entry_id], ev.p_top if ev else None))
     return out
 
 
