@@ -43,9 +43,11 @@ def strengthen_category(pairs: list[Pair], movable: set[Pair], eligible: Callabl
         return list(pairs), 0, {}
     out, swaps, short = strengthen_links(pairs, movable, eligible, report.block_of(), wanted, sort_key)
     # a swap can cut a bridge elsewhere: keep the result only if it is as connected and better linked
+    if not swaps:
+        return out, 0, short
     after = diagnose_links([(j, e) for e, j in out])
-    if swaps and (after.components > report.components or _missing(after) >= _missing(report)):
-        return list(pairs), 0, {k: v for k, v in wanted.items()}
+    if after.components > report.components or _missing(after) >= _missing(report):
+        return list(pairs), 0, dict(wanted)
     return out, swaps, short
 
 
