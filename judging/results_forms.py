@@ -106,3 +106,12 @@ class WorkloadForm(FlaskForm):
 class ProposalLookupForm(WorkloadForm):
     class Meta:
         csrf = False  # a GET proposal changes nothing
+
+
+class TieOrderForm(FlaskForm):
+    """The places themselves are one select per place, built from the tie (``place-1``, ``place-2``...)."""
+
+    reason = TextAreaField(_l("Reason for this order"), filters=[strip_filter], render_kw={"rows": 3},
+                           description=_l("For example the jury's second reading. Recorded in the audit log."),
+                           validators=[Length(max=1000, message=_l("Enter at most %(max)d characters.", max=1000)),
+                                       NoNul()])

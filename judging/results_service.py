@@ -31,6 +31,7 @@ from .models import (
     ScoreValue,
     ScoringMethod,
     ShortlistEntry,
+    TieOrder,
 )
 
 METHODS = tuple(m.value for m in ScoringMethod)
@@ -116,12 +117,14 @@ def tie_break_keys(round_: Round, criteria) -> tuple[str, ...]:
 
 def load_category(round_: Round, category: Category, method: str | None = None,
                   manual_order: tuple | list | None = None) -> CategoryResults:
-    """Aggregate one category of a round: six queries, whatever its size.
+    """Aggregate one category of a round: seven queries, whatever its size.
 
     ``manual_order``: the secretariat's order of entry ids for ties that the criteria leave (passed to the
     ranking: a tie whose entries it all lists is decided, see ``aggregation_ranking.rank_entries``)."""
     method = method if method in METHODS else round_.method
     res = CategoryResults(round=round_, category=category, method=method)
+    if manual_order is None:
+        manual_order = configured_tie_order(round_.id, category.id)
     where = _in_round(round_, category.id)
     scored = _evidence(round_, category.id)
     base = select(Assignment.id).join(Entry, Entry.id == Assignment.entry_id).where(scored)
@@ -182,6 +185,14 @@ def load_category(round_: Round, category: Category, method: str | None = None,
                             {m: ranks[m][ranked.entry_id] for m in METHODS}))
     res.notes[:0] = dict.fromkeys(n for n in map(_note, res.group.warnings + res.rankings[method].warnings) if n)
     return res
+
+
+def configured_tie_order(round_id: int, category_id: int) -> list[int]:
+    """The secretariat's decided tie orders (``TieOrder``) as one ``manual_order``, the latest decision last so that
+    it wins where two decisions share entries."""
+    return [i for order in db.session.scalars(select(TieOrder.entry_ids).where(
+        TieOrder.round_id == round_id, TieOrder.category_id == category_id).order_by(TieOrder.id))
+        for i in (int(x) for x in order.split(",") if x)]
 
 
 _CACHE: OrderedDict = OrderedDict()  # the whole input -> _aggregate's result; per process

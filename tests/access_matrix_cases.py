@@ -264,6 +264,8 @@ CASES: list[Case] = [
     case("judging.set_method", "", {"round_id": W.round1}, post=SEC),
     case("judging.shortlist", "", {"round_id": W.round1}, get=SEC),
     case("judging.awards", "", {"round_id": W.round1}, get=SEC),
+    case("judging.decide_tie", "", {"round_id": W.round1, "rank": 1}, get=only(S, ok=404), post=only(S, ok=404),
+         note="no open tie at place 1 in the world: 404 for everyone"),
     case("judging.final_round_plan", "", {"round_id": W.round1}, get=SEC, post=SEC,
          note="POST without a workload: the form is refused"),
     case("judging.remove_award", "", {"round_id": W.round1, "award_id": W.award_a1}, post=SEC, late=2),

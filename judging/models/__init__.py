@@ -5,8 +5,9 @@ from .jury import Conflict, ConflictKind, JurorProfile
 from .round import Assignment, RemovedPair, Round, RoundStatus, ScoringMethod, ShortlistEntry
 from .rubric import Criterion, Rubric
 from .score import ScoreSet, ScoreStatus, ScoreValue
+from .tie import TieOrder
 
 __all__ = [
     "Assignment", "Award", "ExportJob", "ExportKind", "JobStatus", "RemovedPair", "AwardKind", "Conflict", "ConflictKind", "Criterion", "JurorProfile", "Round",
-    "RoundStatus", "Rubric", "ScoreSet", "ScoreStatus", "ScoreValue", "ScoringMethod", "ShortlistEntry",
+    "RoundStatus", "Rubric", "ScoreSet", "ScoreStatus", "ScoreValue", "ScoringMethod", "ShortlistEntry", "TieOrder",
 ]
