@@ -348,6 +348,13 @@ SCORING_OPEN = "scoring_open"  # the category still has assignments without a su
 TIE_AT_BOUNDARY = "tie_at_boundary"  # a place award to an entry of an unbroken tie across a prize place
 
 
+def prize_ties(results: CategoryResults) -> list:
+    """Unbroken ties across a prize place (1, 2, 3) in the round's ranking (``agg.BoundaryTie``)."""
+    if results.method not in results.rankings:
+        return []
+    return agg.boundary_ties(results.rankings[results.method], range(1, len(PLACES) + 1))
+
+
 def award_exceptions(results: CategoryResults, entry: Entry, kind: str | None = None) -> list[str]:
     """The rules that giving ``entry`` the award ``kind`` in this round breaks (codes); empty when none."""
     exceptions = []
@@ -355,9 +362,7 @@ def award_exceptions(results: CategoryResults, entry: Entry, kind: str | None = 
         exceptions.append(NOT_RANKED)  # no scores counted in this round's ranking
     if results.assigned > results.submitted:
         exceptions.append(SCORING_OPEN)
-    if kind in PLACES and results.method in results.rankings and any(
-            entry.id in tie.entries for tie in agg.boundary_ties(results.rankings[results.method],
-                                                                 range(1, len(PLACES) + 1))):
+    if kind in PLACES and any(entry.id in tie.entries for tie in prize_ties(results)):
         exceptions.append(TIE_AT_BOUNDARY)
     return exceptions
 

@@ -164,7 +164,8 @@ def _award_page(round_: Round, form: AwardForm, status: int = 200):
         by_entry.setdefault(award.entry_id, []).append(award)
     return render_template("judging/results/awards.html", **_context(
         round_, categories=categories, category=category, res=res, form=form, awards=awards, by_entry=by_entry,
-        kinds=AwardKind, endpoint="judging.awards")), status
+        kinds=AwardKind, endpoint="judging.awards", unsubmitted=evidence_service.unsubmitted(res),
+        boundary_ties=service.prize_ties(res))), status
 
 
 @bp.route("/rounds/<int:round_id>/awards", methods=["GET", "POST"])

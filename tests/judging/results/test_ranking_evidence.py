@@ -164,3 +164,12 @@ def test_manual_order_decides_a_tie(tied_at_first, round1):
     decided = service.load_category(round1, category, manual_order=[b, a])
     assert [r.entry_id for r in decided.rows][:2] == [b, a]
     assert decided.row(b).ranked.resolution == "manual" and decided.row(a).ranked.rank == 2
+
+
+def test_the_awards_page_warns_before_an_award_needs_a_reason(as_secretariat, tied_at_first, round1, edition,
+                                                             make_juror, assign):
+    assign(round1, tied_at_first[2], make_juror("late@example.org"))
+    html = as_secretariat.get(f"/judging/rounds/{round1.id}/awards?category={category_of(edition).id}").get_data(
+        as_text=True)
+    assert "Unbroken tie across place 1:" in html and tied_at_first[0].reference in html
+    assert "Scoring is not finished: 1 assignment has no submitted score set." in html
