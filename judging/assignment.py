@@ -43,6 +43,7 @@ from .assignment_feasibility import CapacityNetwork, relaxations
 from .assignment_flow import CostModel, MinCostAssignment
 from .assignment_instance import Instance, below, pair_key
 from .assignment_linking import components, rebalance_overall, repair_links
+from .linking_preference import strengthen_category
 from .reason import Reason, sort_key
 
 __all__ = [
@@ -59,11 +60,14 @@ PARTIAL = "partial"
 class EntrySpec:
     """An entry to assign.  ``languages``: languages a juror may read it in
     (original and translations); empty = language-independent (illustration).
-    ``conflicts``: juror ids that must not judge it."""
+    ``conflicts``: juror ids that must not judge it.  ``k``: this entry's
+    number of jurors when it differs from the round's (a final-round
+    proposal gives each entry its own); None: the ``k`` of :func:`assign`."""
     id: Hashable
     category: str
     languages: frozenset = frozenset()
     conflicts: frozenset = frozenset()
+    k: int | None = None
 
 
 @dataclass(frozen=True)
@@ -116,6 +120,7 @@ def assign(
     max_candidates: int | None = 8,
     repair: bool = True,
     new_juror_cap: int | None = None,
+    prefer_links: bool = True,
 ) -> AssignmentResult:
     """Assign ``k`` distinct jurors to every entry.
 
@@ -133,6 +138,8 @@ def assign(
     ``max_candidates``: eligible jurors per entry, drawn at random with the
     seed, that the tie-break prefers (None = all alike); the balance does not
     depend on it.  ``repair``: run the overall-balance and linking moves.
+    ``prefer_links``: after the repairs, swap jurors across weakly linked
+    blocks (:mod:`judging.linking_preference`; loads and k unchanged).
     ``new_juror_cap``: the cap assumed for new jurors in ``remedies``
     (default: the median of the jurors' caps; None if nobody has one).
     """
@@ -229,6 +236,7 @@ def assign(
             by_cat, movable, inst.statically_eligible, cat_loads, loads,
             inst.caps, {c: inst.cat_jurors[c] for c in inst.categories}, sort_key)
     warnings = list(inst.warnings)
+    kept_pairs = set(inst.kept)
     for c in inst.categories:
         if not new_pairs:
             break  # nothing proposed: nothing to repair or report on
@@ -238,8 +246,12 @@ def assign(
             cat_pairs, n_comp, ops = repair_links(
                 cat_pairs, mov, inst.statically_eligible, cat_loads[c], loads,
                 lambda j, c=c: inst.caps(j, c), sort_key)
+            swaps = 0
+            if prefer_links:  # a well-linked design: swaps keep every load and every entry's k
+                cat_pairs, swaps, _short = strengthen_category(
+                    cat_pairs, {p for p in cat_pairs if p not in kept_pairs}, inst.statically_eligible, sort_key)
             by_cat[c] = cat_pairs
-            link_ops += ops
+            link_ops += ops + swaps
         else:
             n_comp = len(components(cat_pairs))
         if n_comp > 1:

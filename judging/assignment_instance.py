@@ -40,6 +40,8 @@ class Instance:
         for e in sorted(entries, key=lambda x: sort_key(x.id)):
             if e.id in self.entries:
                 raise ValueError(f"duplicate entry id {e.id!r}")
+            if e.k is not None and e.k < 1:
+                raise ValueError(f"entry {e.id!r}: k must be at least 1")
             self.entries[e.id] = replace(e, category=str(e.category),
                                          languages=_norm_langs(e.languages),
                                          conflicts=frozenset(e.conflicts))
@@ -78,9 +80,9 @@ class Instance:
                 self.warnings.append(Reason("kept_pair_language",
                                             {"entry_id": e, "juror_id": j}))
         for e in sorted(self.kept_by_entry, key=sort_key):
-            if e in self.entries and len(self.kept_by_entry[e]) > k:
+            if e in self.entries and len(self.kept_by_entry[e]) > self.k_of(e, k):
                 self.warnings.append(Reason("entry_over_assigned", {
-                    "entry_id": e, "kept": len(self.kept_by_entry[e]), "k": k}))
+                    "entry_id": e, "kept": len(self.kept_by_entry[e]), "k": self.k_of(e, k)}))
         for j, load in self.kept_load.items():
             cap = self.jurors[j].cap
             if cap is not None and load > cap:
@@ -89,7 +91,7 @@ class Instance:
         self.forbidden_by_entry: dict = {}
         for e, j in forbidden:
             self.forbidden_by_entry.setdefault(e, set()).add(j)
-        self.need = {e: max(0, k - len(self.kept_by_entry.get(e, ())))
+        self.need = {e: max(0, self.k_of(e, k) - len(self.kept_by_entry.get(e, ())))
                      for e in self.entries}
 
         self.cat_jurors: dict = {}
@@ -160,6 +162,11 @@ class Instance:
         lst, st = self.readers(ent.category, ent.languages)
         ex = self.excluded(e) & st
         return [j for j in lst if j not in ex] if ex else lst
+
+    def k_of(self, e, k: int) -> int:
+        """Entry ``e``'s number of jurors: its own ``k`` when it has one, else the round's."""
+        own = self.entries[e].k
+        return k if own is None else own
 
     def statically_eligible(self, e, j) -> bool:
         """Language, conflict, forbidden and category (caps ignored)."""

@@ -91,11 +91,30 @@ def _other_rounds_load(judging_round: Round) -> dict[int, int]:
     return dict(rows.all())
 
 
+def _proposed_extra(judging_round: Round) -> tuple[dict[int, int], dict[int, set[int]]]:
+    """For entries a final-round proposal placed in this round: {entry: more jurors} and {entry: the jurors who
+    scored it in earlier rounds}, who cannot be among the new ones (two queries; nothing for round 1)."""
+    if judging_round.number == 1:
+        return {}, {}
+    extra = dict(db.session.execute(select(ShortlistEntry.entry_id, ShortlistEntry.extra_jurors).where(
+        ShortlistEntry.round_id == judging_round.id, ShortlistEntry.extra_jurors.is_not(None))).all())
+    earlier: dict[int, set[int]] = {}
+    if extra:
+        for entry_id, juror_id in db.session.execute(
+                select(Assignment.entry_id, Assignment.juror_id).join(Round, Round.id == Assignment.round_id)
+                .where(Round.edition_id == judging_round.edition_id, Round.number < judging_round.number,
+                       Assignment.entry_id.in_(list(extra)))):
+            earlier.setdefault(entry_id, set()).add(juror_id)
+    return extra, earlier
+
+
 def build_specs(judging_round: Round, entries: list[Entry], profiles: list[JurorProfile]):
     other = _other_rounds_load(judging_round)
     reach = reach_of(profiles)
+    extra, earlier = _proposed_extra(judging_round)
     entry_specs = [EntrySpec(id=e.id, category=str(e.category_id), languages=entry_languages(e),
-                             conflicts=conflicted_jurors(e, profiles, reach)) for e in entries]
+                             conflicts=conflicted_jurors(e, profiles, reach) | frozenset(earlier.get(e.id, ())),
+                             k=extra.get(e.id)) for e in entries]
     juror_specs = [JurorSpec(id=p.user_id, languages=frozenset(p.language_list),
                              cap=max(0, p.max_entries - other.get(p.user_id, 0))) for p in profiles]
     return entry_specs, juror_specs

@@ -26,7 +26,33 @@ from __future__ import annotations
 
 from typing import Callable, Hashable, Mapping
 
+from .aggregation_links import diagnose_links
+
 Pair = tuple[Hashable, Hashable]
+
+
+def strengthen_category(pairs: list[Pair], movable: set[Pair], eligible: Callable[[Hashable, Hashable], bool],
+                        sort_key: Callable = lambda x: (type(x).__name__, x)) -> tuple[list[Pair], int, dict]:
+    """Diagnose one category's planned ``(entry, juror)`` pairs and swap
+    jurors across its weakly linked blocks (what :func:`judging.assignment.assign`
+    calls per category).  Same return as :func:`strengthen_links`; the pairs
+    are unchanged when the design is already well linked."""
+    report = diagnose_links([(j, e) for e, j in pairs])
+    wanted = {(lk.a, lk.b): lk.needed for lk in report.links if lk.needed}
+    if not wanted:
+        return list(pairs), 0, {}
+    out, swaps, short = strengthen_links(pairs, movable, eligible, report.block_of(), wanted, sort_key)
+    # a swap can cut a bridge elsewhere: keep the result only if it is as connected and better linked
+    if not swaps:
+        return out, 0, short
+    after = diagnose_links([(j, e) for e, j in out])
+    if after.components > report.components or _missing(after) >= _missing(report):
+        return list(pairs), 0, dict(wanted)
+    return out, swaps, short
+
+
+def _missing(report) -> int:
+    return sum(lk.needed for lk in report.links)
 
 
 def _home(jurors, block_of) -> int | None:

@@ -80,3 +80,38 @@ class AwardForm(FlaskForm):
 
     def entry_id(self) -> int | None:
         return id_from(self.entry.data)
+
+
+def _whole_workload(form, field):
+    from .final_round_service import MAX_WORKLOAD
+
+    try:
+        field.data = int((field.data or "").strip())
+    except (TypeError, ValueError):
+        raise ValidationError(_l("Enter the workload as a whole number of score sets, like 60.")) from None
+    if not 1 <= field.data <= MAX_WORKLOAD:
+        raise ValidationError(_l("Enter a workload from 1 to %(max)d score sets.", max=MAX_WORKLOAD))
+
+
+class WorkloadForm(FlaskForm):
+    """How many more score sets the final round may ask for (a GET shows the proposal; a POST creates the round)."""
+
+    workload = StringField(_l("Workload of the final round"), filters=[strip_filter],
+                           validators=[_whole_workload],
+                           description=_l("The number of score sets the jurors can do in the final round, in this "
+                                          "category. A quarter of round 1's is a good start."),
+                           render_kw={"inputmode": "numeric", "autocomplete": "off"})
+
+
+class ProposalLookupForm(WorkloadForm):
+    class Meta:
+        csrf = False  # a GET proposal changes nothing
+
+
+class TieOrderForm(FlaskForm):
+    """The places themselves are one select per place, built from the tie (``place-1``, ``place-2``...)."""
+
+    reason = TextAreaField(_l("Reason for this order"), filters=[strip_filter], render_kw={"rows": 3},
+                           description=_l("For example the jury's second reading. Recorded in the audit log."),
+                           validators=[Length(max=1000, message=_l("Enter at most %(max)d characters.", max=1000)),
+                                       NoNul()])

@@ -31,6 +31,7 @@ from .models import (
     ScoreValue,
     ScoringMethod,
     ShortlistEntry,
+    TieOrder,
 )
 
 METHODS = tuple(m.value for m in ScoringMethod)
@@ -71,6 +72,7 @@ class CategoryResults:
     drafts: int = 0
     skipped: int = 0  # submitted score sets left out: missing values or another rubric's criteria
     notes: list[str] = field(default_factory=list)  # translated warnings
+    combined_rounds: int = 1  # a later round ranks on its own scores and those of earlier rounds (final_round.py)
 
     @property
     def has_scores(self) -> bool:
@@ -94,6 +96,18 @@ def _in_round(round_: Round, category_id: int):
                 Entry.status == EntryStatus.SUBMITTED.value)
 
 
+def _evidence(round_: Round, category_id: int):
+    """The score sets a round ranks on: its own, and for a later round (the final) also those of earlier rounds
+    for the entries it holds, so the final ranking fits one model on both rounds' scores
+    (``final_round.combine_rounds``: a juror who scored an entry twice counts once, with the later score)."""
+    if round_.number == 1:
+        return _in_round(round_, category_id)
+    return and_(Assignment.round_id.in_(select(Round.id).where(Round.edition_id == round_.edition_id,
+                                                               Round.number <= round_.number)),
+                Assignment.entry_id.in_(select(Assignment.entry_id).where(Assignment.round_id == round_.id)),
+                Entry.category_id == category_id, Entry.status == EntryStatus.SUBMITTED.value)
+
+
 def tie_break_keys(round_: Round, criteria) -> tuple[str, ...]:
     """The round's named criterion first, then the others in the rubric's order."""
     keys = [c.key for c in criteria]
@@ -101,12 +115,20 @@ def tie_break_keys(round_: Round, criteria) -> tuple[str, ...]:
     return tuple(first + [k for k in keys if k not in first])
 
 
-def load_category(round_: Round, category: Category, method: str | None = None) -> CategoryResults:
-    """Aggregate one category of a round: six queries, whatever its size."""
+def load_category(round_: Round, category: Category, method: str | None = None,
+                  manual_order: tuple | list | None = None) -> CategoryResults:
+    """Aggregate one category of a round: seven queries, whatever its size.
+
+    ``manual_order``: the secretariat's order of entry ids for ties that the criteria leave (passed to the
+    ranking: a tie whose entries it all lists is decided, see ``aggregation_ranking.rank_entries``)."""
     method = method if method in METHODS else round_.method
     res = CategoryResults(round=round_, category=category, method=method)
+    if manual_order is None:
+        manual_order = configured_tie_order(round_.id, category.id)
     where = _in_round(round_, category.id)
-    base = select(Assignment.id).join(Entry, Entry.id == Assignment.entry_id).where(where)
+    scored = _evidence(round_, category.id)
+    base = select(Assignment.id).join(Entry, Entry.id == Assignment.entry_id).where(scored)
+    res.combined_rounds = 1 if round_.number == 1 else round_.number
 
     counts = db.session.execute(
         select(func.count(Assignment.id),
@@ -118,7 +140,8 @@ def load_category(round_: Round, category: Category, method: str | None = None) 
     sets = db.session.execute(
         select(ScoreSet.id, ScoreSet.rubric_id, Assignment.juror_id, Assignment.entry_id)
         .join(Assignment, Assignment.id == ScoreSet.assignment_id).join(Entry, Entry.id == Assignment.entry_id)
-        .where(where, ScoreSet.status == ScoreStatus.SUBMITTED.value).order_by(ScoreSet.id)).all()
+        .where(scored, ScoreSet.status == ScoreStatus.SUBMITTED.value)
+        .order_by(Assignment.round_id, ScoreSet.id)).all()
     values = db.session.execute(
         select(ScoreValue.score_set_id, ScoreValue.criterion_id, ScoreValue.value)
         .join(ScoreSet, ScoreSet.id == ScoreValue.score_set_id)
@@ -132,7 +155,7 @@ def load_category(round_: Round, category: Category, method: str | None = None) 
         select(Entry.id, Entry.reference, Entry.title).where(
             Entry.id.in_(select(Assignment.entry_id).join(Entry, Entry.id == Assignment.entry_id).where(where))))}
     res.jurors = dict(db.session.execute(select(User.id, User.name).where(
-        User.id.in_(select(Assignment.juror_id).join(Entry, Entry.id == Assignment.entry_id).where(where)))).all())
+        User.id.in_(select(Assignment.juror_id).join(Entry, Entry.id == Assignment.entry_id).where(scored)))).all())
 
     if not sets or not criteria:
         res.skipped = len(sets)
@@ -147,7 +170,7 @@ def load_category(round_: Round, category: Category, method: str | None = None) 
     usable = {rid for rid, cs in by_rubric.items() if [(c.key, c.scale_min, c.scale_max) for c in cs] == shape}
     options = agg.AggregationOptions(scale=SCALE, tie_break_criteria=tie_break_keys(round_, res.criteria))
     res.group, res.rankings, res.skipped, res.agreement = _aggregate(round_.id, category.id, criteria, res.criteria, usable, sets,
-                                                      values, options)
+                                                      values, options, tuple(manual_order or ()))
     if res.skipped:
         res.notes.append(ngettext(
             "%(num)d submitted score set is left out: it misses a value, is off the scale or uses another rubric.",
@@ -164,11 +187,19 @@ def load_category(round_: Round, category: Category, method: str | None = None) 
     return res
 
 
+def configured_tie_order(round_id: int, category_id: int) -> list[int]:
+    """The secretariat's decided tie orders (``TieOrder``) as one ``manual_order``, the latest decision last so that
+    it wins where two decisions share entries."""
+    return [i for order in db.session.scalars(select(TieOrder.entry_ids).where(
+        TieOrder.round_id == round_id, TieOrder.category_id == category_id).order_by(TieOrder.id))
+        for i in (int(x) for x in order.split(",") if x)]
+
+
 _CACHE: OrderedDict = OrderedDict()  # the whole input -> _aggregate's result; per process
 _CACHE_SIZE = 24
 
 
-def _aggregate(round_id, category_id, criteria, used, usable, sets, values, options):
+def _aggregate(round_id, category_id, criteria, used, usable, sets, values, options, manual_order=()):
     """(group, {method: ranking}, sets left out, {method: tau with the mean}), reused when the input rows are exactly the same.
 
     The key covers everything the library reads (the criteria, the options, every score set and
@@ -176,7 +207,7 @@ def _aggregate(round_id, category_id, criteria, used, usable, sets, values, opti
     """
     key = (round_id, category_id, options, len(sets), len(values), hash(tuple(sets)), hash(tuple(values)),
            tuple((c.id, c.rubric_id, c.key, c.weight, c.scale_min, c.scale_max, c.step) for c in criteria),
-           tuple(sorted(usable)))
+           tuple(sorted(usable)), manual_order)
     if key in _CACHE:
         _CACHE.move_to_end(key)
         return _CACHE[key]
@@ -188,17 +219,18 @@ def _aggregate(round_id, category_id, criteria, used, usable, sets, values, opti
     crit = [agg.Criterion(key=c.key, weight=float(c.weight), min=float(c.scale_min), max=float(c.scale_max),
                           step=float(c.step)) for c in used]
     wanted = {c.key for c in crit}
-    score_sets, skipped = [], 0
+    latest, skipped = {}, 0  # (juror, entry) -> the juror's latest score set (a final round after round 1)
     for set_id, rubric_id, juror_id, entry_id in sets:
         vals = per_set.get(set_id, {})
         if rubric_id not in usable or set(vals) != wanted or not _valid(crit, vals):
             skipped += 1
             continue
-        score_sets.append(agg.ScoreSet(juror_id=juror_id, entry_id=entry_id, values=vals))
+        latest[(juror_id, entry_id)] = agg.ScoreSet(juror_id=juror_id, entry_id=entry_id, values=vals)
+    score_sets = list(latest.values())
     group, rankings = None, {}
     if score_sets:
         group = agg.aggregate_group(crit, score_sets, options, round_id=round_id, category=category_id)
-        rankings = {m: agg.rank(group, m, options) for m in METHODS}
+        rankings = {m: agg.rank(group, m, options, manual_order=manual_order or None) for m in METHODS}
     agreement = {}
     if group is not None and 2 < len(group.entries) <= TAU_LIMIT:
         stats = list(group.entries.values())
@@ -310,24 +342,44 @@ def award_problem(edition_id: int, category: Category, entry: Entry | None, kind
 
 
 # Rules an award may break only with a reason typed by the secretariat, recorded in the audit log. One reason
-# covers every rule broken; the audit names the rules. (Planned: "the category still has unsubmitted assignments".)
+# covers every rule broken; the audit names the rules.
 NOT_RANKED = "not_ranked"
+SCORING_OPEN = "scoring_open"  # the category still has assignments without a submitted score set
+TIE_AT_BOUNDARY = "tie_at_boundary"  # a place award to an entry of an unbroken tie across a prize place
 
 
-def award_exceptions(results: CategoryResults, entry: Entry) -> list[str]:
-    """The rules that giving ``entry`` an award in this round breaks (codes); empty when none."""
+def prize_ties(results: CategoryResults) -> list:
+    """Unbroken ties across a prize place (1, 2, 3) in the round's ranking (``agg.BoundaryTie``)."""
+    if results.method not in results.rankings:
+        return []
+    return agg.boundary_ties(results.rankings[results.method], range(1, len(PLACES) + 1))
+
+
+def award_exceptions(results: CategoryResults, entry: Entry, kind: str | None = None) -> list[str]:
+    """The rules that giving ``entry`` the award ``kind`` in this round breaks (codes); empty when none."""
     exceptions = []
     if results.row(entry.id) is None:
         exceptions.append(NOT_RANKED)  # no scores counted in this round's ranking
+    if results.assigned > results.submitted:
+        exceptions.append(SCORING_OPEN)
+    if kind in PLACES and any(entry.id in tie.entries for tie in prize_ties(results)):
+        exceptions.append(TIE_AT_BOUNDARY)
     return exceptions
 
 
-def exception_message(exceptions: list[str], entry: Entry) -> str:
+def exception_message(exceptions: list[str], entry: Entry, results: CategoryResults | None = None) -> str:
     """What to do about ``exceptions``, for the reason field's error."""
+    open_sets = max(0, results.assigned - results.submitted) if results is not None else 0
     texts = {NOT_RANKED: _("%(reference)s is not ranked in this round: no scores of it are counted in the ranking.",
-                           reference=entry.reference)}
+                           reference=entry.reference),
+             SCORING_OPEN: ngettext("Scoring is not finished in this category: %(num)d assignment has no submitted "
+                                    "score set.", "Scoring is not finished in this category: %(num)d assignments "
+                                    "have no submitted score set.", open_sets),
+             TIE_AT_BOUNDARY: _("%(reference)s is in a tie that the rubric does not break, across a prize place: "
+                                "the ranking does not say which of the tied entries gets it.",
+                                reference=entry.reference)}
     return " ".join([*(texts[code] for code in exceptions),
-                     _("Choose a ranked entry, or type the reason for this award: it is recorded in the audit log.")])
+                     _("Choose another entry, or type the reason for this award: it is recorded in the audit log.")])
 
 
 def give_award(edition_id: int, category: Category, entry: Entry, kind: str, note: str, actor, *,

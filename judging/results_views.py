@@ -13,6 +13,7 @@ from core.db import db
 from core.permissions import get_or_404, roles_required
 
 from . import bp, charts
+from . import evidence_service
 from . import results_service as service
 from .models import Award, AwardKind, Round, ScoringMethod
 from .results_forms import AwardForm, MethodForm, ShortlistForm
@@ -57,6 +58,7 @@ def results(round_id: int | None = None):
     form = MethodForm(method=round_.method)
     return render_template("judging/results/ranking.html", **_context(
         round_, categories=categories, category=category, res=res, form=form, page_rows=PAGE_ROWS,
+        evidence=evidence_service.for_results(res), unsubmitted=evidence_service.unsubmitted(res),
         rows=res.rows if show_all else res.rows[:PAGE_ROWS], endpoint="judging.results"))
 
 
@@ -162,7 +164,8 @@ def _award_page(round_: Round, form: AwardForm, status: int = 200):
         by_entry.setdefault(award.entry_id, []).append(award)
     return render_template("judging/results/awards.html", **_context(
         round_, categories=categories, category=category, res=res, form=form, awards=awards, by_entry=by_entry,
-        kinds=AwardKind, endpoint="judging.awards")), status
+        kinds=AwardKind, endpoint="judging.awards", unsubmitted=evidence_service.unsubmitted(res),
+        boundary_ties=service.prize_ties(res))), status
 
 
 @bp.route("/rounds/<int:round_id>/awards", methods=["GET", "POST"])
@@ -175,9 +178,10 @@ def awards(round_id: int):
         if form.validate_on_submit():
             entry = db.session.get(Entry, form.entry_id()) if form.entry_id() else None
             problem = service.award_problem(round_.edition_id, category, entry, form.kind.data)
-            exceptions = [] if problem else service.award_exceptions(service.load_category(round_, category), entry)
+            res = None if problem else service.load_category(round_, category)
+            exceptions = [] if problem else service.award_exceptions(res, entry, form.kind.data)
             if exceptions and not form.reason.data:
-                problem = "reason", service.exception_message(exceptions, entry)
+                problem = "reason", service.exception_message(exceptions, entry, res)
             if problem is None:
                 service.give_award(round_.edition_id, category, entry, form.kind.data, form.note.data or "", current_user,
                                    exceptions=exceptions, reason=form.reason.data or "")

@@ -21,6 +21,8 @@ def index():
     return render_template("judging/index.html")
 from . import scoring_views  # noqa: E402,F401
 from . import results_views  # noqa: E402,F401
+from . import final_round_views  # noqa: E402,F401
+from . import tie_views  # noqa: E402,F401
 from . import conflict_views, round_views  # noqa: E402,F401
 from . import jury_views, rubric_views  # noqa: E402,F401
 from . import exports_views  # noqa: E402,F401

@@ -19,6 +19,7 @@ from core.db import db, utcnow
 from core.files import get_storage
 from core.storage import LocalStorage
 
+from .. import evidence_service
 from .. import results_service as service
 from ..models import Assignment, Award, Round, ScoreSet, ScoreStatus
 from .model import AWARD_ORDER, METHODS, Author, Category, Item, LeftOut, Results, WorkFile
@@ -42,12 +43,14 @@ def collect(edition: Edition, base_url: str = "", *, ranked: bool = True) -> Res
         if not category.enabled and not any(e.category_id == category.id for e in entries.values()):
             continue
         round_, res = ranked_by.get(category.id, (None, None))
+        evidence = evidence_service.for_results(res, links=False) if res is not None else None
         items = []
         seen = set()
         for row in (res.rows if res else []):
             entry = entries.get(row.entry_id)
             if entry is not None:
-                items.append(_item(entry, awards.get(entry.id, ()), storage, row=row, res=res))
+                items.append(_with_evidence(_item(entry, awards.get(entry.id, ()), storage, row=row, res=res),
+                                            evidence))
                 seen.add(entry.id)
         for entry_id in sorted(awards):
             entry = entries.get(entry_id)
@@ -131,6 +134,15 @@ def _item(entry: Entry, kinds, storage, row=None, res=None) -> Item:
         consent_judging=entry.consent_judging, consent_publication=entry.consent_publication,
         consent_social=entry.consent_social, consent_name=entry.consent_name,
         files=tuple(_file(f, storage) for f in entry.files if f.purpose in ("work", "translation")) if awards else ())
+
+
+def _with_evidence(item: Item, evidence) -> Item:
+    """``item`` with its chance of the top N and its place interval (judging.ranking_evidence)."""
+    ev = evidence.entries.get(item.entry_id) if evidence is not None else None
+    if ev is None:
+        return item
+    return dataclasses.replace(item, p_top=ev.p_top, top_n=evidence.top_n, rank_low=ev.rank_low,
+                               rank_high=ev.rank_high, settled=ev.settled, thin=ev.thin)
 
 
 def _value(stats, method: str) -> float | None:

@@ -70,6 +70,12 @@ class Item:
     ranks: dict = field(default_factory=dict)  # method -> rank
     values: dict = field(default_factory=dict)  # method -> value on 0-10, or None
     juror_count: int = 0
+    p_top: float | None = None  # probability of the top N (prizes + shortlist), judging.ranking_evidence
+    top_n: int | None = None
+    rank_low: int | None = None  # interval for the true place (90%)
+    rank_high: int | None = None
+    settled: bool | None = None  # None: not ranked
+    thin: bool = False  # fewer submitted score sets than the round's k
     awards: tuple[str, ...] = ()  # award kinds, best first
     authors: tuple[Author, ...] = ()
     whole_class: bool = False

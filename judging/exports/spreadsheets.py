@@ -32,10 +32,10 @@ WIDTH_LIMITS = (8, 60)
 COLUMNS: tuple[str, ...] = (
     "reference", "title", "category", "rank", "award",
     *(key for method in METHODS for key in (f"value_{method}", f"rank_{method}")),
-    "jurors", "pupils", "class", "school", "city", "country", "status",
+    "jurors", "p_top", "rank_low", "rank_high", "settled", "pupils", "class", "school", "city", "country", "status",
     "consent_judging", "consent_publication", "consent_social", "consent_name",
 )
-NUMBER_COLUMNS = frozenset(("rank", "jurors", *(f"{p}_{m}" for m in METHODS for p in ("value", "rank"))))
+NUMBER_COLUMNS = frozenset(("rank", "jurors", "p_top", "rank_low", "rank_high", *(f"{p}_{m}" for m in METHODS for p in ("value", "rank"))))
 
 
 def neutralise(value: Any) -> Any:
@@ -58,7 +58,8 @@ def headers(language: str = "en") -> list[str]:
                    "bias_adjusted": _("Bias-adjusted")}
         labels = {
             "reference": _("Reference"), "title": _("Title"), "category": _("Category"), "rank": _("Rank"),
-            "award": _("Award"), "jurors": _("Jurors"), "pupils": _("Pupils"), "class": _("Class"),
+            "award": _("Award"), "jurors": _("Jurors"), "p_top": _("Chance of the top N"),
+            "rank_low": _("Best likely place"), "rank_high": _("Worst likely place"), "settled": _("Place settled"), "pupils": _("Pupils"), "class": _("Class"),
             "school": _("School"), "city": _("City"), "country": _("Country"), "status": _("Status"),
             "consent_judging": _("Consent to judging"), "consent_publication": _("Consent to publication"),
             "consent_social": _("Consent to social media"), "consent_name": _("Consent to names"),
@@ -84,6 +85,9 @@ def row(item: Item, category: Category, language: str = "en") -> list[Any]:
         "pupils": "; ".join(a.display_name for a in item.authors) if item.consent_name else None,
         "class": item.class_name, "school": item.school, "city": item.city, "country": item.country_code,
         "status": status,
+        "p_top": None if item.p_top is None else round(float(item.p_top), 2),
+        "rank_low": item.rank_low, "rank_high": item.rank_high,
+        "settled": None if item.settled is None else (yes if item.settled else no),
         "consent_judging": yes if item.consent_judging else no,
         "consent_publication": yes if item.consent_publication else no,
         "consent_social": yes if item.consent_social else no,

@@ -5,8 +5,10 @@ from .jury import Conflict, ConflictKind, JurorProfile
 from .round import Assignment, RemovedPair, Round, RoundStatus, ScoringMethod, ShortlistEntry, order_key
 from .rubric import Criterion, Rubric
 from .score import ScoreSet, ScoreStatus, ScoreValue
+from .tie import TieOrder
 
 __all__ = [
     "Assignment", "Award", "ExportJob", "ExportKind", "JobStatus", "RemovedPair", "AwardKind", "Conflict", "ConflictKind", "Criterion", "JurorProfile", "Round",
-    "RoundStatus", "Rubric", "ScoreSet", "ScoreStatus", "ScoreValue", "ScoringMethod", "ShortlistEntry", "order_key",
+    "RoundStatus", "Rubric", "ScoreSet", "ScoreStatus", "ScoreValue", "ScoringMethod", "ShortlistEntry", "TieOrder",
+    "order_key",
 ]

@@ -83,8 +83,12 @@ class ShortlistEntry(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # From a final-round proposal (judging/final_round.py): how many more jurors this entry gets, each one who has
+    # not scored it yet; None: the round's jurors_per_entry, as for a plain shortlist.
+    extra_jurors: Mapped[int | None] = mapped_column(default=None)
 
-    __table_args__ = (UniqueConstraint("round_id", "entry_id"),)
+    __table_args__ = (UniqueConstraint("round_id", "entry_id"),
+                      CheckConstraint("extra_jurors is null or extra_jurors between 1 and 20", name="extra_jurors"))
 
 
 def order_key(secret: str, assignment_id: int) -> int:

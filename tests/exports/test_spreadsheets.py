@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 
 import pytest
 from openpyxl import load_workbook
@@ -23,7 +24,8 @@ from .conftest import make_item, make_results
 pytestmark = pytest.mark.usefixtures("app")
 
 ENGLISH = ["Reference", "Title", "Category", "Rank", "Award", "Mean", "Rank (Mean)", "Median", "Rank (Median)",
-           "Z-score", "Rank (Z-score)", "Bias-adjusted", "Rank (Bias-adjusted)", "Jurors", "Pupils", "Class", "School",
+           "Z-score", "Rank (Z-score)", "Bias-adjusted", "Rank (Bias-adjusted)", "Jurors", "Chance of the top N", "Best likely place",
+           "Worst likely place", "Place settled", "Pupils", "Class", "School",
            "City", "Country", "Status", "Consent to judging", "Consent to publication", "Consent to social media",
            "Consent to names"]
 PAYLOADS = ['=HYPERLINK("http://evil","x")', "+1+1", "-2+3", "@SUM(A1)", "\t=1", "  =1", "\r=1", "-ish"]
@@ -91,7 +93,7 @@ def test_header_is_bold_frozen_and_filtered(tmp_path):
         assert sheet.freeze_panes == "A2"
         assert [c.value for c in sheet[1]] == ENGLISH
         assert all(c.font.bold for c in sheet[1])
-        assert sheet.auto_filter.ref == f"A1:X{sheet.max_row}"
+        assert sheet.auto_filter.ref == f"A1:AB{sheet.max_row}"
         assert sheet.column_dimensions["B"].width >= 8
     assert book["Ages 11–18 · Poem"].max_row == 4  # header and three entries
     assert book["Winners"].max_row == 4  # the two awarded poems and the drawing, not the unawarded poem
@@ -223,3 +225,16 @@ def test_french_files_have_the_same_shape(tmp_path):
     assert french.worksheets[1]["A2"].value == english.worksheets[1]["A2"].value  # references are not translated
     rows, _raw = _csv(tmp_path, results, "fr")
     assert len(rows) == 5 and all(len(r) == len(COLUMNS) for r in rows)
+
+
+def test_each_row_carries_the_chance_of_the_top_n_and_the_place_interval(tmp_path):
+    from judging.exports.spreadsheets import row
+
+    results = make_results(make_item())
+    category = results.categories[0]
+    item = dataclasses.replace(category.items[0], p_top=0.634, top_n=10, rank_low=2, rank_high=9, settled=False)
+    cells = dict(zip(COLUMNS, row(item, category)))
+    assert (cells["p_top"], cells["rank_low"], cells["rank_high"], cells["settled"]) == (0.63, 2, 9, "no")
+    unranked = dict(zip(COLUMNS, row(dataclasses.replace(item, p_top=None, rank_low=None, rank_high=None,
+                                                         settled=None), category)))
+    assert unranked["p_top"] is None and unranked["settled"] is None

@@ -26,8 +26,8 @@ def unranked(scored, round1, make_entries, make_juror):
     return entries, late
 
 
-def test_a_ranked_entry_needs_no_reason(as_secretariat, post, unranked, round1):
-    entries, _late = unranked
+def test_a_ranked_entry_needs_no_reason_once_scoring_is_finished(as_secretariat, post, scored, round1):
+    entries, _jurors = scored(3)
     assert award(post, round1, entries[0]).status_code == 302
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "award.given"))
     assert "exceptions" not in event.details and "reason" not in event.details
@@ -51,7 +51,7 @@ def test_an_unranked_entry_with_a_reason_is_awarded_and_the_reason_audited(as_se
     given = db.session.scalar(select(Award))
     assert (given.entry_id, given.kind) == (late.id, "publication")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "award.given"))
-    assert event.details["exceptions"] == ["not_ranked"] and event.details["reason"] == reason
+    assert event.details["exceptions"] == ["not_ranked", "scoring_open"] and event.details["reason"] == reason
 
 
 def test_the_form_offers_unranked_entries_of_the_round_with_a_warning(as_secretariat, client, unranked, round1):
@@ -85,6 +85,6 @@ def test_give_award_itself_refuses_an_exception_without_a_reason(unranked, round
 
     _entries, late = unranked
     exceptions = service.award_exceptions(service.load_category(round1, late.category), late)
-    assert exceptions == [service.NOT_RANKED]
+    assert exceptions == [service.NOT_RANKED, service.SCORING_OPEN]
     with pytest.raises(ValueError):
         service.give_award(round1.edition_id, late.category, late, "special", "", None, exceptions=exceptions)
