@@ -101,3 +101,27 @@ def test_i_know_this_work_is_refused_on_a_closed_round(round1, make_entries, mak
     db.session.expire_all()
     assert db.session.scalar(select(Conflict)) is None
     assert db.session.scalar(select(Assignment.code)) == assignment.code
+
+
+def test_a_small_jury_gets_the_unmatched_entries_back_under_new_codes(
+        edition, round1, make_user, make_juror, client, sign_in):
+    """Three jurors for k = 3: nobody else can take the released entries, so the prober gets the ones the
+    declaration did not match back; still every code changes, and no entry is left short but the matched."""
+    places = network(edition, make_user)
+    prober = make_juror("prober@example.org", name="Prober", cap=9)
+    for i in range(2):
+        make_juror(f"j{i}@example.org", name=f"Juror {i}", cap=9)
+    assert service.run_assignment(round1).complete
+    db.session.commit()
+    sign_in(client, prober)
+    before = set(listed(client))
+    assert len(before) == 9
+    client.post("/judging/conflicts", data={"city-city": str(places["porto"].id),
+                                            "city-csrf_token": csrf_token_of(client)})
+    outcome = service.reassign(round1)
+    db.session.commit()
+    after = set(listed(client))
+    assert len(after) == 6 and not after & before  # Lisbon's six, all under new codes
+    porto = {e.id for e in places["classes"]["Escola Ribeira"].entries}  # Porto's only class
+    assert not {e for e, j in pairs(round1.id) if j == prober.id} & porto
+    assert set(outcome.result.unassigned) == porto  # only Porto's entries lack their third juror
