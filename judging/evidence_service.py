@@ -9,22 +9,22 @@ from __future__ import annotations
 
 from sqlalchemy import select
 
-from accounts.models import User
 from competition.models.places import City
 from core.db import db
 
 from . import ranking_evidence
 from . import results_service as service
+from .models import JurorProfile
 from .ranking_evidence import Evidence
 
 
 def juror_cities(juror_ids) -> dict:
-    """Juror id -> name of the juror's city (jurors without one are left out)."""
+    """Juror id -> name of the juror's own city, from their juror profile (jurors without one are left out)."""
     ids = list(juror_ids)
     if not ids:
         return {}
-    return dict(db.session.execute(select(User.id, City.name).join(City, City.id == User.city_id)
-                                   .where(User.id.in_(ids))).all())
+    return dict(db.session.execute(select(JurorProfile.user_id, City.name).join(City, City.id == JurorProfile.city_id)
+                                   .where(JurorProfile.user_id.in_(ids))).all())
 
 
 def top_n(res: service.CategoryResults) -> int:

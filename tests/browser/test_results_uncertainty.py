@@ -20,7 +20,7 @@ def _city_blocks(live_app, category_title="Ages 11–18 · Essay"):
     from accounts.models import User
     from competition.models import City, Entry
     from core.db import db, utcnow
-    from judging.models import Assignment, Criterion, Round, Rubric, ScoreSet, ScoreStatus, ScoreValue
+    from judging.models import Assignment, Criterion, JurorProfile, Round, Rubric, ScoreSet, ScoreStatus, ScoreValue
 
     with live_app.app_context():
         round1 = db.session.scalar(select(Round).where(Round.number == 1).order_by(Round.id.desc()))
@@ -39,8 +39,9 @@ def _city_blocks(live_app, category_title="Ages 11–18 · Essay"):
         half = len(jurors) // 2
         blocks = [jurors[:half], jurors[half:2 * half]]
         for n, block in enumerate(blocks):
-            for juror in block:
-                juror.city_id = cities[n].id
+            for juror in block:  # a juror's own city is a fact of their juror profile
+                profile = db.session.scalar(select(JurorProfile).where(JurorProfile.user_id == juror.id))
+                profile.city_id = cities[n].id
         db.session.execute(delete(Assignment).where(Assignment.round_id == round1.id,
                                                     Assignment.entry_id.in_([e.id for e in entries])))
         rubric = db.session.scalar(select(Rubric).where(Rubric.category_id == category.id, Rubric.is_current.is_(True)))
