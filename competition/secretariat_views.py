@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from accounts.forms import ConfirmForm
+from core.forms import ConfirmForm
 from accounts.models import Role
 from core import audit, mail
 from core.audit import AuditEvent

@@ -6,7 +6,6 @@ import io
 from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from accounts.models import Role
@@ -14,6 +13,7 @@ from competition.models import Category, Edition, Entry, EntryStatus
 from core import audit
 from core.db import db, utcnow
 from core.files import content_disposition
+from core.forms import ConfirmForm
 from core.hosts import public_base_url
 from core.i18n import current_language
 from core.permissions import get_or_404, roles_required
@@ -122,7 +122,7 @@ def export_card(reference: str, size: str):
 def start_export():
     edition = _edition()
     kind = request.form.get("kind", "")
-    form = FlaskForm()
+    form = ConfirmForm()
     if kind not in JOB_KINDS or not form.validate_on_submit():
         flash(_("Choose an export from the list."), "error")
         return redirect(url_for("judging.exports"))
@@ -197,7 +197,7 @@ def open_rounds(edition: Edition) -> list[Round]:
 @roles_required(Role.SECRETARIAT)
 def publish_results():
     edition = _edition()
-    form = FlaskForm()
+    form = ConfirmForm()
     action = request.form.get("action")
     if not form.validate_on_submit() or action not in ("publish", "unpublish"):
         abort(400)

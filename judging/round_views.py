@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from accounts.forms import ConfirmForm
+from core.forms import ConfirmForm
 from accounts.models import Role, User
 from competition.models import Category, Edition, Entry
 from core import mail
