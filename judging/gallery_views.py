@@ -14,7 +14,6 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
-
 from sqlalchemy import select
 
 from competition.models import Edition

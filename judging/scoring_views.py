@@ -94,11 +94,13 @@ def score_entry(code: str):
     if not form.validate_for(submitting):
         return _render(assignment, rubric, form, 400)
     try:
-        if submitting:
+        if submitting and request.form.get("confirmed") != "1":
             # Submitting is final: keep what was typed as a draft, then ask on judging/scoring_confirm_views.py's page.
             ops.save_draft(assignment, rubric, form.cleaned())
             db.session.commit()
             return redirect(url_for("judging.confirm_submit_scores", code=code))
+        if submitting:
+            ops.submit(assignment, rubric, form.cleaned())
         else:
             ops.save_draft(assignment, rubric, form.cleaned())
     except ops.ScoringRefused as refused:
