@@ -34,7 +34,9 @@ def test_closing_the_round_is_confirmed_with_counts(secretariat, round1, make_en
 
 def test_the_close_page_in_french(secretariat, round1, make_entries, jurors, assign, score, client):
     _unfinished_round(round1, make_entries, jurors, assign, score)
-    page = client.get(f"/judging/rounds/{round1.id}/close/confirm", headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    secretariat.language = "fr"
+    db.session.commit()
+    page = client.get(f"/judging/rounds/{round1.id}/close/confirm").get_data(as_text=True)
     assert "2 fiches de notes non commencées" in page and "1 brouillon" in page
 
 
