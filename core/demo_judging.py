@@ -41,6 +41,13 @@ SAMPLE_CLASSES = [
     ("Dublin", "St Patrick's National School", "4th class", "5-10", "en"),
     ("Lublin", "Szkoła Podstawowa nr 24", "3c", "5-10", "en"),
 ]
+# Last year's edition had classes from other cities, so this year's entries share nothing with its public credits.
+PAST_SAMPLE_CLASSES = [
+    ("Bilbao", "Instituto Abando", "3º ESO B", "11-18", "en"),
+    ("Limassol", "Lanitio Gymnasium", "B2", "11-18", "en"),
+    ("Rijeka", "Osnovna škola Centar", "4.a", "5-10", "en"),
+    ("Ioannina", "1st Primary School of Ioannina", "E1", "5-10", "en"),
+]
 SAMPLE_TITLES = ["Two names", "The bus to school", "My grandmother's songs", "A map of us", "Between two languages",
                  "What I carry", "The new pupil", "Colours of the market", "One thing, many things", "Home is a person",
                  "Bread from everywhere", "The football team", "Questions", "I am not a label", "The window",
@@ -48,12 +55,12 @@ SAMPLE_TITLES = ["Two names", "The bus to school", "My grandmother's songs", "A 
                  "The long table", "My city, your city", "Small words", "Where I am from"]
 
 
-def _sample_entries(edition, rng, submitted_at) -> None:
+def _sample_entries(edition, rng, submitted_at, sample_classes=SAMPLE_CLASSES) -> None:
     from competition.models import City, Entry, Pupil, School, SchoolClass
 
     teacher = db.session.scalar(select(User).where(User.email == "teacher2@example.org"))
     titles = iter(SAMPLE_TITLES)
-    for city_name, school_name, class_name, age_group, language in SAMPLE_CLASSES:
+    for city_name, school_name, class_name, age_group, language in sample_classes:
         school = db.session.scalar(select(School).join(City).where(City.name == city_name, School.name == school_name))
         ages = range(11, 15) if age_group == "11-18" else range(7, 11)
         school_class = SchoolClass(edition=edition, school=school, teacher=teacher, name=class_name, age_group=age_group,
@@ -99,7 +106,10 @@ def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None) -
         severity[user.id] = bias
         specs.append(JurorSpec(id=user.id, languages=frozenset(languages.split(",")), cap=40))
     rubrics = {r.category_id: r for r in ensure_rubrics(edition)}
-    _sample_entries(edition, rng, edition.deadline_at - timedelta(days=3) if past else (now or utcnow()))
+    if past:
+        _sample_entries(edition, rng, edition.deadline_at - timedelta(days=3), PAST_SAMPLE_CLASSES)
+    else:
+        _sample_entries(edition, rng, now or utcnow())
 
     entries = db.session.scalars(select(Entry).join(Entry.category).where(
         Entry.status == EntryStatus.SUBMITTED.value, Entry.category.has(edition_id=edition.id)).order_by(Entry.id)).all()
