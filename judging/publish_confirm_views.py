@@ -4,7 +4,7 @@ The button posts to judging.publish_results (exports_views.py), which does the w
 """
 from __future__ import annotations
 
-from flask import abort, request, url_for
+from flask import url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 
@@ -18,13 +18,10 @@ from .exports.dataset import collect
 from .exports_views import _edition
 
 
-@bp.get("/exports/publish/confirm")
+@bp.get("/exports/<any(publish, unpublish):action>/confirm")
 @roles_required(Role.SECRETARIAT)
-def publish_confirm():
+def publish_confirm(action: str):
     edition = _edition()
-    action = request.args.get("action")
-    if action not in ("publish", "unpublish"):
-        abort(404)
     results = collect(edition, public_base_url(), ranked=False)
     shown = results.for_publication
     named = sum(1 for item in shown if item.consent_name)
