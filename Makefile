@@ -29,7 +29,7 @@ run: compile-translations
 	$(BIN)/flask db upgrade
 	$(BIN)/flask demo --password "$(DEMO_PASSWORD)" --if-empty --url "http://$(HOST):$(PORT)"
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT) (another port: make run PORT=5101)"
+	@echo "Serving on http://$(HOST):$(PORT) (another port: make run PORT=NNNN)"
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): secretariat@example.org, teacher@example.org,"
 	@echo "  teacher2@example.org, juror@example.org, juror2@example.org"
 	@echo

@@ -185,3 +185,14 @@ def test_demo_refuses_a_weak_password(cli, password):
     result = cli("demo", "--password", password)
     assert result.exit_code != 0
     assert count(User) == 0
+
+
+def test_make_run_prints_the_address_of_its_own_port():
+    """`make run PORT=5101` serves and prints :5101, never the default 5000 (dry run: nothing is started)."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(["make", "-n", "run", "PORT=5101"], cwd=root, capture_output=True, text=True,
+                         check=True).stdout
+    assert "http://127.0.0.1:5101" in out and "--port 5101" in out and "5000" not in out
