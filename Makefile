@@ -27,9 +27,9 @@ compile-translations: install
 run: export APP_ENV ?= development
 run: compile-translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo --password "$(DEMO_PASSWORD)" --if-empty
+	$(BIN)/flask demo --password "$(DEMO_PASSWORD)" --if-empty --url "http://$(HOST):$(PORT)"
 	@echo
-	@echo "Serving on http://$(HOST):$(PORT)"
+	@echo "Serving on http://$(HOST):$(PORT) (another port: make run PORT=NNNN)"
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): secretariat@example.org, teacher@example.org,"
 	@echo "  teacher2@example.org, coordinator@example.org, juror@example.org, juror2@example.org,"
 	@echo "  juror.coordinator@example.org (juror and coordinator)"

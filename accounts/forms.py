@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, PasswordField, SelectField
+from wtforms import PasswordField, SelectField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
-from core.forms import MultiCheckboxField, email_field, name_field
+from core.forms import ConfirmForm, MultiCheckboxField, email_field, name_field  # noqa: F401 (ConfirmForm: for accounts views)
 from core.i18n import timezone_choices
 
 from .models import ROLE_TITLES, Role
@@ -147,7 +147,3 @@ class ChangePasswordForm(AccountPasswordForm):
     password, confirm = new_password_fields()
 
 
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for buttons such as "log out"."""
-
-    confirm = BooleanField(default=True)

@@ -235,10 +235,6 @@ def new_edition_form_data(today: date) -> dict:
     return data
 
 
-class ActionForm(FlaskForm):
-    """A button that changes something: only the CSRF token."""
-
-
 # Cities and schools -----------------------------------------------------------
 class CityForm(FlaskForm):
     name = StringField(_l("Name of the city"), filters=NAME_FILTERS,

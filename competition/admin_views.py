@@ -8,16 +8,17 @@ from sqlalchemy.orm import selectinload
 
 from accounts.models import Role
 from core.db import db, utcnow
+from core.forms import ConfirmForm
 from core.permissions import get_or_404, roles_required
 
 from . import bp
 from . import edition_operations as ops
-from .admin_forms import (ActionForm, CityForm, EditionForm, MaterialForm, MergeSchoolForm, SchoolForm,
+from .admin_forms import (CityForm, EditionForm, MaterialForm, MergeSchoolForm, SchoolForm,
                           country_name, edition_form_data, file_size, language_name, new_edition_form_data)
 from .models import City, Edition, Material, School
 
 secretariat_only = roles_required(Role.SECRETARIAT)
-# CSRF: CSRFProtect checks every POST; ActionForm only renders the token for the button-only forms.
+# CSRF: CSRFProtect checks every POST; ConfirmForm only renders the token for the button-only forms.
 
 
 # Editions -----------------------------------------------------------------------
@@ -25,7 +26,7 @@ secretariat_only = roles_required(Role.SECRETARIAT)
 @secretariat_only
 def admin_editions():
     editions = db.session.scalars(select(Edition).order_by(Edition.deadline_at.desc(), Edition.id.desc())).all()
-    return render_template("competition/admin/editions.html", editions=editions, action=ActionForm())
+    return render_template("competition/admin/editions.html", editions=editions, action=ConfirmForm())
 
 
 @bp.route("/admin/editions/new", methods=["GET", "POST"])
@@ -50,7 +51,7 @@ def admin_edition_edit(edition_id: int):
         db.session.commit()
         _flash_saved(form, _("Your changes have been saved.") if changes else _("Nothing was changed."))
         return redirect(url_for("competition.admin_edition_edit", edition_id=edition.id))
-    return render_template("competition/admin/edition_form.html", form=form, edition=edition, action=ActionForm())
+    return render_template("competition/admin/edition_form.html", form=form, edition=edition, action=ConfirmForm())
 
 
 def _flash_saved(form: EditionForm, message: str) -> None:
@@ -103,7 +104,7 @@ def admin_city_edit(city_id: int):
         db.session.commit()
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for("competition.admin_city_edit", city_id=city.id))
-    return render_template("competition/admin/city_form.html", form=form, city=city, action=ActionForm(),
+    return render_template("competition/admin/city_form.html", form=form, city=city, action=ConfirmForm(),
                            class_counts=ops.class_counts(city.schools))
 
 
@@ -158,7 +159,7 @@ def admin_school_merge(school_id: int):
 @secretariat_only
 def admin_materials(edition_id: int):
     edition = get_or_404(Edition, edition_id)
-    return render_template("competition/admin/materials.html", edition=edition, action=ActionForm(),
+    return render_template("competition/admin/materials.html", edition=edition, action=ConfirmForm(),
                            materials=Material.for_edition(edition.id), language_name=language_name,
                            file_size=file_size)
 

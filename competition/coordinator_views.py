@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from accounts.forms import ConfirmForm
+from core.forms import ConfirmForm
 from accounts.models import Role, User
 from core import audit
 from core.db import db

@@ -16,7 +16,7 @@ from __future__ import annotations
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, literal, or_, select, union_all
+from sqlalchemy import exists, func, literal, or_, select, union_all
 
 from core.db import db
 
@@ -72,3 +72,14 @@ def judged_authors(school_class) -> set[int]:
     return set(db.session.scalars(
         select(EntryAuthor.pupil_id).join(Entry, Entry.id == EntryAuthor.entry_id)
         .where(Entry.class_id == school_class.id, or_(*_judged(Entry.id).values()))))
+
+
+def judging_counts(entry) -> dict[str, int]:
+    """How far the jury got with ``entry``: assignments, submitted score sets and awards (the disqualify page)."""
+    from judging.models import Assignment, Award, ScoreSet
+
+    assigned = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.entry_id == entry.id))
+    submitted = db.session.scalar(select(func.count(ScoreSet.id)).join(Assignment, Assignment.id == ScoreSet.assignment_id)
+                                  .where(Assignment.entry_id == entry.id, ScoreSet.status == "submitted"))
+    awards = db.session.scalar(select(func.count(Award.id)).where(Award.entry_id == entry.id))
+    return {"assigned": assigned or 0, "submitted": submitted or 0, "awards": awards or 0}

@@ -99,7 +99,13 @@ def set_details(entry: Entry, school_class: SchoolClass, discipline: str, title:
     entry.title = title
     entry.language = language
     entry.whole_class = whole_class
-    entry.authors = [] if whole_class else [EntryAuthor(pupil=pupils[pid]) for pid in sorted(set(pupil_ids))]
+    # Keep the rows of pupils who stay authors: replacing them with new rows for the same pupils would
+    # insert before the old rows are deleted and break the (entry, pupil) unique constraint.
+    wanted = set() if whole_class else set(pupil_ids)
+    kept = [a for a in entry.authors if a.pupil_id in wanted]
+    have = {a.pupil_id for a in kept}
+    entry.authors = sorted(kept + [EntryAuthor(pupil=pupils[pid]) for pid in sorted(wanted - have)],
+                           key=lambda a: a.pupil.id)
     if entry.id is None:
         db.session.add(entry)
         db.session.flush()

@@ -9,7 +9,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from accounts.forms import ConfirmForm
+from core.forms import ConfirmForm
 from accounts.models import Role
 from core import audit, mail
 from core.audit import AuditEvent
@@ -121,7 +121,10 @@ def disqualify_entry(entry_id: int):
                            reason=form.reason.data)
         flash(_("The entry is disqualified and the teacher has been told by email."), "success")
         return redirect(url_for("competition.entry", entry_id=entry.id))
-    return render_template("competition/secretariat/disqualify.html", entry=entry, form=form), (400 if form.errors else 200)
+    from .entry_freeze import judging_counts
+
+    return render_template("competition/secretariat/disqualify.html", entry=entry, form=form,
+                           counts=judging_counts(entry)), (400 if form.errors else 200)
 
 
 @bp.post("/entries/<int:entry_id>/reinstate")

@@ -25,8 +25,9 @@ def wipe_all_data() -> None:
 @click.option("--password", required=True, help="The password of every demo account (12+ characters).")
 @click.option("--reset", is_flag=True, help="Delete all existing data first.")
 @click.option("--if-empty", is_flag=True, help="Do nothing (and succeed) when the database already has data.")
+@click.option("--url", default="", help="The address the app is served on, printed for logging in (make run passes it).")
 @with_appcontext
-def demo_command(password: str, reset: bool, if_empty: bool):
+def demo_command(password: str, reset: bool, if_empty: bool, url: str):
     """Load the demo: the campaign edition, member cities with schools, and demo accounts."""
     from accounts.passwords import password_problem
     from core.demo import DEMO_ACCOUNTS, load_demo
@@ -43,7 +44,8 @@ def demo_command(password: str, reset: bool, if_empty: bool):
         wipe_all_data()
     load_demo(password)
     db.session.commit()
-    click.echo("Demo loaded. Log in at http://127.0.0.1:5000 with any of these accounts:")
+    where = f" at {url}" if url else ""
+    click.echo(f"Demo loaded. Log in{where} with any of these accounts:")
     from core.demo_judging import JURORS
 
     for email, _name, roles in DEMO_ACCOUNTS:

@@ -1,14 +1,23 @@
-"""The demo: the "More than migrants" edition with its real dates, member cities, schools and accounts."""
+"""The demo, a playground where every journey can be tried at once, with dates relative to today.
+
+* The current edition, "More than migrants", is open: its deadline is in 12 days (23:59, Paris), so teachers
+  can register classes and submit. Its round 1 is open: the jurors have entries left to score.
+* The past edition, "More than migrants <last year>", is closed and judged: round 1 closed, every score
+  submitted, the awards decided and the results published, so exports, publishing and the personal-data
+  purge can be tried at once.
+
+``now`` is the clock: tests pass their own; the command uses the real time.
+"""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from accounts.models import Role
 from accounts.operations import create_user
-from core.db import db
+from core.db import db, utcnow
 
 CITIES = [
     ("Lisbon", "PT", ["Escola Básica Luís de Camões", "Agrupamento de Escolas do Restelo"]),
@@ -47,18 +56,22 @@ THEME = (
 )
 
 
-def load_demo(password: str) -> None:
-    from competition.models import AgeGroup, Category, City, CityCoordinator, Discipline, Edition, School
+PARIS = ZoneInfo("Europe/Paris")
+OPEN_DAYS = 12  # the current edition's deadline, in days from today
+RESULTS_AFTER = 17  # results day, in days after the deadline
 
-    paris = ZoneInfo("Europe/Paris")
+
+def _edition(name: str, deadline_day: date, is_current: bool):
+    from competition.models import AgeGroup, Category, Discipline, Edition
+
     edition = Edition(
-        name="More than migrants",
+        name=name,
         theme=THEME,
-        deadline_at=datetime(2026, 11, 19, 23, 59, tzinfo=paris),
+        deadline_at=datetime.combine(deadline_day, time(23, 59), tzinfo=PARIS),
         deadline_timezone="Europe/Paris",
-        results_on=date(2026, 12, 6),
+        results_on=deadline_day + timedelta(days=RESULTS_AFTER),
         languages="en,fr,pt,es,it,de,pl,el,hr,no,sv",
-        is_current=True,
+        is_current=is_current,
     )
     for age_group in AgeGroup:
         for discipline in Discipline:
@@ -71,6 +84,23 @@ def load_demo(password: str) -> None:
                 )
             )
     db.session.add(edition)
+    return edition
+
+
+def demo_dates(now: datetime | None = None) -> dict[str, date]:
+    """The demo's days for ``now``: the current edition's deadline and the past edition's (a year earlier)."""
+    today = (now or utcnow()).astimezone(PARIS).date()
+    deadline = today + timedelta(days=OPEN_DAYS)
+    return {"today": today, "deadline": deadline, "past_deadline": deadline - timedelta(days=364)}
+
+
+def load_demo(password: str, now: datetime | None = None) -> None:
+    from competition.models import City, CityCoordinator, School
+
+    now = now or utcnow()
+    days = demo_dates(now)
+    past = _edition(f"More than migrants {days['past_deadline'].year}", days["past_deadline"], is_current=False)
+    _edition("More than migrants", days["deadline"], is_current=True)
     for name, country, schools in CITIES:
         city = City(name=name, country_code=country)
         city.schools = [School(name=school) for school in schools]
@@ -90,6 +120,7 @@ def load_demo(password: str) -> None:
     from core.demo_results import load_demo_results
 
     load_demo_entries()
-    load_demo_judging(password)
-    load_demo_results()
+    load_demo_judging(password, now=now)
+    load_demo_judging(password, edition=past, now=now)
+    load_demo_results(past, now)
     load_demo_campaign()

@@ -6,7 +6,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from accounts.models import User
-from core.db import db, utcnow
+from core.db import db
 from core.demo_files import drawing, text_pdf
 
 POEM_PT = "Sou muitas coisas.\nSou irmã, sou amiga,\ngosto de futebol.\n\nSou mais\ndo que uma palavra."
@@ -39,13 +39,11 @@ CLASSES = [
 
 
 def load_demo_entries() -> None:
-    """Classes for both demo teachers and a dozen entries. The deadline is opened while they are made."""
+    """Classes for both demo teachers and a dozen entries, in the current (open) edition."""
     from competition import entry_operations as ops
     from competition.models import City, Edition, Entry, FilePurpose, Pupil, School, SchoolClass
 
     edition = Edition.current()
-    real_deadline = edition.deadline_at
-    edition.deadline_at = utcnow() + timedelta(days=1)
     classes = {}
     for email, city_name, school_name, name, age_group, language, pupils in CLASSES:
         teacher = db.session.scalar(select(User).where(User.email == email))
@@ -95,7 +93,6 @@ def load_demo_entries() -> None:
     entry("CM2", "illustration", "Notre rue", "fr", [], upload=(drawing(4, size=(1400, 1000)), "scan.jpg"))
     entry("CM2", "poem", "Les mains", "fr", ["Aïcha"], text="Mes mains sont petites\net mon cœur est grand.")
 
-    edition.deadline_at = real_deadline
-    # Teacher one's class 6B was given more time by the secretariat, so the demo can still be edited.
-    classes["6B"].deadline_extended_to = utcnow() + timedelta(days=14)
+    # The secretariat gave teacher one's class 6B two more days after the edition's deadline.
+    classes["6B"].deadline_extended_to = edition.deadline_at + timedelta(days=2)
     db.session.flush()

@@ -1,7 +1,7 @@
-"""Demo results: the winners of every category decided, so every export shows something at once.
+"""Demo results of the past edition: the winners of every category decided and the results published.
 
-They are not published: round 1 is still open for the demo jurors, and results cannot be published
-while a juror may still be scoring (the public gallery names the authors who consented).
+Its round 1 is closed, so the exports, the public gallery, unpublishing and publishing again, and the
+removal of personal data can all be tried at once. The current edition has no awards: its round is open.
 
 The top three of each category (round 1, its method) get the prizes, the fourth a special mention,
 the next two are selected for publication. A few sample entries lack social-media or name consent,
@@ -10,6 +10,7 @@ so the export page has something to list under "left out and why".
 from __future__ import annotations
 
 import random
+from datetime import datetime, time, timezone
 
 from sqlalchemy import select
 
@@ -18,15 +19,15 @@ from core.db import db
 PRIZES = ("first", "second", "third", "special", "publication", "publication")
 
 
-def load_demo_results(seed: int = 2026) -> None:
-    from competition.models import Edition, Entry
+def load_demo_results(edition, now=None, seed: int = 2026) -> None:
+    from competition.models import Entry, SchoolClass
     from judging import results_service as service
     from judging.models import Award, Round
 
     rng = random.Random(seed + 1)  # its own generator: the scores drawn before stay as they were
-    edition = Edition.current()
     round_ = db.session.scalar(select(Round).where(Round.edition_id == edition.id).order_by(Round.number).limit(1))
-    for entry in db.session.scalars(select(Entry).where(Entry.whole_class.is_(True)).order_by(Entry.id)):
+    for entry in db.session.scalars(select(Entry).join(Entry.school_class).where(
+            SchoolClass.edition_id == edition.id, Entry.whole_class.is_(True)).order_by(Entry.id)):
         entry.consent_social = rng.random() < 0.8
         entry.consent_name = rng.random() < 0.6
     for category in edition.categories:
@@ -34,4 +35,6 @@ def load_demo_results(seed: int = 2026) -> None:
         for row, kind in zip(results.rows, PRIZES):
             db.session.add(Award(edition_id=edition.id, category_id=category.id, entry_id=row.entry_id, kind=kind,
                                  note="Demo decision."))
+    db.session.flush()
+    edition.results_published_at = datetime.combine(edition.results_on, time(9, 0), tzinfo=timezone.utc)
     db.session.flush()

@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from accounts.forms import ConfirmForm
+from core.forms import ConfirmForm
 from accounts.models import Role
 from competition.models import City, School
 from core.audit import record

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import io
 
-from flask import abort, flash, jsonify, redirect, render_template, request, send_file, url_for
+from flask import (abort, flash, has_request_context, jsonify, redirect, render_template, request, send_file,
+                   url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
-from flask_wtf import FlaskForm
 from sqlalchemy import func, select
 
 from accounts.models import Role
@@ -14,6 +14,7 @@ from competition.models import Category, Edition, Entry, EntryStatus
 from core import audit
 from core.db import db, utcnow
 from core.files import content_disposition, stream_size
+from core.forms import ConfirmForm
 from core.hosts import public_base_url
 from core.i18n import current_language
 from core.permissions import get_or_404, roles_required
@@ -37,10 +38,28 @@ DIRECT_LIMIT = 2000  # above this many submitted entries the spreadsheets take s
 
 
 def _edition() -> Edition:
+    """The current edition, or the one named by ``?edition=ID`` (a past edition's exports and publication)."""
+    wanted = request.args.get("edition", type=int)
+    if wanted:
+        return get_or_404(Edition, wanted)
     edition = Edition.current()
     if edition is None:
         abort(404)
     return edition
+
+
+EDITION_ENDPOINTS = {"judging.exports", "judging.export_results", "judging.export_card", "judging.start_export",
+                     "judging.export_job", "judging.download_export", "judging.export_preview",
+                     "judging.publish_results", "judging.publish_confirm"}
+
+
+@bp.url_defaults
+def _keep_edition(endpoint: str, values: dict) -> None:
+    """Links and forms of a past edition's export page stay on that edition."""
+    if endpoint in EDITION_ENDPOINTS and "edition" not in values and has_request_context():
+        wanted = request.args.get("edition", type=int)
+        if wanted:
+            values["edition"] = wanted
 
 
 
@@ -70,7 +89,7 @@ def exports():
         "judging/exports/index.html", edition=edition, results=results, jobs=recent, job_kinds=JOB_KINDS,
         preview_items=results.for_social[:PREVIEW_CARDS], latest_pdf=latest_pdf, pdf_pages=pdf_pages,
         is_stale=jobs.is_stale, open_rounds=open_rounds(edition), direct=_submitted(edition) <= DIRECT_LIMIT,
-        freshness=freshness,
+        freshness=freshness, editions=db.session.scalars(select(Edition).order_by(Edition.deadline_at.desc())).all(),
         reason_text=reason_text, output_title=output_title)
 
 
@@ -122,7 +141,7 @@ def export_card(reference: str, size: str):
 def start_export():
     edition = _edition()
     kind = request.form.get("kind", "")
-    form = FlaskForm()
+    form = ConfirmForm()
     if kind not in JOB_KINDS or not form.validate_on_submit():
         flash(_("Choose an export from the list."), "error")
         return redirect(url_for("judging.exports"))
@@ -204,7 +223,7 @@ def open_rounds(edition: Edition) -> list[Round]:
 @roles_required(Role.SECRETARIAT)
 def publish_results():
     edition = _edition()
-    form = FlaskForm()
+    form = ConfirmForm()
     action = request.form.get("action")
     if not form.validate_on_submit() or action not in ("publish", "unpublish"):
         abort(400)

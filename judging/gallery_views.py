@@ -14,8 +14,10 @@ from __future__ import annotations
 import io
 
 from flask import Blueprint, abort, current_app, render_template, request, send_file
+from sqlalchemy import select
 
 from competition.models import Edition
+from core.db import db
 from core.hosts import public_base_url
 from core.i18n import current_language
 from core.permissions import public
@@ -28,9 +30,19 @@ from .public_results import PUBLIC_MAX_AGE
 bp = Blueprint("results", __name__, url_prefix="/results")
 
 
+def public_edition() -> Edition | None:
+    """The current edition once its results are published; until then the latest edition whose results are."""
+    current = Edition.current()
+    if current is not None and current.results_published_at is not None:
+        return current
+    latest = db.session.scalar(select(Edition).where(Edition.results_published_at.is_not(None))
+                               .order_by(Edition.results_published_at.desc()).limit(1))
+    return latest or current
+
+
 def _published(ranked: bool = False) -> tuple[Edition, Results]:
     """The published results as they are now (404 before publication); ``ranked`` adds the ranks (the feed's)."""
-    edition = Edition.current()
+    edition = public_edition()
     if edition is None or edition.results_published_at is None:
         abort(404)
     return edition, public_results.published(edition, public_base_url(), ranked=ranked)
@@ -55,7 +67,7 @@ def _public(response, etag: str):
 @bp.get("/")
 @public
 def gallery():
-    edition = Edition.current()
+    edition = public_edition()
     if edition is None or edition.results_published_at is None:
         return render_template("results/not_yet.html", edition=edition)
     edition, results = _published()

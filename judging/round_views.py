@@ -10,7 +10,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
-from accounts.forms import ConfirmForm
+from core.forms import ConfirmForm
 from accounts.models import Role, User
 from competition.models import Category, Edition, Entry
 from core import mail
@@ -113,17 +113,19 @@ def round_detail(round_id: int):
                            if judging_round.status != "closed" else 0)
 
 
-@bp.post("/rounds/<int:round_id>/<any(open, close):action>")
+@bp.post("/rounds/<int:round_id>/<any(open, close, reopen):action>")
 @roles_required(SECRETARIAT)
 def round_status(round_id: int, action: str):
+    """Open scoring, close the round (after judging/round_confirm_views.py's page) or reopen a closed round."""
     judging_round = get_or_404(Round, round_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    wanted = {"open": (RoundStatus.SETUP, RoundStatus.OPEN), "close": (RoundStatus.OPEN, RoundStatus.CLOSED)}
+    wanted = {"open": (RoundStatus.SETUP, RoundStatus.OPEN), "close": (RoundStatus.OPEN, RoundStatus.CLOSED),
+              "reopen": (RoundStatus.CLOSED, RoundStatus.OPEN)}
     before, after = wanted[action]
     if judging_round.status != before.value:
         flash(_("The round is %(status)s; nothing was changed.", status=RoundStatus(judging_round.status).title), "error")
-    elif action == "open" and judging_round.edition.results_published_at is not None:
+    elif action in ("open", "reopen") and judging_round.edition.results_published_at is not None:
         # The public gallery names the authors who consented: no juror may score while it is up.
         flash(_("The results are public: take them off the public page (Exports) before opening a round."), "error")
     else:
@@ -132,7 +134,8 @@ def round_status(round_id: int, action: str):
         db.session.commit()
         if action == "open":
             tell_jurors(judging_round)
-        flash(_("Scoring is open.") if action == "open" else _("The round is closed."), "success")
+        flash({"open": _("Scoring is open."), "close": _("The round is closed."),
+               "reopen": _("The round is open again: jurors can finish their scores.")}[action], "success")
     return redirect(url_for("judging.round_detail", round_id=judging_round.id))
 
 

@@ -84,6 +84,11 @@ def score_entry(code: str):
     if not form.validate_for(submitting):
         return _render(view, form, 400)
     try:
+        if submitting and request.form.get("confirmed") != "1":
+            # Submitting is final: keep what was typed as a draft, then ask (judging/scoring_confirm_views.py).
+            _save(code, view, form, False)
+            db.session.commit()
+            return redirect(url_for("judging.confirm_submit_scores", code=code))
         _save(code, view, form, submitting)
     except ops.ScoringRefused as refused:
         db.session.rollback()

@@ -26,3 +26,4 @@ from . import tie_views  # noqa: E402,F401
 from . import conflict_views, round_views  # noqa: E402,F401
 from . import jury_views, rubric_views  # noqa: E402,F401
 from . import exports_views  # noqa: E402,F401
+from . import publish_confirm_views, round_confirm_views, scoring_confirm_views  # noqa: E402,F401

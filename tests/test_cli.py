@@ -1,7 +1,6 @@
 """Command-line tools: ``create-user`` and ``demo``."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -111,17 +110,23 @@ def test_create_user_prompts_for_the_password_twice(cli):
 
 # demo --------------------------------------------------------------------------------------------
 
-DEMO_COUNTS = {"User": 11, "City": 12, "School": 24, "Edition": 1, "Category": 6}
+DEMO_COUNTS = {"User": 11, "City": 12, "School": 24, "Edition": 2, "Category": 12}
 
 
 def assert_demo_loaded():
+    """The current edition is open (deadline in 12 days, Paris time); last year's is judged and published."""
+    from core.demo import demo_dates
+
     assert everything() == DEMO_COUNTS
-    edition = db.session.scalar(select(Edition))
-    assert edition.is_current
-    assert Edition.current() == edition
+    edition = Edition.current()
     assert edition.name == "More than migrants"
-    assert edition.deadline_at == datetime(2026, 11, 19, 22, 59, tzinfo=UTC)
-    assert edition.deadline_at.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M") == "2026-11-19 23:59"
+    days = demo_dates()  # computed from now, as the demo does: the test does not depend on today's date
+    assert edition.deadline_at.astimezone(ZoneInfo("Europe/Paris")).strftime("%Y-%m-%d %H:%M") == \
+        f"{days['deadline']:%Y-%m-%d} 23:59"
+    assert edition.is_open() and edition.results_published_at is None
+    past = db.session.scalar(select(Edition).where(Edition.is_current.is_(False)))
+    assert not past.is_open() and past.results_published_at is not None
+    assert past.results_on < days["today"] < edition.results_on
     assert {(c.age_group, c.discipline) for c in edition.categories} == {
         (age, discipline) for age in ("5-10", "11-18") for discipline in ("poem", "essay", "illustration")
     }
@@ -135,8 +140,9 @@ def assert_demo_loaded():
 
 
 def test_demo_loads_the_edition_cities_schools_and_accounts(cli):
-    result = cli("demo", "--password", DEMO_PASSWORD)
+    result = cli("demo", "--password", DEMO_PASSWORD, "--url", "http://127.0.0.1:5101")
     assert result.exit_code == 0, result.output
+    assert "Log in at http://127.0.0.1:5101 " in result.output  # make run passes its own PORT
     assert_demo_loaded()
     user = User.by_email("teacher@example.org")
     assert verify_password(user.password_hash, DEMO_PASSWORD)
@@ -181,3 +187,14 @@ def test_demo_refuses_a_weak_password(cli, password):
     result = cli("demo", "--password", password)
     assert result.exit_code != 0
     assert count(User) == 0
+
+
+def test_make_run_prints_the_address_of_its_own_port():
+    """`make run PORT=5101` serves and prints :5101, never the default 5000 (dry run: nothing is started)."""
+    import subprocess
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    out = subprocess.run(["make", "-n", "run", "PORT=5101"], cwd=root, capture_output=True, text=True,
+                         check=True).stdout
+    assert "http://127.0.0.1:5101" in out and "--port 5101" in out and "5000" not in out

@@ -71,6 +71,12 @@ def test_juror_scores_an_entry_and_moves_on_with_the_keyboard(server, scoring_ro
     page.get_by_label("Score for Expression").fill("6")
     page.locator("#score_expression-error").wait_for(state="hidden")
     page.get_by_role("button", name="Submit scores").click()
+    # Submitted scores are final: a page lists them first.
+    page.get_by_role("heading", name=f"Submit your scores for {first}?").wait_for()
+    assert "Originality: 7" in page.get_by_role("list", name="What will happen").inner_text()
+    check_a11y(page)
+    shoot(page, "juror-confirm-submit")
+    page.get_by_role("button", name="Submit scores").click()
     page.get_by_text("Your scores are submitted").wait_for()
     page.get_by_text("1 of 3 scored").first.wait_for()
     assert page.get_by_text("Second line <b>kept as text</b>.").count() == 1

@@ -1,5 +1,6 @@
-"""The secretariat builds the publication in the background, sees what is left out, closes the round,
-publishes, and the public gallery shows the winners, in English and in French."""
+"""The secretariat opens last year's judged edition's exports, builds the publication in the background, sees
+what is left out, takes the results off the public page and publishes them again (each after a confirmation
+page with counts), and the public gallery shows the winners, in English and in French."""
 from __future__ import annotations
 
 import re
@@ -14,6 +15,9 @@ def test_secretariat_exports_and_the_public_gallery(server, demo, page, check_a1
 
     page.goto(server.url + "/judging/")
     page.get_by_role("navigation", name="Judging").get_by_role("link", name="Exports").click()
+    # This year's round 1 is still open: nothing can be published, and no winner is decided yet.
+    assert page.get_by_role("button", name="Publish the results").is_disabled()
+    page.get_by_role("link", name=re.compile(r"^More than migrants \d{4}$")).click()
     page.get_by_role("heading", name="Left out, and why").wait_for()
     assert "No consent to" in page.locator(".left-out-list").inner_text()
     page.get_by_role("img", name=re.compile("Card for MTM-")).first.wait_for()
@@ -32,12 +36,17 @@ def test_secretariat_exports_and_the_public_gallery(server, demo, page, check_a1
     check_a11y(page)
     shoot(page, "exports-fr")
 
-    # Publishing waits until no juror can still be scoring: close round 1, then publish.
-    assert page.get_by_role("button", name=re.compile("Publier")).is_disabled()
-    page.get_by_role("link", name="Round 1").first.click()
-    page.get_by_role("button", name="Clôturer le tour").click()
-    page.get_by_text("Le tour est clôturé.").first.wait_for()
-    page.goto(server.url + "/judging/exports")
+    # Last year's results are public: take them off (after a page that says what changes), then publish again.
+    page.get_by_role("link", name="Retirer les résultats de la page publique").click()
+    page.get_by_role("heading", name=re.compile("Retirer les résultats")).wait_for()
+    check_a11y(page)
+    page.get_by_role("button", name="Retirer les résultats de la page publique").click()
+    page.get_by_text("Les résultats ne sont plus publics.").wait_for()
+    page.get_by_role("link", name="Publier les résultats").click()
+    facts = page.get_by_role("list", name="Ce qui va se passer").inner_text()
+    assert re.search(r"\d+ participations sur la page publique", facts), facts
+    check_a11y(page)
+    shoot(page, "confirm-publish-fr")
     page.get_by_role("button", name="Publier les résultats").click()
     page.get_by_text("Les résultats sont publics sur la page de la campagne.").wait_for()
     check_a11y(page)

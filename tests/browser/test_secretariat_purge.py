@@ -3,6 +3,9 @@ wrong password changes nothing, then the purge; the teacher's page offers their 
 from __future__ import annotations
 
 import re
+from pathlib import Path
+
+from tests.browser.conftest import DESKTOP, PHONE
 
 
 def sign_in(page, server, email, password):
@@ -30,16 +33,30 @@ def test_purge_after_publication_and_the_teachers_data(server, demo, page, check
     check_a11y(page)
     shoot(page, "purge-refused-en")
 
-    # Close round 1 (linked from the exports page) and publish the results; then the form appears.
-    page.goto(server.url + "/judging/exports")
+    # The current edition's round 1 is open: closing it goes through a page that counts what is unfinished.
+    page.goto(server.url + "/judging/dashboard")
     page.get_by_role("link", name="Round 1").first.click()
-    page.get_by_role("button", name="Close the round").click()
-    page.get_by_text("The round is closed.").first.wait_for()
-    page.goto(server.url + "/judging/exports")
-    page.get_by_role("button", name="Publish the results").click()
-    page.get_by_text("The results are public on the campaign page.").wait_for()
+    page.get_by_role("link", name="Close the round").click()
+    page.get_by_role("heading", name="Close Round 1?").wait_for()
+    assert "not started" in page.get_by_role("list", name="What will happen").inner_text()
+    check_a11y(page)
+    SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+    for language in ("en", "fr"):
+        if language == "fr":
+            page.get_by_role("button", name="Français").click()
+            page.get_by_role("heading", name="Clôturer Round 1 ?").wait_for()
+            check_a11y(page)
+        for width, size in ((1280, DESKTOP), (360, PHONE)):
+            page.set_viewport_size(size)
+            page.screenshot(path=str(SHOTS / f"confirm-close-round-{language}-{width}.png"), full_page=True)
+            assert page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth") <= 0
+        page.set_viewport_size(DESKTOP)
+    page.get_by_role("button", name="English").click()
+    page.get_by_role("link", name="Cancel, go back").click()
+
+    # Last year's edition is judged and published: its personal data can be removed.
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Editions").click()
-    page.get_by_role("main").get_by_role("link", name="More than migrants", exact=True).click()
+    page.get_by_role("main").get_by_role("link", name=re.compile(r"^More than migrants \d{4}$")).click()
     page.get_by_role("link", name="Remove personal data").click()
 
     page.get_by_label("Your password").fill("not the right password")

@@ -22,12 +22,16 @@ def published(live_app, demo):
     with live_app.app_context():
         for round_ in db.session.scalars(select(Round)):
             round_.status = "closed"
-        Edition.current().results_published_at = utcnow()
+        edition = Edition.current()
+        edition.results_published_at = utcnow()
         teacher = db.session.scalar(select(User).where(User.email == "teacher@example.org"))
+        # This year's awards are not decided in the demo (its round is open): give one to a 6B entry.
         entry = db.session.scalars(
-            select(Entry).join(Award, Award.entry_id == Entry.id).join(SchoolClass)
+            select(Entry).join(SchoolClass)
             .where(SchoolClass.teacher_id == teacher.id, SchoolClass.deadline_extended_to.is_not(None),
-                   Entry.status == "submitted").order_by(Award.kind)).first()
+                   SchoolClass.edition_id == edition.id, Entry.status == "submitted").order_by(Entry.id)).first()
+        db.session.add(Award(edition_id=edition.id, category_id=entry.category_id, entry_id=entry.id, kind="first",
+                             note="Browser test."))
         entry.consent_publication = entry.consent_social = entry.consent_name = True
         db.session.commit()
         return entry.reference, entry.id
@@ -131,7 +135,7 @@ def test_an_award_for_an_unranked_entry_needs_a_reason(server, demo, live_app, p
     from judging.models import Assignment, Round, ScoreSet
 
     with live_app.app_context():  # an entry of the first category whose juror has not scored it yet
-        round_ = db.session.scalar(select(Round).order_by(Round.number))
+        round_ = db.session.scalar(select(Round).where(Round.edition_id == Edition.current().id).order_by(Round.number))
         category = next(c for c in Edition.current().categories if c.enabled)
         res = service.load_category(round_, category)
         if not set(res.entries) - {r.entry_id for r in res.rows}:  # its jurors' scores back to drafts

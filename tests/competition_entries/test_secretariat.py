@@ -130,3 +130,12 @@ def test_the_entry_page_title_is_plain_text_for_the_secretariat(secretariat, sub
     title = re.search(r"<title>(.*?)</title>", page, re.S).group(1)
     assert "<" not in title and title.startswith("Many things")
     assert page.count('class="card secretariat-panel"') == 1
+
+
+def test_the_disqualify_page_says_what_changes(secretariat, submitted):
+    page = secretariat.get(f"/competition/entries/{submitted.id}/disqualify").get_data(as_text=True)
+    for text in ("0 juror assignments are left out of the results", "0 submitted score sets stop counting",
+                 "0 awards are withdrawn", "1 email to the teacher"):
+        assert text in page
+    db.session.expire_all()
+    assert submitted.status == "submitted"

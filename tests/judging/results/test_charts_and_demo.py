@@ -31,8 +31,9 @@ def test_empty_dot_plot_still_draws():
     assert "</svg>" in charts.dot_plot("d", [], None, "Jurors", "desc", "Mean", "All")
 
 
-def test_demo_has_seven_jurors_an_open_round_and_mostly_submitted_scores(app):
+def test_demo_has_seven_jurors_an_open_round_with_work_left_and_a_judged_past_edition(app):
     from accounts.models import Role, User
+    from competition.models import Edition
     from core.demo import load_demo
     from judging import results_service
     from judging.models import Assignment, Award, JurorProfile, Round, ScoreSet
@@ -42,17 +43,34 @@ def test_demo_has_seven_jurors_an_open_round_and_mostly_submitted_scores(app):
     jurors = [u for u in db.session.scalars(select(User)) if u.has_role(Role.JUROR)]
     assert {u.email for u in jurors} >= {f"juror{n}@example.org" for n in ("", 2, 3, 4, 5, 6)}
     assert db.session.scalar(select(func.count(JurorProfile.user_id))) == 7  # Bruno Both, juror and coordinator
-    judging_round = db.session.scalar(select(Round))
+    current = Edition.current()
+    judging_round = db.session.scalar(select(Round).where(Round.edition_id == current.id))
     assert (judging_round.number, judging_round.jurors_per_entry, judging_round.status) == (1, 3, "open")
-    statuses = dict(db.session.execute(select(ScoreSet.status, func.count()).group_by(ScoreSet.status)).all())
-    assert statuses["draft"] >= 1 and statuses["submitted"] > 10 * statuses["draft"]
-    assert db.session.scalar(select(func.count(Assignment.id))) == statuses["draft"] + statuses["submitted"]
-    # The awards are decided (core/demo_results.py) but not published: round 1 is still open.
-    awards = db.session.scalars(select(Award)).all()
+
+    def statuses(round_id, juror=None):
+        query = (select(ScoreSet.status, func.count()).join(Assignment, Assignment.id == ScoreSet.assignment_id)
+                 .where(Assignment.round_id == round_id).group_by(ScoreSet.status))
+        return dict(db.session.execute(query.where(Assignment.juror_id == juror.id) if juror else query).all())
+
+    def assigned(round_id, juror=None):
+        query = select(func.count(Assignment.id)).where(Assignment.round_id == round_id)
+        return db.session.scalar(query.where(Assignment.juror_id == juror.id) if juror else query)
+
+    now = statuses(judging_round.id)
+    assert now["draft"] >= 1 and now["submitted"] > 10 * now["draft"]
+    # juror@example.org has entries left: some drafts, some not started.
+    main = User.by_email("juror@example.org")
+    mine = statuses(judging_round.id, main)
+    assert mine["draft"] == 2 and assigned(judging_round.id, main) - sum(mine.values()) == 3
+    # No awards in the open edition; last year's is closed, judged, awarded and published.
+    assert db.session.scalar(select(func.count(Award.id)).where(Award.edition_id == current.id)) == 0
+    past = db.session.scalar(select(Edition).where(Edition.is_current.is_(False)))
+    past_round = db.session.scalar(select(Round).where(Round.edition_id == past.id))
+    assert past_round.status == "closed" and past.results_published_at is not None
+    assert statuses(past_round.id) == {"submitted": assigned(past_round.id)}
+    awards = db.session.scalars(select(Award).where(Award.edition_id == past.id)).all()
     assert {a.kind for a in awards} == {"first", "second", "third", "special", "publication"}
-    assert sum(a.kind == "first" for a in awards) == len(judging_round.edition.categories)
-    assert judging_round.edition.results_published_at is None
-    poems = next(c for c in judging_round.edition.categories if (c.age_group, c.discipline) == ("11-18", "poem"))
+    poems = next(c for c in current.categories if (c.age_group, c.discipline) == ("11-18", "poem"))
     res = results_service.load_category(judging_round, poems)
     assert len(res.rows) >= 5 and res.group.bias.connected
     severe = min(res.group.jurors.values(), key=lambda j: j.bias)

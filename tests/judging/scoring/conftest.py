@@ -46,6 +46,8 @@ def send(juror_client):
         if autosave:
             return client.post(url + "/autosave", data=form)
         form["action"] = action
+        if action == "submit":
+            form["confirmed"] = "1"  # as from the confirmation page's flow (tested in test_submit_confirmation.py)
         return client.post(url, data=form)
 
     return _send

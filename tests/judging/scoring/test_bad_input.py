@@ -89,7 +89,7 @@ def test_scoring_after_the_round_closed_is_refused(send, assignments, round1, ju
     db.session.commit()
     page = juror_client.get(f"/judging/entries/{code}").get_data(as_text=True)
     assert "Scoring for this round is closed" in page and "Submit scores" not in page
-    response = juror_client.post(f"/judging/entries/{code}", data={**GOOD, "action": "submit", "csrf_token": token})
+    response = juror_client.post(f"/judging/entries/{code}", data={**GOOD, "action": "submit", "confirmed": "1", "csrf_token": token})
     assert response.status_code == 302
     assert "Nothing was saved" in juror_client.get(response.headers["Location"]).get_data(as_text=True)
     autosave = juror_client.post(f"/judging/entries/{code}/autosave", data={**GOOD, "csrf_token": token})
@@ -111,7 +111,7 @@ def test_parallel_submits_give_one_submitted_set(app, assignments, juror, sign_i
     def run(client, token):
         barrier.wait()
         with app.app_context():
-            response = client.post(f"/judging/entries/{code}", data={**GOOD, "action": "submit", "csrf_token": token})
+            response = client.post(f"/judging/entries/{code}", data={**GOOD, "action": "submit", "confirmed": "1", "csrf_token": token})
             statuses.append(response.status_code)
             db.session.remove()
 
