@@ -6,8 +6,10 @@ folded, in HTML, headers (Content-Disposition too), file bytes, image metadata a
 """
 from __future__ import annotations
 
+import base64
 import io
 import re
+import zlib
 import unicodedata
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
@@ -82,15 +84,30 @@ TIMEZONE_SELECT = re.compile(r'<option value="(?:Africa|America|Asia|Atlantic|Eu
 MEMBER_LISTS = re.compile(r'<select[^>]*name="(?:[a-z]+-)?(?:city_id|city|school)"[^>]*>.*?</select>', re.S)
 
 
-# A user with another role (coordinator, teacher) has that role's pages in the site navigation: links the
+# A user with another role (coordinator, teacher) has that role's pages (entries, classes, the city's campaign
+# submissions) in the site navigation: links the
 # crawl neither follows nor counts, since they come from the user's roles, not from an entry (core/templating.py).
-OTHER_ROLE_HOME = re.compile(r"^/competition/(?:entries|classes)/$")
-OTHER_ROLE_LINKS = re.compile(r'<li><a href="/competition/(?:entries|classes)/"[^>]*>[^<]*</a></li>')
+OTHER_ROLE_HOME = re.compile(r"^/(?:competition/(?:entries|classes)|campaign)/$")
+OTHER_ROLE_LINKS = re.compile(r'<li><a href="/(?:competition/(?:entries|classes)|campaign)/"[^>]*>[^<]*</a></li>')
+
+
+SESSION_COOKIE = re.compile(r"^session=([^;]*)")
+
+
+def session_payload(token: str) -> str:
+    """The JSON inside Flask's signed session cookie ('.' first when compressed), read without the key."""
+    compressed, body = token.startswith("."), token.lstrip(".").split(".")[0]
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    return (zlib.decompress(raw) if compressed else raw).decode("utf-8")
 
 
 def check_response(url: str, response, other_roles: bool = False) -> None:
     where = f"{url} ({response.status_code})"
     for header, value in response.headers.items():
+        cookie = SESSION_COOKIE.match(value) if header.lower() == "set-cookie" else None
+        if cookie:  # the signed token is opaque (it may spell "3A" by chance); what it holds is checked instead
+            value = SESSION_COOKIE.sub("session=", value)
+            assert not leaks_in_text(session_payload(cookie.group(1))), f"{where}: the session cookie names someone"
         assert not leaks_in_text(value), f"{where}: header {header} names {leaks_in_text(value)}"
     data = response.get_data()
     if response.mimetype in ("text/html", "application/json", "text/plain"):
