@@ -147,5 +147,7 @@ def entry_file(code: str, variant: str):
             abort(404)
         return send_stored(stored.web_key, "image/jpeg", f"{assignment.code}.jpg", inline=True)
     suffix = "-translation" if variant == "translation" else ""
+    # Pictures and PDFs open in the browser (sandboxed by send_stored's CSP); ?download=1 saves a copy.
+    inline = stored.kind in ("image", "pdf") and request.args.get("download") != "1"
     return send_stored(stored.cleaned_key, stored.cleaned_mime or "application/octet-stream",
-                       f"{assignment.code}{suffix}{stored.cleaned_ext}", inline=stored.kind == "image")
+                       f"{assignment.code}{suffix}{stored.cleaned_ext}", inline=inline)
