@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from accounts.models import Role
 from sqlalchemy import select
@@ -166,6 +167,17 @@ def hit_kind_label(kind: str) -> str:
         "city": _("The city's name"),
     }
     return labels.get(kind, kind)
+
+
+@bp.app_template_global()
+def hit_excerpt(hit) -> Markup:
+    """The excerpt around a possible name, the matched words in <mark> (stored hits are dicts;
+    those stored before the marks were kept show plainly)."""
+    get = hit.get if isinstance(hit, dict) else lambda key, default=None: getattr(hit, key, default)
+    marked = get("marked") or ("", "", "")
+    if not marked[1]:
+        return Markup("<q>%s</q>") % get("context", "")
+    return Markup("<q>%s<mark>%s</mark>%s</q>") % tuple(marked)
 
 
 @bp.app_template_global()
