@@ -170,6 +170,15 @@ def hit_kind_label(kind: str) -> str:
 
 
 @bp.app_template_global()
+def entry_back_link(entry) -> tuple[str, str]:
+    """Where "back" goes from an entry's pages, for this reader: its teacher goes back to their
+    classes; the secretariat and a city coordinator go back to the list of entries."""
+    if entry.school_class.teacher_id == current_user.id or not current_user.has_role(Role.SECRETARIAT, Role.COORDINATOR):
+        return url_for("competition.classes"), _("Back to your classes and entries")
+    return url_for("competition.all_entries"), _("Back to the entries")
+
+
+@bp.app_template_global()
 def hit_excerpt(hit) -> Markup:
     """The excerpt around a possible name, the matched words in <mark> (stored hits are dicts;
     those stored before the marks were kept show plainly)."""
