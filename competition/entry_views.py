@@ -42,7 +42,9 @@ def _details_form(school_class: SchoolClass, entry: Entry | None = None) -> Entr
     form = EntryDetailsForm(obj=entry)
     enabled = [c for c in school_class.edition.categories if c.enabled and c.age_group == school_class.age_group]
     form.discipline.choices = [(c.discipline, Discipline(c.discipline).title) for c in enabled]
+    # An illustration has a language only when it holds words (then it may need a translation).
     form.language.choices = [(code, language_name(code)) for code in school_class.edition.language_list]
+    form.language.choices.append(("", _("No words (an illustration without text)")))
     form.authors.choices = [(p.id, f"{p.display_name} ({p.age})") for p in school_class.pupils]
     if request.method == "GET":
         if entry is not None:
@@ -58,6 +60,8 @@ def language_name(code: str) -> str:
     from babel import Locale
     from flask_babel import get_locale
 
+    if not code:
+        return _("No words")
     try:
         return Locale.parse(code).get_display_name(get_locale()) or code
     except (ValueError, TypeError):

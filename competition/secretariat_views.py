@@ -62,7 +62,7 @@ def _filtered(edition: Edition, form: EntryFilterForm):
     elif form.flag.data == "no_publication":
         query = query.where(Entry.consent_publication.is_(False))
     elif form.flag.data == "no_translation":
-        query = query.where(Entry.translation_text == "", Entry.language.not_in(["en", "fr"]))
+        query = query.where(Entry.translation_text == "", Entry.language != "", Entry.language.not_in(["en", "fr"]))
     return query
 
 
