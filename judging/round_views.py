@@ -138,7 +138,7 @@ def _render_preview(judging_round, outcome, status=200):
         Category.edition_id == judging_round.edition_id))}
     problems = [(outcome.entries.get(r.params.get("entry_id")), explain_problem(r, outcome))
                 for r in outcome.result.problems]
-    warnings = [explain_warning(w, categories) for w in outcome.result.warnings]
+    warnings = [explain_warning(w, categories, outcome) for w in outcome.result.warnings]
     remedies = {code: [explain_remedy(r, categories) for r in outcome.result.remedies if r.code == code]
                 for code in ("raise_cap", "add_jurors")}
     loads = []
