@@ -173,6 +173,19 @@ def hit_kind_label(kind: str) -> str:
     return labels.get(kind, kind)
 
 
+@bp.app_template_global("file_size")
+def file_size_text(size: int) -> str:
+    """A file's size in the viewer's language ("1,2 Mo" in French): competition.admin_forms.file_size."""
+    from .admin_forms import file_size
+
+    return file_size(size or 0)
+
+
+@bp.app_template_global()
+def file_kind_label(kind: str) -> str:
+    return {"image": _("Image"), "pdf": "PDF", "docx": "DOCX", "odt": "ODT", "txt": _("Text")}.get(kind, kind.upper())
+
+
 @bp.app_template_global()
 def entry_back_link(entry) -> tuple[str, str]:
     """Where "back" goes from an entry's pages, for this reader: its teacher goes back to their

@@ -38,6 +38,12 @@ THEME = (
     "Pupils write poems and essays, or draw illustrations, on how we identify, how we break down "
     "stereotypes by getting to know each other, and the diversity advantage of our cities."
 )
+THEME_FR = (
+    "Qu’est-ce qui vous définit ? Identité, stéréotypes et diversité : nous sommes tous plus qu’une seule chose. "
+    "Les élèves écrivent des poèmes et des essais, ou dessinent des illustrations, sur la manière dont nous nous "
+    "identifions, dont nous dépassons les stéréotypes en apprenant à nous connaître, et sur l’avantage de la "
+    "diversité de nos villes."
+)
 
 
 def load_demo(password: str) -> None:
@@ -47,6 +53,7 @@ def load_demo(password: str) -> None:
     edition = Edition(
         name="More than migrants",
         theme=THEME,
+        theme_fr=THEME_FR,
         deadline_at=datetime(2026, 11, 19, 23, 59, tzinfo=paris),
         deadline_timezone="Europe/Paris",
         results_on=date(2026, 12, 6),
