@@ -147,7 +147,7 @@ def submit_entry(entry_id: int):
         flash(error.message, "error")
         return redirect(url_for("competition.entry", entry_id=entry.id))
     db.session.commit()
-    mail.send_template(current_user.email, "entry_receipt", current_user.language, entry=entry,
+    mail.send_template(current_user.email, "entry_receipt", current_user.language, timezone=current_user.timezone, entry=entry,
                        lines=ops.receipt_lines(entry), link=public_url("competition.entry_receipt", entry_id=entry.id))
     return redirect(url_for("competition.entry_receipt", entry_id=entry.id))
 

@@ -275,10 +275,9 @@ def send_reminders(round_id: int):
                and (not form.juror.data or str(jp.juror.id) == form.juror.data)]
     for jp in targets:
         juror = jp.juror
-        closes = None
-        if judging_round.closes_at:
-            closes = judging_round.closes_at.astimezone(ZoneInfo(juror.timezone or "UTC")).strftime("%Y-%m-%d %H:%M")
-        mail.send_template(juror.email, "juror_reminder", juror.language, juror=juror, round=judging_round,
+        closes = mail.mail_date(judging_round.closes_at, language=juror.language or "en",
+                                timezone=juror.timezone or "UTC") if judging_round.closes_at else None
+        mail.send_template(juror.email, "juror_reminder", juror.language, timezone=juror.timezone, juror=juror, round=judging_round,
                            assigned=jp.total["assigned"], submitted=jp.total["submitted"],
                            unfinished=jp.unfinished, closes=closes, link=public_url("judging.index"))
     record("reminders_sent", judging_round, jurors=[jp.juror.id for jp in targets])
