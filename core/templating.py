@@ -72,6 +72,15 @@ def localnumber(value) -> str:
     return format_decimal(Decimal(str(value)).normalize(), format="#,##0.####")
 
 
+def criterion_title(key: str) -> str:
+    """A rubric criterion named by its key (the tie-break order), in the reader's language: the default
+    rubric's title for a default key ("relevance" → "Pertinence par rapport au thème"), else the key."""
+    from judging.rubric_defaults import DEFAULT_CRITERIA
+
+    found = next((c["title"] for c in DEFAULT_CRITERIA if c["key"] == key), None)
+    return str(found) if found is not None else key
+
+
 def in_language(obj, field: str, language: str | None = None) -> str:
     """Content the secretariat wrote in two languages: ``<field>_fr`` for a French reader when it is filled
     in, else the English ``<field>`` (the fallback)."""
@@ -117,6 +126,7 @@ def init_app(app) -> None:
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["catalogue_text"] = catalogue_text
     app.jinja_env.globals["in_language"] = in_language
+    app.jinja_env.globals["criterion_title"] = criterion_title
     from core import audit_wording
 
     app.jinja_env.globals.update(audit_action=audit_wording.action_title, audit_object=audit_wording.object_title,
