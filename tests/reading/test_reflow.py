@@ -85,3 +85,22 @@ def test_a_poem_keeps_its_lines_even_when_they_are_long():
             "and nobody at the border asks me what I carry inside")
     assert reflow(poem, keep_lines=True) == poem
     assert reflow("") == "" and reflow("\n \n") == ""
+
+
+def test_the_public_body_of_a_pdf_essay_is_reflowed_and_a_pdf_poem_keeps_its_lines():
+    from pathlib import Path
+
+    from judging.exports.model import Item, WorkFile
+
+    wrapped = ("Stereotypes are shortcuts. They let us think we know someone before we\n"
+               "have met them, and they are hard to unlearn.")
+    pdf = WorkFile(purpose="work", kind="pdf", path=Path("x.pdf"), web_path=None, text=wrapped)
+    essay = Item(entry_id=1, reference="MTM-1", title="t", language="en", discipline="essay", age_group="11-18",
+                 category_id=1, files=(pdf,))
+    assert essay.body == " ".join(wrapped.split("\n"))
+    poem = Item(entry_id=2, reference="MTM-2", title="t", language="en", discipline="poem", age_group="11-18",
+                category_id=2, files=(pdf,))
+    assert poem.body == wrapped
+    typed = Item(entry_id=3, reference="MTM-3", title="t", language="en", discipline="essay", age_group="11-18",
+                 category_id=3, text=wrapped)
+    assert typed.body == wrapped  # typed text is the teacher's own line breaks
