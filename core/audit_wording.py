@@ -90,13 +90,26 @@ def detail_value(value) -> Markup:
     if isinstance(value, date):
         return Markup("%s") % value.isoformat()
     if isinstance(value, str):
-        return Markup("%s") % KEYS.get(value, value)
+        return Markup("%s") % KEYS.get(value, _stored_in_english().get(value, value))
     if isinstance(value, dict):
         return Markup(", ").join(detail(k, v) for k, v in value.items())
     if isinstance(value, (list, tuple)):
         return Markup(" → ").join(detail_value(v) for v in value) if len(value) == 2 and not any(
             isinstance(v, (dict, list)) for v in value) else Markup("; ").join(detail_value(v) for v in value)
     return escape(str(value))
+
+
+def _stored_in_english() -> dict[str, str]:
+    """Words some events stored as English text (a category's title, "Ages 11–18 · Poem"), to their title
+    in the reader's language."""
+    from flask_babel import force_locale
+
+    from competition.models.edition import AGE_GROUP_TITLES, DISCIPLINE_TITLES
+
+    pairs = [(age, discipline) for age in AGE_GROUP_TITLES for discipline in DISCIPLINE_TITLES]
+    with force_locale("en"):
+        english = [f"{AGE_GROUP_TITLES[a]} · {DISCIPLINE_TITLES[d]}" for a, d in pairs]
+    return {text: f"{AGE_GROUP_TITLES[a]} · {DISCIPLINE_TITLES[d]}" for text, (a, d) in zip(english, pairs)}
 
 
 def detail(key: str, value) -> Markup:
