@@ -80,7 +80,7 @@ def test_no_page_scrolls_sideways_at_360_px(browser, server, demo, live_app, ema
     assert not wide, f"{email} ({language}) at 360 px, pages wider than the screen: {wide}"
 
 
-def test_screenshots_of_the_french_results_and_the_jurors_list(browser, server, demo, live_app):
+def test_screenshots_of_the_french_results_and_the_jurors_list(browser, server, demo, live_app, check_a11y):
     from accounts.models import User
 
     ARTIFACTS.mkdir(exist_ok=True)
@@ -98,6 +98,7 @@ def test_screenshots_of_the_french_results_and_the_jurors_list(browser, server, 
         page.set_viewport_size(PHONE)
         page.screenshot(path=str(ARTIFACTS / "results-fr-360.png"), full_page=True)
         assert width_of(page) <= PHONE["width"]
+        check_a11y(page)  # the stacked table too
         # The caption and the method menu stay on screen at 360 px.
         for selector in ("caption", "select"):
             box = page.locator(f"main {selector}").first.bounding_box()
@@ -112,5 +113,6 @@ def test_screenshots_of_the_french_results_and_the_jurors_list(browser, server, 
         page.goto(f"{server.url}/judging/")
         page.screenshot(path=str(ARTIFACTS / "juror-list-360.png"), full_page=True)
         assert width_of(page) <= PHONE["width"]
+        check_a11y(page)
     finally:
         context.close()
