@@ -15,6 +15,8 @@ def test_secretariat_exports_and_the_public_gallery(server, demo, page, check_a1
     page.goto(server.url + "/judging/")
     page.get_by_role("navigation", name="Judging").get_by_role("link", name="Exports").click()
     page.get_by_role("heading", name="Left out, and why").wait_for()
+    assert not page.locator(".left-out-list").is_visible()  # collapsed by default: the page stays short
+    page.get_by_text(re.compile(r"Show the \d+ entr(y|ies) left out")).click()
     assert "No consent to" in page.locator(".left-out-list").inner_text()
     page.get_by_role("img", name=re.compile("Card for MTM-")).first.wait_for()
     check_a11y(page)
@@ -34,7 +36,7 @@ def test_secretariat_exports_and_the_public_gallery(server, demo, page, check_a1
 
     # Publishing waits until no juror can still be scoring: close round 1, then publish.
     assert page.get_by_role("button", name=re.compile("Publier")).is_disabled()
-    page.get_by_role("link", name="Round 1").first.click()
+    page.get_by_role("link", name="Tour 1").first.click()  # the round's default name, in French
     page.get_by_role("button", name="Clôturer le tour").click()
     page.get_by_text("Le tour est clôturé.").first.wait_for()
     page.goto(server.url + "/judging/exports")
