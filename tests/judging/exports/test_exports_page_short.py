@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from core.db import db
+from tests.conftest import csrf_token_of
 
 
 def cache_files(app) -> set[str]:
@@ -58,3 +59,20 @@ def test_a_new_award_or_credit_gives_a_new_card(app, client, awarded, as_secreta
     assert client.get(f"/judging/exports/cards/{reference}/square.png").status_code == 200
     after = cache_files(app)
     assert len(after) == 1 and after != before  # the old drawing is gone
+
+
+def test_the_teachers_withdrawal_deletes_the_cached_cards_right_after_its_commit(app, client, awarded, as_secretariat,
+                                                                                  sign_in):
+    first, third = awarded["first"], awarded["third"]
+    for entry in (first, third):
+        assert client.get(f"/judging/exports/cards/{entry.reference}/square.png").status_code == 200
+    assert {n.partition("-")[0] for n in cache_files(app)} == {str(first.id), str(third.id)}
+    teacher = sign_in(app.test_client(), first.school_class.teacher)
+    assert teacher.get(f"/competition/entries/{first.id}/consent/withdraw").status_code == 200
+    response = teacher.post(f"/competition/entries/{first.id}/consent/withdraw",
+                            data={"withdraw": ["social"], "confirm": "yes", "csrf_token": csrf_token_of(teacher)})
+    assert response.status_code == 302
+    db.session.expire_all()
+    assert not first.consent_social
+    # Gone at once, before anyone opens the exports page; the other entry's card stays.
+    assert {n.partition("-")[0] for n in cache_files(app)} == {str(third.id)}
