@@ -15,7 +15,7 @@ from flask_wtf.file import FileField
 from sqlalchemy import func, select
 from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
 
 from core.db import db
 from core.forms import MultiCheckboxField, NoNul, PlainText, strip_filter
@@ -135,6 +135,14 @@ class EditionForm(FlaskForm):
     rules = TextAreaField(
         _l("Rules"), description=_l("Plain text. Leave an empty line between paragraphs."), filters=[strip_filter],
         validators=[Length(max=20000, message=_l("Enter rules of at most 20,000 characters.")), NoNul()])
+    theme_fr = TextAreaField(
+        _l("Theme in French"), description=_l("Optional. French readers see the English theme until it is filled in."),
+        filters=[strip_filter],
+        validators=[Length(max=2000, message=_l("Enter a French theme of at most 2,000 characters.")), NoNul()])
+    rules_fr = TextAreaField(
+        _l("Rules in French"), description=_l("Optional. French readers see the English rules until they are filled in."),
+        filters=[strip_filter],
+        validators=[Length(max=20000, message=_l("Enter French rules of at most 20,000 characters.")), NoNul()])
     deadline_date = LocalDateField(_l("Deadline date"), validators=[Present(_l("Enter the date of the deadline."))])
     deadline_time = LocalTimeField(_l("Deadline time"), format=["%H:%M", "%H:%M:%S"],
                                    validators=[Present(_l("Enter the time of the deadline, like 23:59."))])
@@ -182,6 +190,7 @@ class EditionForm(FlaskForm):
     def edition_values(self) -> dict:
         return {
             "name": self.name.data, "theme": self.theme.data, "rules": self.rules.data or "",
+            "theme_fr": self.theme_fr.data or "", "rules_fr": self.rules_fr.data or "",
             "deadline_at": self.deadline_utc, "deadline_timezone": self.deadline_timezone.data,
             "results_on": self.results_on.data,
             "languages": ",".join(code for code in LANGUAGE_CODES if code in self.languages.data),
@@ -214,6 +223,7 @@ def edition_form_data(edition) -> dict:
     local = edition.deadline_local
     data = {
         "name": edition.name, "theme": edition.theme, "rules": edition.rules, "deadline_date": local.date(),
+        "theme_fr": edition.theme_fr, "rules_fr": edition.rules_fr,
         "deadline_time": local.time().replace(second=0, microsecond=0), "deadline_timezone": edition.deadline_timezone,
         "results_on": edition.results_on, "languages": edition.language_list,
     }
@@ -308,6 +318,10 @@ def _web_address(form, field):
 class MaterialForm(FlaskForm):
     title = StringField(_l("Title"), filters=NAME_FILTERS,
                         validators=name_validators(_l("Enter the title of the material."), 200))
+    title_fr = StringField(_l("Title in French"), filters=NAME_FILTERS,
+                           description=_l("Optional. French readers see the English title until it is filled in."),
+                           validators=[Optional(), PlainText(),
+                                       Length(max=200, message=_l("Enter a French title of at most 200 characters."))])
     description = TextAreaField(
         _l("Description (optional)"), description=_l("What it is and how teachers can use it."), filters=[strip_filter],
         validators=[Length(max=2000, message=_l("Enter a description of at most 2,000 characters.")), NoNul()])

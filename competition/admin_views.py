@@ -181,7 +181,7 @@ def admin_material_edit(material_id: int):
 def _material_form(edition: Edition, material: Material | None):
     form = MaterialForm(obj=material, material=material)
     if form.validate_on_submit():
-        values = {"title": form.title.data, "description": form.description.data or "",
+        values = {"title": form.title.data, "title_fr": form.title_fr.data or "", "description": form.description.data or "",
                   "url": form.url.data or None, "language": form.language.data or None}
         material = ops.save_material(edition, material, values, form.pdf_bytes,
                                      form.file.data.filename if form.pdf_bytes else None, form.remove_file.data)

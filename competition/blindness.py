@@ -39,7 +39,10 @@ Matching rules
 * Needles shorter than 3 characters match only exactly, as whole words.
   Needles that are also common words (:data:`STOP_WORDS`: "al", "jo", "la",
   "nice", "will", "mark", "rose", …) only match where the text writes them
-  with a capital letter ("Al came" hits, "al dente" does not).  Needles with
+  with a capital letter ("Al came" hits, "al dente" does not). So does one
+  part of a teacher's name that wordfreq counts as a common word in English
+  or French (:func:`is_common_word`: "teacher" in a poem is not Tomás
+  Teacher); the full name matches anywhere.  Needles with
   fewer than 2 letters/digits, or with no letter at all ("12"), are ignored.
 * Multi-word needles match across any run of whitespace, punctuation,
   hyphens, underscores and line breaks ("Saint-Denis" hits "saint denis").
@@ -72,7 +75,7 @@ import bisect
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 
 __all__ = [
@@ -113,6 +116,8 @@ class Hit:
     key of ``texts`` it was found in, ``line`` is 1-based, ``start``/``end``
     index the original text, ``context`` is about 30 characters either side,
     cut at word boundaries, whitespace collapsed, with "…" where cut.
+    ``marked`` is the same excerpt in three parts (before, the matched words,
+    after), so a page can highlight what matched.
     """
 
     kind: str
@@ -122,6 +127,7 @@ class Hit:
     start: int
     end: int
     context: str
+    marked: tuple[str, str, str] = field(default=("", "", ""), compare=False)
 
 
 # --------------------------------------------------------------------------
@@ -257,6 +263,11 @@ def _wordish(c: str) -> bool:
 
 def _context(text: str, start: int, end: int, width: int = CONTEXT_WIDTH) -> str:
     """About ``width`` characters either side, cut at word boundaries."""
+    return "".join(_context_parts(text, start, end, width))
+
+
+def _context_parts(text: str, start: int, end: int, width: int = CONTEXT_WIDTH) -> tuple[str, str, str]:
+    """:func:`_context` in three parts: before the match, the match, after it."""
     lo = max(0, start - width)
     if lo > 0:
         if _wordish(text[lo - 1]) and _wordish(text[lo]):
@@ -271,10 +282,16 @@ def _context(text: str, start: int, end: int, width: int = CONTEXT_WIDTH) -> str
                 hi -= 1
         while hi > end and not text[hi - 1].isalnum():
             hi -= 1
-    snippet = _WHITESPACE.sub(" ", text[lo:hi]).strip()
+    before = _WHITESPACE.sub(" ", text[lo:start]).lstrip()
+    match = _WHITESPACE.sub(" ", text[start:end])
+    after = _WHITESPACE.sub(" ", text[end:hi]).rstrip()
+    if not before:
+        match = match.lstrip()
+    if not after:
+        match = match.rstrip()
     left = ELLIPSIS if text[:lo].strip() else ""
     right = ELLIPSIS if text[hi:].strip() else ""
-    return f"{left}{snippet}{right}"
+    return f"{left}{before}", match, f"{after}{right}"
 
 
 # --------------------------------------------------------------------------
@@ -303,6 +320,21 @@ STOP_WORDS: frozenset[str] = frozenset((
     # French words that are also first names or places
     "pierre claire blanche marie aime ange nice tours orange sens grasse"
 ).split())
+
+#: A word at least this frequent (Zipf scale: 4 is once in 100,000 words) in English or
+#: French is a common word: as a name on its own it only matches where the text
+#: capitalises it ("teacher" in a poem is not Mr Teacher; "Teacher" or the full name is).
+COMMON_ZIPF = 4.0
+COMMON_LANGUAGES = ("en", "fr")
+
+
+@lru_cache(maxsize=4096)
+def is_common_word(folded_word: str) -> bool:
+    """Is this (folded) word common in English or French? From wordfreq's frequency lists."""
+    from wordfreq import zipf_frequency
+
+    return any(zipf_frequency(folded_word, lang) >= COMMON_ZIPF for lang in COMMON_LANGUAGES)
+
 
 #: Parts of a person's name that are not looked for on their own.
 _NAME_PARTICLES = frozenset(
@@ -421,6 +453,7 @@ class _Variant:
     source: str  # regex source of the whole variant
     require_capital: bool
     initials: tuple[str, ...] = ()  # names of the groups of expanded initials
+    mid_sentence: bool = False  # capitalised only counts inside a sentence ("Teacher, you…" does not)
 
 
 def _token_pieces(word: str, umlauts: tuple[bool, ...], initial: str | None) -> list[str]:
@@ -443,6 +476,7 @@ def _build_variant(
     *,
     person: bool,
     capital: bool = False,
+    mid_sentence: bool = False,
 ) -> _Variant | None:
     if not tokens:
         return None
@@ -500,7 +534,7 @@ def _build_variant(
     if not _is_letter(first):
         capital = False
     source = pieces[0] + start + "".join(pieces[1:])
-    return _Variant(needle, first, head, scan, source, capital, tuple(initials))
+    return _Variant(needle, first, head, scan, source, capital, tuple(initials), capital and mid_sentence)
 
 
 def _strip_generic(
@@ -535,7 +569,11 @@ def _needle_variants(needle: Needle) -> list[_Variant]:
                     continue
                 if len(ptoks) == 1 and (len(ptoks[0][0]) == 1 or ptoks[0][0] in _NAME_PARTICLES):
                     continue
-                found.append(_build_variant(needle, ptoks, pseps, person=True))
+                # One part of an adult's name that is a common word ("Teacher", "Baker")
+                # counts only capitalised; the full name counts anywhere. A pupil's
+                # first name is the name itself: always looked for.
+                common = needle.kind == "teacher" and len(ptoks) == 1 and is_common_word(ptoks[0][0])
+                found.append(_build_variant(needle, ptoks, pseps, person=True, capital=common, mid_sentence=common))
     elif needle.kind in ("school", "class"):
         school = needle.kind == "school"
         generic = _SCHOOL_GENERIC if school else _CLASS_GENERIC
@@ -630,6 +668,8 @@ class IdentityMatcher:
                 start = folded.start_of(p)
                 if v.require_capital and text[start].islower():
                     continue
+                if v.mid_sentence and _starts_sentence(text, start):
+                    continue
                 if v.initials and not _initials_capitalised(mm, v.initials, folded):
                     continue
                 end = folded.end_of(mm.end())
@@ -648,9 +688,18 @@ class IdentityMatcher:
             merged.append((cur_s, cur_e, kind, value))
         merged.sort(key=lambda t: (t[0], t[1], _KIND_ORDER[t[2]], t[3]))
         return [
-            Hit(kind, value, source, folded.line_of(s), s, e, _context(text, s, e))
+            Hit(kind, value, source, folded.line_of(s), s, e, "".join(parts), parts)
             for s, e, kind, value in merged
+            for parts in (_context_parts(text, s, e),)
         ]
+
+
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\n\u2029\u2028\"\u201c\u00ab\u2014-])[\W_]*$")
+
+
+def _starts_sentence(text: str, start: int) -> bool:
+    """Does the word at ``start`` begin the text, a line or a sentence (where any word is capitalised)?"""
+    return _SENTENCE_START.search(text[max(0, start - 40):start]) is not None
 
 
 def _initials_capitalised(m: re.Match[str], groups: tuple[str, ...], folded: _Folded) -> bool:

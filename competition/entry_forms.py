@@ -24,7 +24,8 @@ class EntryDetailsForm(FlaskForm):
         ],
         description=_l("Do not put the pupils' names in the title: the jury must not know who made the work."),
     )
-    language = SelectField(_l("Language of the work"))
+    language = SelectField(_l("Language of the work"),
+                           description=_l("For an illustration, choose a language only if the drawing holds words."))
     authors = MultiCheckboxField(_l("Pupils who made it"), coerce=int, validate_choice=False,
                                  description=_l("Tick every pupil who worked on it, or choose the whole class below."))
     whole_class = BooleanField(_l("The whole class made it"))

@@ -84,7 +84,9 @@ def set_details(entry: Entry, school_class: SchoolClass, discipline: str, title:
     if entry.id is None or entry.category_id != category.id:
         if _count_live(school_class, category, exclude=entry) >= category.max_entries_per_class:
             raise EntryError(_l("This class already has %(n)d entries in this category, the most allowed.", n=category.max_entries_per_class))
-    if language not in school_class.edition.language_list:
+    if not language and discipline != Discipline.ILLUSTRATION.value:
+        raise EntryError(_l("Choose the language the work is written in: only an illustration can have no words."))
+    if language and language not in school_class.edition.language_list:
         raise EntryError(_l("Choose one of the languages accepted in this edition."))
     pupils = {p.id: p for p in school_class.pupils}
     if not whole_class and not pupil_ids:

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
+from markupsafe import Markup
 
 from accounts.models import Role
 from sqlalchemy import select
@@ -41,7 +42,9 @@ def _details_form(school_class: SchoolClass, entry: Entry | None = None) -> Entr
     form = EntryDetailsForm(obj=entry)
     enabled = [c for c in school_class.edition.categories if c.enabled and c.age_group == school_class.age_group]
     form.discipline.choices = [(c.discipline, Discipline(c.discipline).title) for c in enabled]
+    # An illustration has a language only when it holds words (then it may need a translation).
     form.language.choices = [(code, language_name(code)) for code in school_class.edition.language_list]
+    form.language.choices.append(("", _("No words (an illustration without text)")))
     form.authors.choices = [(p.id, f"{p.display_name} ({p.age})") for p in school_class.pupils]
     if request.method == "GET":
         if entry is not None:
@@ -57,6 +60,8 @@ def language_name(code: str) -> str:
     from babel import Locale
     from flask_babel import get_locale
 
+    if not code:
+        return _("No words")
     try:
         return Locale.parse(code).get_display_name(get_locale()) or code
     except (ValueError, TypeError):
@@ -142,7 +147,7 @@ def submit_entry(entry_id: int):
         flash(error.message, "error")
         return redirect(url_for("competition.entry", entry_id=entry.id))
     db.session.commit()
-    mail.send_template(current_user.email, "entry_receipt", current_user.language, entry=entry,
+    mail.send_template(current_user.email, "entry_receipt", current_user.language, timezone=current_user.timezone, entry=entry,
                        lines=ops.receipt_lines(entry), link=public_url("competition.entry_receipt", entry_id=entry.id))
     return redirect(url_for("competition.entry_receipt", entry_id=entry.id))
 
@@ -166,6 +171,39 @@ def hit_kind_label(kind: str) -> str:
         "city": _("The city's name"),
     }
     return labels.get(kind, kind)
+
+
+@bp.app_template_global("file_size")
+def file_size_text(size: int) -> str:
+    """A file's size in the viewer's language ("1,2 Mo" in French): competition.admin_forms.file_size."""
+    from .admin_forms import file_size
+
+    return file_size(size or 0)
+
+
+@bp.app_template_global()
+def file_kind_label(kind: str) -> str:
+    return {"image": _("Image"), "pdf": "PDF", "docx": "DOCX", "odt": "ODT", "txt": _("Text")}.get(kind, kind.upper())
+
+
+@bp.app_template_global()
+def entry_back_link(entry) -> tuple[str, str]:
+    """Where "back" goes from an entry's pages, for this reader: its teacher goes back to their
+    classes; the secretariat and a city coordinator go back to the list of entries."""
+    if entry.school_class.teacher_id == current_user.id or not current_user.has_role(Role.SECRETARIAT, Role.COORDINATOR):
+        return url_for("competition.classes"), _("Back to your classes and entries")
+    return url_for("competition.all_entries"), _("Back to the entries")
+
+
+@bp.app_template_global()
+def hit_excerpt(hit) -> Markup:
+    """The excerpt around a possible name, the matched words in <mark> (stored hits are dicts;
+    those stored before the marks were kept show plainly)."""
+    get = hit.get if isinstance(hit, dict) else lambda key, default=None: getattr(hit, key, default)
+    marked = get("marked") or ("", "", "")
+    if not marked[1]:
+        return Markup("<q>%s</q>") % get("context", "")
+    return Markup("<q>%s<mark>%s</mark>%s</q>") % tuple(marked)
 
 
 @bp.app_template_global()

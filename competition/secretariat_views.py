@@ -16,6 +16,7 @@ from core.audit import AuditEvent
 from core.converters import MAX_ID, id_from
 from core.db import db
 from core.permissions import get_or_404, roles_required
+from core.templating import localdatetime
 
 from . import bp
 from .models import Category, City, Edition, Entry, EntryStatus, School, SchoolClass, coordinated_city_ids
@@ -62,7 +63,7 @@ def _filtered(edition: Edition, form: EntryFilterForm):
     elif form.flag.data == "no_publication":
         query = query.where(Entry.consent_publication.is_(False))
     elif form.flag.data == "no_translation":
-        query = query.where(Entry.translation_text == "", Entry.language.not_in(["en", "fr"]))
+        query = query.where(Entry.translation_text == "", Entry.language != "", Entry.language.not_in(["en", "fr"]))
     return query
 
 
@@ -158,9 +159,9 @@ def class_extension(class_id: int):
             audit.record("class.deadline_extended", school_class, until=until.isoformat())
             db.session.commit()
             teacher = school_class.teacher
-            mail.send_template(teacher.email, "deadline_extended", teacher.language, school_class=school_class,
-                               teacher=teacher, until_local=until.strftime("%Y-%m-%d %H:%M"))
-            flash(_("The class can submit until %(when)s.", when=until.strftime("%Y-%m-%d %H:%M")), "success")
+            mail.send_template(teacher.email, "deadline_extended", teacher.language, timezone=teacher.timezone,
+                               school_class=school_class, teacher=teacher, until=until)
+            flash(_("The class can submit until %(when)s.", when=localdatetime(until, "d MMMM y, HH:mm")), "success")
             return redirect(url_for("competition.all_entries"))
     return render_template("competition/secretariat/extension.html", school_class=school_class, form=form), (400 if form.errors else 200)
 

@@ -54,6 +54,12 @@ THEME = (
     "Pupils write poems and essays, or draw illustrations, on how we identify, how we break down "
     "stereotypes by getting to know each other, and the diversity advantage of our cities."
 )
+THEME_FR = (
+    "Qu’est-ce qui vous définit ? Identité, stéréotypes et diversité : nous sommes tous plus qu’une seule chose. "
+    "Les élèves écrivent des poèmes et des essais, ou dessinent des illustrations, sur la manière dont nous nous "
+    "identifions, dont nous dépassons les stéréotypes en apprenant à nous connaître, et sur l’avantage de la "
+    "diversité de nos villes."
+)
 
 
 PARIS = ZoneInfo("Europe/Paris")
@@ -67,6 +73,7 @@ def _edition(name: str, deadline_day: date, is_current: bool):
     edition = Edition(
         name=name,
         theme=THEME,
+        theme_fr=THEME_FR,
         deadline_at=datetime.combine(deadline_day, time(23, 59), tzinfo=PARIS),
         deadline_timezone="Europe/Paris",
         results_on=deadline_day + timedelta(days=RESULTS_AFTER),

@@ -78,8 +78,8 @@ def load_demo_entries() -> None:
     # Submitted despite a hit in its file name (the class, "6B"): flagged for the secretariat; jurors never see file names.
     entry("6B", "essay", "More than one thing", "en", ["Yusuf", "Amira"],
           upload=(text_pdf("More than one thing", ESSAY, author="Tomás Teacher"), "essay_6B.pdf"), confirm_names=True)
-    entry("6B", "illustration", "Hands around the city", "pt", ["Amira"], upload=(drawing(1, exif_gps=True), "IMG_2041.JPG"))
-    entry("3A", "illustration", "My family tree", "pt", ["Leonor"], upload=(drawing(2, fmt="PNG", size=(1200, 1600)), "drawing.png"),
+    entry("6B", "illustration", "Hands around the city", "", ["Amira"], upload=(drawing(1, exif_gps=True), "IMG_2041.JPG"))
+    entry("3A", "illustration", "My family tree", "", ["Leonor"], upload=(drawing(2, fmt="PNG", size=(1200, 1600)), "drawing.png"),
           consent=(True, True, True, False))
     entry("3A", "poem", "Rainbow hands", "en", [], text=POEM_YOUNG)
     entry("3A", "essay", "Draft: what I bring", "pt", ["Davi"], text="Eu trago canções da minha avó.", submit=False)
@@ -89,8 +89,8 @@ def load_demo_entries() -> None:
     photo = drawing(5, size=(800, 600), exif_gps=True, artist="Sara H.")
     entry("4e B", "essay", "Les raccourcis", "fr", ["Noah", "Sara"],
           upload=(text_pdf("Les raccourcis", ESSAY_FR, photo=photo), "essai.pdf"), consent=(True, False, False, False))
-    entry("4e B", "illustration", "Mille couleurs", "fr", ["Sara"], upload=(drawing(3), "dessin.jpg"))
-    entry("CM2", "illustration", "Notre rue", "fr", [], upload=(drawing(4, size=(1400, 1000)), "scan.jpg"))
+    entry("4e B", "illustration", "Mille couleurs", "", ["Sara"], upload=(drawing(3), "dessin.jpg"))
+    entry("CM2", "illustration", "Notre rue", "", [], upload=(drawing(4, size=(1400, 1000)), "scan.jpg"))
     entry("CM2", "poem", "Les mains", "fr", ["Aïcha"], text="Mes mains sont petites\net mon cœur est grand.")
 
     # The secretariat gave teacher one's class 6B two more days after the edition's deadline.

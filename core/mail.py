@@ -11,9 +11,12 @@ import ssl
 import tempfile
 import time
 import uuid
+from datetime import datetime
 from email.message import EmailMessage
+from functools import partial
 from email.utils import formatdate, make_msgid
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale
@@ -34,14 +37,29 @@ def build_message(to: str, subject: str, body: str, html: str | None = None) -> 
     return msg
 
 
-def send_template(to: str, template: str, language: str, **context) -> EmailMessage:
-    """Render ``templates/email/<template>.txt`` (first line is the subject) in ``language`` and send it."""
+def send_template(to: str, template: str, language: str, *, timezone: str | None = None, **context) -> EmailMessage:
+    """Render ``templates/email/<template>.txt`` (first line is the subject) in ``language`` and send it.
+    Dates in it go through ``maildate``, in the recipient's language and ``timezone`` (not the sender's)."""
     with force_locale(language or "en"):
-        text = render_template(f"email/{template}.txt", **context)
+        text = render_template(f"email/{template}.txt", maildate=partial(mail_date, language=language or "en",
+                                                                          timezone=timezone or "UTC"), **context)
     subject, _, body = text.strip().partition("\n")
     msg = build_message(to, subject.strip(), body.strip() + "\n")
     send(msg)
     return msg
+
+
+def mail_date(value: datetime, fmt: str = "d MMMM y, HH:mm", *, language: str, timezone: str) -> str:
+    """A stored UTC time as the recipient reads it: "7 décembre 2026, 01:38" (Babel, their time zone)."""
+    from babel.dates import format_datetime
+
+    try:
+        zone = ZoneInfo(timezone)
+    except (ValueError, KeyError, OSError):
+        zone = ZoneInfo("UTC")
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=ZoneInfo("UTC"))
+    return format_datetime(value.astimezone(zone), fmt, locale=language)
 
 
 def send(msg: EmailMessage) -> None:

@@ -73,6 +73,42 @@ def localnumber(value) -> str:
     return format_decimal(Decimal(str(value)).normalize(), format="#,##0.####")
 
 
+def criterion_title(key: str) -> str:
+    """A rubric criterion named by its key (the tie-break order), in the reader's language: the default
+    rubric's title for a default key ("relevance" → "Pertinence par rapport au thème"), else the key."""
+    from judging.rubric_defaults import DEFAULT_CRITERIA
+
+    found = next((c["title"] for c in DEFAULT_CRITERIA if c["key"] == key), None)
+    return str(found) if found is not None else key
+
+
+def in_language(obj, field: str, language: str | None = None) -> str:
+    """Content the secretariat wrote in two languages: ``<field>_fr`` for a French reader when it is filled
+    in, else the English ``<field>`` (the fallback)."""
+    from core.i18n import current_language
+
+    language = language or current_language()
+    if language != "en":
+        translated = getattr(obj, f"{field}_{language}", "") or ""
+        if translated.strip():
+            return translated
+    return getattr(obj, field) or ""
+
+
+def localfixed(value, digits: int = 2, sign: bool = False) -> str:
+    """A number with a fixed number of decimals in the viewer's language (0.83 in English, 0,83 in French);
+    ``sign`` shows "+" before positive numbers (a juror's bias)."""
+    from decimal import Decimal
+
+    from flask_babel import format_decimal
+
+    if value is None or value != value:  # None or NaN
+        return "—"
+    body = "#,##0" + ("." + "0" * digits if digits else "")
+    pattern = f"+{body};-{body}" if sign else body
+    return format_decimal(Decimal(str(value)), format=pattern)
+
+
 def localdatetime(value, fmt="medium"):
     """Show a stored UTC datetime in the viewer's timezone and language."""
     return format_datetime(value, fmt) if value else ""
@@ -90,7 +126,14 @@ def init_app(app) -> None:
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["catalogue_text"] = catalogue_text
+    app.jinja_env.globals["in_language"] = in_language
+    app.jinja_env.globals["criterion_title"] = criterion_title
+    from core import audit_wording
+
+    app.jinja_env.globals.update(audit_action=audit_wording.action_title, audit_object=audit_wording.object_title,
+                                 audit_detail=audit_wording.detail)
     app.jinja_env.filters["localnumber"] = localnumber
+    app.jinja_env.filters["localfixed"] = localfixed
 
     @app.context_processor
     def _globals():

@@ -2,9 +2,10 @@
 from __future__ import annotations
 
 import io
+from itertools import groupby
 
-from flask import (abort, flash, has_request_context, jsonify, redirect, render_template, request, send_file,
-                   url_for)
+from flask import (abort, current_app, flash, has_request_context, jsonify, redirect, render_template, request,
+                   send_file, url_for)
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -20,11 +21,12 @@ from core.i18n import current_language
 from core.permissions import get_or_404, roles_required
 
 from . import bp
-from .exports import jobs, outputs
+from .exports import card_files, jobs, outputs
+from .exports.cards import SIZES
 from .exports.dataset import collect
 from .exports.freshness import Freshness
 from .exports.model import slugify
-from .exports.wording import output_title, reason_text
+from .exports.wording import card_size_title, output_title, reason_text
 from .models import ExportJob, ExportKind, JobStatus, Round, RoundStatus
 
 PREVIEW_CARDS = 3
@@ -85,12 +87,18 @@ def exports():
                                   and freshness.get(j.id) is not Freshness.WITHDRAWN
                                   and j.kind in (ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value)
                                   and (pages := jobs.previews(j))), (None, []))
+    language = current_language()
+    card_files.prune(card_files.current_digests(results.for_social, SIZES, current_app.config["LANGUAGES"]))
+    previews = [(item, [(size, card_files.digest(item, size, language)) for size in SIZES])
+                for item in results.for_social[:PREVIEW_CARDS]]
+    left_out = [(reference, list(rows)) for reference, rows in groupby(
+        sorted(results.left_out, key=lambda lo: lo.item.reference), key=lambda lo: lo.item.reference)]
     return render_template(
         "judging/exports/index.html", edition=edition, results=results, jobs=recent, job_kinds=JOB_KINDS,
-        preview_items=results.for_social[:PREVIEW_CARDS], latest_pdf=latest_pdf, pdf_pages=pdf_pages,
+        preview_items=previews, left_out=left_out, latest_pdf=latest_pdf, pdf_pages=pdf_pages,
         is_stale=jobs.is_stale, open_rounds=open_rounds(edition), direct=_submitted(edition) <= DIRECT_LIMIT,
         freshness=freshness, editions=db.session.scalars(select(Edition).order_by(Edition.deadline_at.desc())).all(),
-        reason_text=reason_text, output_title=output_title)
+        reason_text=reason_text, output_title=output_title, card_size_title=card_size_title)
 
 
 @bp.get("/exports/results.<fmt>")
@@ -127,13 +135,17 @@ def export_results(fmt: str):
 @bp.get("/exports/cards/<reference>/<size>.png")
 @roles_required(Role.SECRETARIAT)
 def export_card(reference: str, size: str):
-    from .exports.cards import SIZES, card_png
-
+    """A card preview, drawn once per change of what it shows and kept as a file (exports/card_files.py).
+    Only the card of the entry as it is now is served (its digest is the ETag; the page's link names it in
+    ``?v=`` so that a changed card gets a new address). Like every signed-in response it is not stored by
+    the browser (core/security.py): it holds a child's work and name."""
     results = collect(_edition(), _base_url(), ranked=False)
+    card_files.prune(card_files.current_digests(results.for_social, SIZES, current_app.config["LANGUAGES"]))
     item = next((i for i in results.for_social if i.reference == reference), None)
     if item is None or size not in SIZES:
         abort(404)
-    return send_file(io.BytesIO(card_png(item, size, current_language())), mimetype="image/png")
+    digest, path = card_files.card_file(item, size, current_language())
+    return send_file(path, mimetype="image/png", etag=digest, conditional=True)
 
 
 @bp.post("/exports/jobs")

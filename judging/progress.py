@@ -136,8 +136,13 @@ def explain_remedy(reason, categories: dict) -> str:
     return who + "."
 
 
-def explain_warning(reason, categories: dict) -> str:
+def explain_warning(reason, categories: dict, outcome=None) -> str:
+    """One sentence per warning, naming the entry (its reference) and the juror where it is about one."""
     p = reason.params
+    entry = outcome.entries.get(p.get("entry_id")) if outcome is not None else None
+    juror = outcome.jurors.get(p.get("juror_id")) if outcome is not None else None
+    entry_ref = entry.reference if entry is not None else str(p.get("entry_id", "?"))
+    juror_name = juror.name if juror is not None else str(p.get("juror_id", "?"))
     category = categories.get(int(p["category"])) if str(p.get("category", "")).isdigit() else None
     title = category.title if category is not None else ""
     if reason.code == "design_not_linked":
@@ -147,10 +152,21 @@ def explain_warning(reason, categories: dict) -> str:
     if reason.code == "category_imbalanced":
         return _("%(category)s: jurors have between %(low)d and %(high)d entries each; the limits or languages "
                  "do not allow a more even share.", category=title, low=p["min_load"], high=p["max_load"])
-    if reason.code in ("kept_pair_conflict", "kept_pair_language"):
-        return _("A kept assignment (scored or added by hand) goes against a conflict or a language.")
+    if reason.code == "kept_pair_conflict":
+        return _("Entry %(entry)s is kept with %(juror)s (scored or added by hand), who has a conflict of interest "
+                 "with it.", entry=entry_ref, juror=juror_name)
+    if reason.code == "kept_pair_language":
+        return _("Entry %(entry)s is kept with %(juror)s (scored or added by hand), who does not read its "
+                 "language.", entry=entry_ref, juror=juror_name)
+    if reason.code == "kept_pair_unknown_entry":
+        return _("%(juror)s keeps an assignment to entry %(entry)s, which is no longer in this round.",
+                 entry=entry_ref, juror=juror_name)
+    if reason.code == "entry_over_assigned":
+        return _("Entry %(entry)s keeps %(kept)d jurors, more than the %(k)d this round asks for.",
+                 entry=entry_ref, kept=p.get("kept", 0), k=p.get("k", 0))
     if reason.code == "kept_pairs_exceed_cap":
-        return _("A juror has more kept assignments than their limit.")
+        return _("%(juror)s keeps %(kept)d assignments, more than their limit of %(cap)d.",
+                 juror=juror_name, kept=p.get("kept", 0), cap=p.get("cap", 0))
     return _("Note: %(code)s.", code=reason.code)
 
 

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from accounts.models import Role
 from competition.models import Edition, Entry
 from core.db import db
+from core.templating import localfixed
 from core.permissions import get_or_404, roles_required
 
 from . import bp, charts
@@ -108,16 +109,16 @@ def calibration(round_id: int):
             "hist", charts.bins(group.totals.values(), *service.SCALE),
             _("Distribution of the jurors' totals in %(category)s", category=category.title),
             _("%(n)d totals from 0 to 10, grouped by point; mean %(mean)s.", n=len(group.totals),
-              mean=f"{group.overall_mean:.2f}"),
+              mean=localfixed(group.overall_mean)),
             _("%(lo)s to %(hi)s: %(n)d totals"), _("Weighted total (0 to 10)"))
         dots = [charts.Dot(res.jurors.get(j.juror_id, "?"), j.mean, j.sd, _(
             "%(name)s: mean %(mean)s, standard deviation %(sd)s, %(n)d scores",
-            name=res.jurors.get(j.juror_id, "?"), mean=f"{j.mean:.2f}", sd=f"{j.sd:.2f}", n=j.n)) for j in jurors]
+            name=res.jurors.get(j.juror_id, "?"), mean=localfixed(j.mean), sd=localfixed(j.sd), n=j.n)) for j in jurors]
         dot_plot = charts.dot_plot(
             "jurors", dots, group.overall_mean,
             _("Each juror's mean total ± one standard deviation in %(category)s", category=category.title),
             _("One row per juror, from the most severe to the most lenient; the dashed line is the mean of all totals."),
-            _("Mean total (0 to 10)"), _("Mean of all totals: %(mean)s", mean=f"{group.overall_mean:.2f}"))
+            _("Mean total (0 to 10)"), _("Mean of all totals: %(mean)s", mean=localfixed(group.overall_mean)))
     return render_template("judging/results/calibration.html", **_context(
         round_, categories=categories, category=category, res=res, jurors=jurors, histogram=histogram,
         dot_plot=dot_plot, endpoint="judging.calibration",

@@ -144,7 +144,7 @@ def _render_preview(judging_round, outcome, status=200):
         Category.edition_id == judging_round.edition_id))}
     problems = [(outcome.entries.get(r.params.get("entry_id")), explain_problem(r, outcome))
                 for r in outcome.result.problems]
-    warnings = [explain_warning(w, categories) for w in outcome.result.warnings]
+    warnings = [explain_warning(w, categories, outcome) for w in outcome.result.warnings]
     remedies = {code: [explain_remedy(r, categories) for r in outcome.result.remedies if r.code == code]
                 for code in ("raise_cap", "add_jurors")}
     loads = []
@@ -281,10 +281,9 @@ def send_reminders(round_id: int):
                and (not form.juror.data or str(jp.juror.id) == form.juror.data)]
     for jp in targets:
         juror = jp.juror
-        closes = None
-        if judging_round.closes_at:
-            closes = judging_round.closes_at.astimezone(ZoneInfo(juror.timezone or "UTC")).strftime("%Y-%m-%d %H:%M")
-        mail.send_template(juror.email, "juror_reminder", juror.language, juror=juror, round=judging_round,
+        closes = mail.mail_date(judging_round.closes_at, language=juror.language or "en",
+                                timezone=juror.timezone or "UTC") if judging_round.closes_at else None
+        mail.send_template(juror.email, "juror_reminder", juror.language, timezone=juror.timezone, juror=juror, round=judging_round,
                            assigned=jp.total["assigned"], submitted=jp.total["submitted"],
                            unfinished=jp.unfinished, closes=closes, link=public_url("judging.index"))
     record("reminders_sent", judging_round, jurors=[jp.juror.id for jp in targets])

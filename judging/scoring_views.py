@@ -133,4 +133,6 @@ def entry_file(code: str, variant: str):
     if variant == "web":
         return send_stored(stored.key, stored.mime, f"{code}.jpg", inline=True)
     suffix = "-translation" if variant == "translation" else ""
-    return send_stored(stored.key, stored.mime, f"{code}{suffix}{stored.ext}", inline=stored.kind == "image")
+    # Pictures and PDFs open in the browser (sandboxed by send_stored's CSP); ?download=1 saves a copy.
+    inline = stored.kind in ("image", "pdf") and request.args.get("download") != "1"
+    return send_stored(stored.key, stored.mime, f"{code}{suffix}{stored.ext}", inline=inline)

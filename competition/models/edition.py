@@ -52,6 +52,9 @@ class Edition(db.Model):
     name: Mapped[str] = mapped_column(String(200))
     theme: Mapped[str] = mapped_column(Text, default="")
     rules: Mapped[str] = mapped_column(Text, default="")
+    # The secretariat's own words in French; empty: the English above is shown (see ``in_language``).
+    theme_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
+    rules_fr: Mapped[str] = mapped_column(Text, default="", server_default="")
     # The deadline is entered as a local time in a named zone and stored in UTC.
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deadline_timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")

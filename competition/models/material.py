@@ -19,6 +19,7 @@ class Material(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
     title: Mapped[str] = mapped_column(String(200))
+    title_fr: Mapped[str] = mapped_column(String(200), default="", server_default="")  # empty: the English title
     description: Mapped[str] = mapped_column(Text, default="")
     url: Mapped[str | None] = mapped_column(String(500))
     # The PDF, stored by the SHA-256 of its content; file_name is only shown, never used as a path.

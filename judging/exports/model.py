@@ -13,6 +13,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
 
+from competition.uploads.reflow import reflow
+
 PLACES = ("first", "second", "third")
 WINNING = (*PLACES, "special")
 AWARD_ORDER = {kind: n for n, kind in enumerate((*WINNING, "publication"))}
@@ -118,10 +120,12 @@ class Item:
 
     @property
     def body(self) -> str:
-        """The work's own text: typed in, else read from its documents."""
+        """The work's own text: typed in, else read from its documents (a PDF's hard-wrapped
+        lines joined into paragraphs; a poem keeps its lines)."""
         if self.text.strip():
             return self.text
-        return "\n\n".join(f.text for f in self.work_files if f.text.strip())
+        return "\n\n".join(reflow(f.text, keep_lines=self.discipline == "poem") if f.kind == "pdf" else f.text
+                             for f in self.work_files if f.text.strip())
 
     @property
     def slug(self) -> str:

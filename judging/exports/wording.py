@@ -87,3 +87,8 @@ def output_title(output: str) -> str:
         "publication": _("Publication"), "social": _("Social-media kit"), "names": _("Names"), "files": _("Files"),
         "all": _("Everything published"), "results": _("Spreadsheets and feed"), "bundle": _("Everything, zipped"),
     }[output]
+
+
+def card_size_title(size: str) -> str:
+    """A card's size as the secretariat reads it."""
+    return {"portrait": _("portrait"), "square": _("square"), "landscape": _("landscape")}.get(size, size)

@@ -70,6 +70,16 @@ class Round(db.Model):
     )
 
     @property
+    def title(self) -> str:
+        """The name shown: a default name ("Round 2", "Tour 2", given in its creator's language) in the
+        reader's language; a name the secretariat chose, as written."""
+        from flask_babel import gettext
+
+        if self.name in (f"Round {self.number}", f"Tour {self.number}"):
+            return gettext("Round %(n)d", n=self.number)
+        return self.name
+
+    @property
     def is_open(self) -> bool:
         return self.status == RoundStatus.OPEN.value and (self.closes_at is None or utcnow() < self.closes_at)
 

@@ -19,6 +19,8 @@ def test_secretariat_exports_and_the_public_gallery(server, demo, page, check_a1
     assert page.get_by_role("button", name="Publish the results").is_disabled()
     page.get_by_role("link", name=re.compile(r"^More than migrants \d{4}$")).click()
     page.get_by_role("heading", name="Left out, and why").wait_for()
+    assert not page.locator(".left-out-list").is_visible()  # collapsed by default: the page stays short
+    page.get_by_text(re.compile(r"Show the \d+ entr(y|ies) left out")).click()
     assert "No consent to" in page.locator(".left-out-list").inner_text()
     page.get_by_role("img", name=re.compile("Card for MTM-")).first.wait_for()
     check_a11y(page)

@@ -268,9 +268,13 @@ def test_dashboard_counts_down_to_the_class_extension_without_javascript(client,
     db.session.commit()
     page = client.get("/competition/classes/").get_data(as_text=True)
     assert "2 days, 3 hours left" in page
+    # The countdown says whose deadline it counts down to.
+    assert f"Your class {school_class.name}: extended to " in page
     school_class.deadline_extended_to = None
     db.session.commit()
-    assert "Submissions are closed" in client.get("/competition/classes/").get_data(as_text=True)
+    page = client.get("/competition/classes/").get_data(as_text=True)
+    assert "Submissions are closed" in page and "extended to" not in page
+    assert "deadline: " in page.split('countdown-for')[1][:80]
 
 
 @pytest.mark.parametrize("name,expected", [

@@ -25,7 +25,7 @@ def test_the_teacher_sees_the_hidden_data_warning_and_submits_without_confirming
     assert "EXIF Artist: Amira K." in draft.files[0].hidden_text
     page = client.get(f"/competition/entries/{draft.id}").get_data(as_text=True)
     assert "possible names in the files' hidden data" in page and "the hidden data of the file class-photo.pdf" in page
-    assert "Artist: Amira K." in page
+    assert "Artist: <mark>Amira K.</mark>" in page  # the matched words are marked in the excerpt
     assert 'name="confirm_names"' not in page  # the jury never gets this data: nothing for the teacher to confirm
     assert post(f"/competition/entries/{draft.id}/submit").status_code == 302
     db.session.expire_all()
@@ -45,6 +45,7 @@ def test_a_name_in_the_text_still_needs_confirming_beside_the_hidden_one(client,
     db.session.expire_all()
     assert draft.status == "submitted" and draft.blindness_flag
     assert [hit["source"] for hit in draft.visible_hits] == ["title"]
+    assert draft.visible_hits[0]["marked"] == ["For ", "Amira", ""]  # stored, so the secretariat's page marks it too
 
 
 def test_the_secretariat_sees_the_warning_on_the_entry_and_in_the_list_in_both_languages(app, post, draft, make_user,
@@ -53,7 +54,7 @@ def test_the_secretariat_sees_the_warning_on_the_entry_and_in_the_list_in_both_l
     post(f"/competition/entries/{draft.id}/submit")
     secretariat = sign_in(app.test_client(), make_user("sec@example.org", roles=(Role.SECRETARIAT,), name="Sam Sec"))
     page = secretariat.get(f"/competition/entries/{draft.id}").get_data(as_text=True)
-    assert "hidden data" in page and "EXIF Artist: Amira K." in page
+    assert "hidden data" in page and "EXIF Artist: <mark>Amira K.</mark>" in page
     listing = secretariat.get("/competition/entries/").get_data(as_text=True)
     assert "Names in hidden data" in listing
     filtered = secretariat.get("/competition/entries/?flag=hidden_names").get_data(as_text=True)

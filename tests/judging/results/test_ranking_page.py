@@ -67,7 +67,7 @@ def test_tie_is_broken_by_the_named_criterion_first(as_secretariat, round1, make
     db.session.commit()
     html = as_secretariat.get(f"/judging/rounds/{round1.id}/results?category={category_of(edition).id}").get_data(as_text=True)
     assert html.index(e2.reference) < html.index(e1.reference)
-    assert "Tie broken by criteria, relevance first" in html
+    assert "Tie broken by criteria, Relevance to the theme first" in html  # the criterion by its title, not its key
     assert "Tie: the secretariat decides" not in html
 
 

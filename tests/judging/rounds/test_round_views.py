@@ -263,3 +263,15 @@ def test_change_the_round_settings(secretariat, round1, post, client):
     assert post(f"/judging/rounds/{round1.id}/edit", {"jurors_per_entry": "2", "seed": "5"}).status_code == 302
     db.session.expire_all()
     assert (round1.jurors_per_entry, round1.seed, round1.closes_at) == (2, 5, None)
+
+
+def test_a_kept_assignment_warning_names_the_entry_and_the_juror(secretariat, round1, make_entries, jurors, make_juror,
+                                                                 assign, score, client):
+    entry = make_entries(1, language="pt")[0]
+    jurors(3, languages="pt")
+    reader = make_juror("english@example.org", name="Erin English", languages="en")
+    score(assign(round1, entry, reader), "draft")  # scored: kept, though Erin does not read Portuguese
+    page = client.get(f"/judging/rounds/{round1.id}/preview").get_data(as_text=True)
+    assert (f"Entry {entry.reference} is kept with Erin English (scored or added by hand), who does not read its "
+            "language.") in page
+    assert "goes against a conflict or a language" not in page

@@ -38,7 +38,12 @@ def test_pdf_is_linked_and_served_clean_under_the_code(juror_client, file_entrie
     assert "Nous sommes plus.\nDeuxième ligne." in page  # the TXT translation shown as text
     response = juror_client.get(f"/judging/entries/{code}/file/cleaned")
     assert response.status_code == 200 and response.mimetype == "application/pdf"
-    assert response.headers["Content-Disposition"].startswith(f'attachment; filename="{code}.pdf"')
+    # Opened in the browser, sandboxed; the download link beside it saves a copy.
+    assert response.headers["Content-Disposition"].startswith(f'inline; filename="{code}.pdf"')
+    assert response.headers["Content-Security-Policy"].startswith("sandbox")
+    assert f'href="/judging/entries/{code}/file/cleaned?download=1"' in page and "Download the PDF" in page
+    download = juror_client.get(f"/judging/entries/{code}/file/cleaned?download=1")
+    assert download.headers["Content-Disposition"].startswith(f'attachment; filename="{code}.pdf"')
     metadata = PdfReader(io.BytesIO(response.data)).metadata or {}
     assert not metadata.get("/Author")
     translation = juror_client.get(f"/judging/entries/{code}/file/translation")
