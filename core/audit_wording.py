@@ -41,6 +41,15 @@ ACTIONS = {
     "award.given": _l("Award given"), "award.removed": _l("Award removed"),
     "export.started": _l("Export started"), "export.finished": _l("Export finished"),
     "export.downloaded": _l("Export downloaded"),
+    "round.final_proposal_used": _l("Final round made from the proposal"), "round.tie_decided": _l("Tie decided"),
+    "campaign.created": _l("Campaign submission started"), "campaign.changed": _l("Campaign submission changed"),
+    "campaign.submitted": _l("Campaign submission sent"), "campaign.deleted": _l("Campaign submission deleted"),
+    "campaign.approved": _l("Campaign submission approved"),
+    "campaign.sent_back": _l("Campaign submission sent back to the city"),
+    "campaign.consent": _l("Participant's consent recorded"),
+    "campaign.consent_withdrawn": _l("Participant's consent withdrawn"),
+    "campaign.file_uploaded": _l("Campaign file uploaded"), "campaign.file_removed": _l("Campaign file removed"),
+    "campaign.cropped": _l("Photo crop changed"), "campaign.timeline": _l("Campaign timeline changed"),
 }
 
 OBJECTS = {
@@ -48,7 +57,9 @@ OBJECTS = {
     "cities": _l("city"), "editions": _l("edition"), "materials": _l("material"), "rounds": _l("round"),
     "assignments": _l("assignment"), "score_sets": _l("scores"), "rubrics": _l("rubric"), "users": _l("account"),
     "juror_profiles": _l("juror"), "conflicts": _l("conflict"), "awards": _l("award"), "export_jobs": _l("export"),
-    "categories": _l("category"), "site": _l("site"),
+    "categories": _l("category"), "site": _l("site"), "campaign_submissions": _l("campaign submission"),
+    "campaign_files": _l("campaign file"), "city_coordinators": _l("city coordinator"), "tie_orders": _l("tie order"),
+    "shortlist_entries": _l("shortlisted entry"),
 }
 
 KEYS = {

@@ -105,6 +105,7 @@ def add_rows_the_demo_lacks(app: Flask) -> None:
     from judging.models.export_job import ExportJob
     from judging.models.jury import Conflict, JurorProfile
     from judging.models.round import RemovedPair, Round, ShortlistEntry
+    from judging.models.tie import TieOrder
 
     with app.app_context():
         key = get_storage("materials").put(b"%PDF-1.7\n" + bytes(range(256)))
@@ -120,6 +121,8 @@ def add_rows_the_demo_lacks(app: Flask) -> None:
             Conflict(juror_id=juror.user_id, kind="entry", entry_id=entry.id, note="Mon neveu\u00a0!"),
             RemovedPair(round_id=round_.id, entry_id=entry.id, juror_id=juror.user_id, removed_at=now),
             ShortlistEntry(round_id=round_.id, entry_id=entry.id),
+            TieOrder(round_id=round_.id, category_id=entry.category_id, entry_ids=f"{entry.id}",
+                     reason="Ordre décidé « à l'unanimité »"),
             ExportJob(edition_id=round_.edition_id, kind="bundle", status="done", file_size=5 * 2**32,
                       finished_at=now.replace(microsecond=0)),
         ])
@@ -184,7 +187,7 @@ def test_round_trip_sqlite_postgresql_sqlite_keeps_every_row_and_file(demo, new_
     postgres = new_app("pg", postgres_url)
     result = cli(postgres, "restore", first)
     assert result.exit_code == 0, result.output
-    assert f"Restored {sum(map(len, rows.values()))} rows in 26 tables and {len(files)} files" in result.output
+    assert f"Restored {sum(map(len, rows.values()))} rows in {len(rows)} tables and {len(files)} files" in result.output
     assert table_rows(postgres) == rows
     assert stored_files(postgres) == files
 

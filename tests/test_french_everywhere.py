@@ -33,6 +33,7 @@ ALLOW = {
     "Menu", "Type", "Rang", "Email", "E-mail", "ISO", "UTC", "SHA-256", "k", "Info", "Contact",
     "Invitations", "Actions", "Active", "Classes", "Options", "Photos", "Illustration", "Illustrations", "pdf",
     "Expression", "Image", "Version 1", "Exports", "Jury", "1 page", "Suggestions", "Date limite", "Juin", "Public", "Rubrique", "Note", "Sections", "Page", "Pages", "Total",
+    "#ICCities #Morethanmigrants #MigrantsDay", "portrait", "Photo", "Zoom",
 }
 CODE = re.compile(r"^[\W\d_]*$|^[A-Z0-9]{2,}[-A-Z0-9]*$|@|^https?://|^[\w.-]+\.(pdf|jpe?g|png|txt|docx|odt)$"
                   r"|^[A-Z][A-Za-z]+/[\w/ +-]+$|^sha256|^[0-9a-f]{16,}$|^\w+_$")
@@ -40,6 +41,9 @@ CODE = re.compile(r"^[\W\d_]*$|^[A-Z0-9]{2,}[-A-Z0-9]*$|@|^https?://|^[\w.-]+\.(
 
 
 ENGLISH_NUMBER = re.compile(r"(?<![\w.])\d+\.\d+(?![\w.])")
+
+
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 
 
 class Texts(HTMLParser):
@@ -52,9 +56,14 @@ class Texts(HTMLParser):
         self.texts: list[str] = []
         self.links: list[str] = []
         self._skip = 0
+        self._foreign: list[list] = []  # [tag, depth] of an element marked with its own lang: someone's own words
 
     def handle_starttag(self, tag, attrs):
         attrs = dict(attrs)
+        if self._foreign and tag == self._foreign[-1][0]:
+            self._foreign[-1][1] += 1
+        elif attrs.get("lang") and tag != "html" and tag not in VOID:
+            self._foreign.append([tag, 1])
         if tag in ("script", "style", "template", "textarea"):  # a textarea holds what someone is writing
             self._skip += 1
         if tag == "a" and attrs.get("href") and "download" not in attrs:
@@ -68,9 +77,13 @@ class Texts(HTMLParser):
     def handle_endtag(self, tag):
         if tag in ("script", "style", "template", "textarea") and self._skip:
             self._skip -= 1
+        if self._foreign and tag == self._foreign[-1][0]:
+            self._foreign[-1][1] -= 1
+            if not self._foreign[-1][1]:
+                self._foreign.pop()
 
     def handle_data(self, data):
-        if not self._skip and data.strip():
+        if not self._skip and not self._foreign and data.strip():
             self.texts.append(data)
 
 
@@ -116,8 +129,10 @@ def crawl_english(client) -> dict[str, str]:
 def written_by_people() -> set[str]:
     """What people wrote in the demo, which stays in the language they wrote it in: pupils' work and names,
     names of people, schools, classes, cities, and the secretariat's content that has no French version."""
-    from competition.models import City, Entry, Pupil, School, SchoolClass
     from babel import Locale
+
+    from campaign.models import Submission
+    from competition.models import City, Edition, Entry, Pupil, School, SchoolClass
 
     from judging.models import Award, Round, ScoreSet, ScoreValue
 
@@ -139,6 +154,11 @@ def written_by_people() -> set[str]:
     found.update(c.name for c in db.session.scalars(select(SchoolClass)))
     found.update(c.name for c in db.session.scalars(select(City)))
     found.update(r.name for r in db.session.scalars(select(Round)))
+    found.update(e.name for e in db.session.scalars(select(Edition)))
+    for sub in db.session.scalars(select(Submission)):  # the cities' participants and officials, in their words
+        found.update((sub.person_name, sub.person_title, f"{sub.person_name}, {sub.person_title}"))
+        for text in (sub.text, sub.translation_text):
+            found.update(line for line in (text or "").splitlines())
     found.update(a.note for a in db.session.scalars(select(Award)))  # the secretariat's reasons
     found.update(s.overall_comment for s in db.session.scalars(select(ScoreSet)))  # jurors' own words
     found.update(v.comment for v in db.session.scalars(select(ScoreValue)))
