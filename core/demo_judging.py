@@ -141,12 +141,13 @@ def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None) -
 
     quality = {e.id: rng.uniform(3.5, 8.5) for e in entries}
     by_id = {e.id: e for e in entries}
-    drafts = set() if past else set(rng.sample(range(len(assignments)), min(DRAFTS, len(assignments))))
+    others = [n for n, a in enumerate(assignments) if a.juror_id != main_juror]
+    drafts = set() if past else set(rng.sample(others, min(DRAFTS, len(others))))
     not_started = set()
     if not past:  # juror@example.org has work left: the first entries of their list not started, then drafts
         mine = sorted((a.position, n) for n, a in enumerate(assignments) if a.juror_id == main_juror)
         not_started = {n for _p, n in mine[:MAIN_NOT_STARTED]}
-        drafts = (drafts - {n for _p, n in mine}) | {n for _p, n in mine[MAIN_NOT_STARTED:MAIN_NOT_STARTED + MAIN_DRAFTS]}
+        drafts |= {n for _p, n in mine[MAIN_NOT_STARTED:MAIN_NOT_STARTED + MAIN_DRAFTS]}
     for n, a in enumerate(assignments):
         if n in not_started:
             continue

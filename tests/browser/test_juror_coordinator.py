@@ -72,9 +72,10 @@ def test_juror_coordinator_declares_a_conflict_and_the_secretariat_sees_it_waiti
     page.context.clear_cookies()
     log_in(page, server, "secretariat@example.org", demo)
     with live_app.app_context():
+        from competition.models import Edition
         from judging.models import Round
 
-        round_id = db.session.scalar(select(Round.id))
+        round_id = db.session.scalar(select(Round.id).where(Round.edition_id == Edition.current().id))
     page.goto(server.url + f"/judging/rounds/{round_id}")
     page.get_by_text("wait for the reassignment").or_(page.get_by_text("waits for the reassignment")).wait_for()
     check_a11y(page)

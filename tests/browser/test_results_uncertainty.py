@@ -18,12 +18,12 @@ def _city_blocks(live_app, category_title="Ages 11–18 · Essay"):
     from sqlalchemy import delete, select
 
     from accounts.models import User
-    from competition.models import City, Entry
+    from competition.models import City, Edition, Entry
     from core.db import db, utcnow
     from judging.models import Assignment, Criterion, JurorProfile, Round, Rubric, ScoreSet, ScoreStatus, ScoreValue
 
     with live_app.app_context():
-        round1 = db.session.scalar(select(Round).where(Round.number == 1).order_by(Round.id.desc()))
+        round1 = db.session.scalar(select(Round).where(Round.number == 1, Round.edition_id == Edition.current().id))
         category = next(c for c in round1.edition.categories if c.title == category_title)
         entries = db.session.scalars(select(Entry).where(Entry.category_id == category.id, Entry.status == "submitted")
                                      .order_by(Entry.id)).all()

@@ -60,7 +60,7 @@ def test_secretariat_edits_the_edition_and_the_public_page_shows_it(server, demo
     admin_nav.get_by_role("link", name="Editions").click()
     page.get_by_role("link", name="Materials · More than migrants", exact=True).click()
     page.get_by_role("link", name="Add a material").click()
-    page.get_by_label("Title").fill("Instructions for teachers")
+    page.get_by_label("Title", exact=True).fill("Instructions for teachers")
     page.get_by_label("Description (optional)").fill("How to prepare the class, step by step.")
     page.get_by_label("PDF file (optional)").set_input_files(
         {"name": "instructions.pdf", "mimeType": "application/pdf", "buffer": PDF})
