@@ -224,6 +224,9 @@ def test_a_right_to_left_poem_and_title_are_set_from_the_right_in_the_publicatio
     subprocess.run([PDFTOPPM, "-r", "72", "-f", "4", "-l", "4", "-png", str(path), str(tmp_path / "page")],
                    check=True, timeout=120)
     page = Image.open(next(tmp_path.glob("page*.png")))
+    artifacts = Path("test-artifacts")  # kept for people to look at (git-ignored), as the browser tests do
+    artifacts.mkdir(exist_ok=True)
+    page.save(artifacts / "publication-arabic-page-4.png")
     award, title, credit, *poem = _ink_rows(page, 40, 330)
     width = page.width
     assert award[0] < width * 0.2 and credit[0] < width * 0.2  # the page's own words stay on the left
