@@ -10,7 +10,7 @@ export FLASK_APP := app
 export INSTANCE_PATH ?= $(CURDIR)/instance
 SOURCES := app.py accounts campaign competition core judging templates
 
-.PHONY: run test test-slow test-postgres test-browser install compile-translations translations bench audit clean
+.PHONY: run lint-imports test test-slow test-postgres test-browser install compile-translations translations bench audit clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -51,6 +51,10 @@ test-postgres: compile-translations
 
 test-browser: compile-translations
 	REQUIRE_BROWSER=1 $(BIN)/pytest -n $(PYTEST_WORKERS) tests/browser $(PYTEST_ARGS)
+
+# The layering contracts of pyproject.toml (docs/architecture.md), imports inside functions included.
+lint-imports: install
+	PYTHONPATH=. $(BIN)/lint-imports
 
 # Extract every string into messages.pot and merge it into the catalogues.
 translations: install
