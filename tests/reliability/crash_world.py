@@ -131,7 +131,9 @@ def scan_storage(root: Path, skip: tuple[str, ...] = ()) -> StorageScan:
 
 
 def entry_file_keys(database_url: str) -> set[str]:
+    """Every key the main storage's rows refer to: the pupils' entry files and the cities' campaign files."""
     found = rows(database_url, "SELECT original_key, cleaned_key, web_key, thumb_key FROM entry_files")
+    found += rows(database_url, "SELECT original_key, cleaned_key, web_key, thumb_key FROM campaign_files")
     return {key for row in found for key in row if key}
 
 

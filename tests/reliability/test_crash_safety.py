@@ -302,7 +302,8 @@ class Juror:
         fields = fields_of(state)
         if kind == "autosave":
             return (f"/judging/entries/{code}/autosave", *form_body(self.client, fields))
-        return (f"/judging/entries/{code}", *form_body(self.client, {**fields, "action": kind}))
+        extra = {"confirmed": "1"} if kind == "submit" else {}  # one request, as after the confirmation page
+        return (f"/judging/entries/{code}", *form_body(self.client, {**fields, "action": kind, **extra}))
 
     def half_sent(self, code: str, seed: int, kind: str) -> HalfSent:
         state = new_state(self.criteria(code), seed, "submitted" if kind == "submit" else "draft")
