@@ -115,10 +115,10 @@ def disqualify_entry(entry_id: int):
         entry.status = EntryStatus.DISQUALIFIED.value
         entry.disqualified_reason = form.reason.data
         audit.record("entry.disqualified", entry, reason=form.reason.data)
-        db.session.commit()
         teacher = entry.school_class.teacher
         mail.send_template(teacher.email, "entry_disqualified", teacher.language, entry=entry, teacher=teacher,
                            reason=form.reason.data)
+        db.session.commit()
         flash(_("The entry is disqualified and the teacher has been told by email."), "success")
         return redirect(url_for("competition.entry", entry_id=entry.id))
     return render_template("competition/secretariat/disqualify.html", entry=entry, form=form), (400 if form.errors else 200)
@@ -153,10 +153,10 @@ def class_extension(class_id: int):
         else:
             school_class.deadline_extended_to = until
             audit.record("class.deadline_extended", school_class, until=until.isoformat())
-            db.session.commit()
             teacher = school_class.teacher
             mail.send_template(teacher.email, "deadline_extended", teacher.language, school_class=school_class,
                                teacher=teacher, until_local=until.strftime("%Y-%m-%d %H:%M"))
+            db.session.commit()
             flash(_("The class can submit until %(when)s.", when=until.strftime("%Y-%m-%d %H:%M")), "success")
             return redirect(url_for("competition.all_entries"))
     return render_template("competition/secretariat/extension.html", school_class=school_class, form=form), (400 if form.errors else 200)

@@ -4,6 +4,8 @@ Each message is rendered in the recipient's language (``force_locale``).
 """
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import os
 import smtplib
@@ -17,6 +19,8 @@ from pathlib import Path
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+
+from core import tasks
 
 log = logging.getLogger("app.mail")
 
@@ -35,13 +39,23 @@ def build_message(to: str, subject: str, body: str, html: str | None = None) -> 
 
 
 def send_template(to: str, template: str, language: str, **context) -> EmailMessage:
-    """Render ``templates/email/<template>.txt`` (first line is the subject) in ``language`` and send it."""
+    """Render ``templates/email/<template>.txt`` (first line is the subject) in ``language`` and queue it.
+
+    The message is rendered now (in the request, with its links) and sent by the task queue once the
+    current transaction commits: call this before ``db.session.commit()``. A retried task sends the same
+    Message-ID, so a receiving server can drop a copy sent twice after a worker crash.
+    """
     with force_locale(language or "en"):
         text = render_template(f"email/{template}.txt", **context)
     subject, _, body = text.strip().partition("\n")
     msg = build_message(to, subject.strip(), body.strip() + "\n")
-    send(msg)
+    tasks.defer("mail", {"message": msg.as_string()})
     return msg
+
+
+@tasks.handler("mail")
+def _send_queued(payload: dict) -> None:
+    send(email.message_from_string(payload["message"], policy=email.policy.default))
 
 
 def send(msg: EmailMessage) -> None:

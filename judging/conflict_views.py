@@ -62,9 +62,9 @@ def my_conflicts():
             record("conflict_declared", added, kind=added.kind)
             db.session.expire(profile, ["conflicts"])
             outcomes = service.reassign_open_rounds(profile.user_id)
-            db.session.commit()
             for judging_round, outcome in outcomes:
                 tell_jurors(judging_round, outcome.created)
+            db.session.commit()  # the mails go with it
             flash(_("Your conflict of interest has been recorded. Any entries it concerns will go to other jurors."),
                   "success")
             return redirect(url_for("judging.my_conflicts"))
@@ -108,7 +108,7 @@ def declare_entry_conflict():
         abort(404)
     judging_round = assignment.round
     outcome = service.declare_entry_conflict(assignment, profile)
-    db.session.commit()
     tell_jurors(judging_round, outcome.created)
+    db.session.commit()  # the mails go with it
     flash(_("Thank you. This work has been taken off your list and will be scored by another juror."), "success")
     return redirect(url_for("judging.index"))
