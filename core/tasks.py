@@ -110,7 +110,7 @@ def _dispatch(pending: dict) -> None:
         # A fresh app context has a session of its own: the committed session is left alone.
         for task_id in pending:
             with app.app_context():
-                run_task(task_id)
+                run_task(task_id, now=True)
         return
     for task_id, when in pending.items():
         _enqueue(task_id, when)
@@ -130,13 +130,14 @@ def run_queued(task_id: int) -> None:
         run_task(task_id)
 
 
-def run_task(task_id: int) -> bool:
-    """Lease, run and delete one task; return whether it ran to the end here."""
+def run_task(task_id: int, *, now: bool = False) -> bool:
+    """Lease, run and delete one task; return whether it ran to the end here. ``now``: even if it is not due."""
     lease = timedelta(seconds=current_app.config["QUEUE_LEASE_SECONDS"])
+    due = utcnow() + (timedelta(days=1) if now else timedelta(seconds=1))
     now = utcnow()
     taken = db.session.execute(
         update(QueuedTask).where(QueuedTask.id == task_id, QueuedTask.failed_at.is_(None),
-                                 QueuedTask.not_before <= now + timedelta(seconds=1),
+                                 QueuedTask.not_before <= due,
                                  or_(QueuedTask.leased_until.is_(None), QueuedTask.leased_until < now))
         .values(leased_until=now + lease, attempts=QueuedTask.attempts + 1, key=None)
         .execution_options(synchronize_session=False)).rowcount
