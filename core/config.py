@@ -31,6 +31,7 @@ ENV_SETTINGS = (
     "APP_ENV",
     "QUEUE_URL",
     "QUEUE_IMMEDIATE",
+    "QUEUE_LEASE_SECONDS",
 )
 APP_ENVS = ("production", "development")
 # Development servers and tests answer on these names (any port) and put the first in links.
@@ -163,7 +164,7 @@ def load_config(app, overrides: dict | None = None) -> None:
         # Redis (redis://host:6379/1). QUEUE_IMMEDIATE runs tasks in the process that asks (tests).
         QUEUE_URL=settings.get("QUEUE_URL") or f"sqlite:///{Path(instance) / 'queue.db'}",
         QUEUE_IMMEDIATE=_bool(str(settings.get("QUEUE_IMMEDIATE", ""))) or bool(overrides.get("TESTING")),
-        QUEUE_LEASE_SECONDS=60,
+        QUEUE_LEASE_SECONDS=int(settings.get("QUEUE_LEASE_SECONDS", 60)),  # a dead worker's task runs again after this
     )
     # Any remaining override (TESTING, WTF_CSRF_ENABLED, ...) is applied last.
     for key, value in overrides.items():
