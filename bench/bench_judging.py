@@ -122,6 +122,8 @@ def build(url: str, n_entries: int, n_jurors: int, seed: int = 1) -> dict:
             for start in range(0, len(rows), 20000):
                 db.session.execute(insert(model), rows[start:start + 20000])
         db.session.commit()
+        db.session.execute(db.text("ANALYZE"))  # the planner's statistics, as autovacuum would gather them
+        db.session.commit()
         busiest = max(juror_ids, key=lambda j: sum(a["juror_id"] == j for a in assignments[:3000]))
         codes = [a.code for a in db.session.scalars(
             db.select(Assignment).where(Assignment.juror_id == busiest).limit(50))]

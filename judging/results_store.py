@@ -58,13 +58,15 @@ class StoredResults(service.CategoryResults):
 
 def inputs_version(round_: Round, category_id: int) -> str:
     """The digest of what the ranking is made from: one aggregate query, whatever the size."""
-    count, ids, rubrics, changed = db.session.execute(
-        select(func.count(ScoreSet.id), func.coalesce(func.sum(ScoreSet.id), 0),
-               func.coalesce(func.sum(ScoreSet.rubric_id), 0), func.max(ScoreSet.updated_at))
-        .join(Assignment, Assignment.id == ScoreSet.assignment_id).join(Entry, Entry.id == Assignment.entry_id)
-        .where(service._in_round(round_, category_id), ScoreSet.status == ScoreStatus.SUBMITTED.value)).one()
-    assigned = db.session.scalar(select(func.count(Assignment.id)).join(Entry, Entry.id == Assignment.entry_id)
-                                 .where(service._in_round(round_, category_id)))
+    submitted = ScoreSet.status == ScoreStatus.SUBMITTED.value
+    assigned, count, ids, rubrics, changed = db.session.execute(
+        select(func.count(Assignment.id), func.count(ScoreSet.id).filter(submitted),
+               func.coalesce(func.sum(ScoreSet.id).filter(submitted), 0),
+               func.coalesce(func.sum(ScoreSet.rubric_id).filter(submitted), 0),
+               func.max(ScoreSet.updated_at).filter(submitted))
+        .select_from(Assignment).join(Entry, Entry.id == Assignment.entry_id)
+        .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+        .where(service._in_round(round_, category_id))).one()
     text = f"{count}|{ids}|{rubrics}|{changed}|{assigned}|{round_.tie_criterion_key}"
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -118,15 +120,31 @@ def _dump(res: service.CategoryResults) -> str:
 _STAT_FIELDS = ("n", "mean", "median", "sd", "min", "max", "range", "disagreement", "zscore", "bias_adjusted")
 
 
-def _parsed(snapshot_id: int, version: str) -> dict:
-    key = (snapshot_id, version)
+def _parsed(snapshot_id: int, version: str, method: str) -> tuple[dict, list, dict]:
+    """The snapshot's data and its rows in ``method``'s order, read and built once per process and version."""
+    key = (snapshot_id, version, method)
     if key not in _PARSED:
         text = db.session.scalar(select(RankingSnapshot.data).where(RankingSnapshot.id == snapshot_id))
-        _PARSED[key] = json.loads(text)
+        data = json.loads(text)
+        entries = {int(i): tuple(v) for i, v in data["entries"].items()}
+        _PARSED[key] = data, _rows(data, method), entries
         while len(_PARSED) > _PARSED_SIZE:
             _PARSED.popitem(last=False)
     _PARSED.move_to_end(key)
     return _PARSED[key]
+
+
+def _rows(data: dict, method: str) -> list:
+    rankings, entries = data["rankings"], data["entries"]
+    ranks = {m: {row[0]: row[1] for row in rows} for m, rows in rankings.items()}
+    rows = []
+    for entry_id, rank, value, rounded, tie_group, resolution in rankings.get(method, []):
+        stats = agg.EntryStats(entry_id, *data["stats"][str(entry_id)], criterion_means={})
+        ref, title = entries.get(str(entry_id), ("", ""))
+        rows.append(service.Row(entry_id, ref, title, stats, RankedEntry(entry_id, rank, value, rounded, tie_group,
+                                                                         resolution),
+                                {m: ranks[m].get(entry_id) for m in rankings}))
+    return rows
 
 
 def load_ranking(round_: Round, category: Category) -> tuple[service.CategoryResults, Freshness]:
@@ -137,25 +155,17 @@ def load_ranking(round_: Round, category: Category) -> tuple[service.CategoryRes
     current = inputs_version(round_, category.id)
     if found is None:  # a new round or category: compute it now, and store it once the page's work is done
         return service.load_category(round_, category), Freshness(None, True)
-    data = _parsed(found.id, found.inputs_version)
-    return _rebuild(round_, category, data), Freshness(found.computed_at, found.inputs_version != current)
+    method = round_.method if round_.method in service.METHODS else "mean"
+    data, rows, entries = _parsed(found.id, found.inputs_version, method)
+    return _rebuild(round_, category, data, rows, entries), Freshness(found.computed_at, found.inputs_version != current)
 
 
-def _rebuild(round_: Round, category: Category, data: dict) -> StoredResults:
-    method = round_.method if round_.method in data["rankings"] else "mean"
+def _rebuild(round_: Round, category: Category, data: dict, rows: list, entries: dict) -> StoredResults:
     res = StoredResults(round=round_, category=category, method=round_.method)
     res.assigned, res.submitted, res.drafts, res.skipped = data["counts"]
-    res.entries = {int(i): tuple(v) for i, v in data["entries"].items()}
+    res.entries = entries  # shared too
     res.agreement = {m: (float("nan") if t is None else t) for m, t in data["agreement"].items()}
-    rankings = data["rankings"]
-    ranks = {m: {row[0]: row[1] for row in rows} for m, rows in rankings.items()}
-    for entry_id, rank, value, rounded, tie_group, resolution in rankings.get(method, []):
-        values = data["stats"][str(entry_id)]
-        stats = agg.EntryStats(entry_id, *values, criterion_means={})
-        ref, title = res.entries.get(entry_id, ("", ""))
-        res.rows.append(service.Row(entry_id, ref, title, stats,
-                                    RankedEntry(entry_id, rank, value, rounded, tie_group, resolution),
-                                    {m: ranks[m].get(entry_id) for m in rankings}))
+    res.rows = list(rows)  # the rows are shared by the requests of this process: never changed
     res.ranked_count = len(res.rows)
     if res.skipped:
         res.notes.append(ngettext(
