@@ -78,7 +78,10 @@ def recompute_results(round_id: int):
 
 
 def _category_from(round_: Round, wanted: int | None):
-    chosen = next((c for c in round_.edition.categories if c.id == wanted), None)
+    """The category posted, else the first enabled one (as on the page); 404 if it is not this edition's."""
+    categories = round_.edition.categories
+    chosen = next((c for c in categories if c.id == wanted), None) if wanted is not None else next(
+        (c for c in categories if c.enabled), None)
     if chosen is None:
         abort(404)
     return None, chosen

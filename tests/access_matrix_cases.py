@@ -262,6 +262,7 @@ CASES: list[Case] = [
     case("judging.result_entry", "", {"round_id": W.round1, "entry_id": A1}, get=SEC),
     case("judging.calibration", "", {"round_id": W.round1}, get=SEC),
     case("judging.set_method", "", {"round_id": W.round1}, post=SEC),
+    case("judging.recompute_results", "", {"round_id": W.round1}, post=SEC),
     case("judging.shortlist", "", {"round_id": W.round1}, get=SEC),
     case("judging.awards", "", {"round_id": W.round1}, get=SEC),
     case("judging.remove_award", "", {"round_id": W.round1, "award_id": W.award_a1}, post=SEC, late=2),
