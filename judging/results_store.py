@@ -17,7 +17,9 @@ from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
-from flask_babel import ngettext
+from flask import render_template
+from flask_babel import get_locale, ngettext
+from markupsafe import Markup
 from types import SimpleNamespace
 
 from sqlalchemy import func, select
@@ -34,12 +36,14 @@ from .models import Assignment, RankingSnapshot, Round, ScoreSet, ScoreStatus
 DEBOUNCE_SECONDS = 5
 _PARSED: OrderedDict = OrderedDict()  # (snapshot id, version) -> parsed data; per process
 _PARSED_SIZE = 16
+_HTML: OrderedDict = OrderedDict()  # rendered rows, see rows_html
 
 
 @dataclass
 class Freshness:
     computed_at: datetime | None
     stale: bool
+    snapshot: tuple | None = None  # (id, inputs' version) of the stored ranking shown; None when computed live
 
     @property
     def age_seconds(self) -> int | None:
@@ -157,7 +161,25 @@ def load_ranking(round_: Round, category: Category) -> tuple[service.CategoryRes
         return service.load_category(round_, category), Freshness(None, True)
     method = round_.method if round_.method in service.METHODS else "mean"
     data, rows, entries = _parsed(found.id, found.inputs_version, method)
-    return _rebuild(round_, category, data, rows, entries), Freshness(found.computed_at, found.inputs_version != current)
+    return _rebuild(round_, category, data, rows, entries), Freshness(found.computed_at, found.inputs_version != current,
+                                                                      (found.id, found.inputs_version))
+
+
+def rows_html(res: service.CategoryResults, rows: list, round_: Round, freshness: Freshness) -> Markup | None:
+    """The table rows of a stored ranking, rendered once per process, ranking version, method, language and length.
+
+    Rendering a hundred rows costs more than everything else on the page; they change only with the stored
+    ranking (whose version covers the tie-break criterion the rows name) and the language.
+    """
+    if freshness.snapshot is None:
+        return None
+    key = (*freshness.snapshot, res.method, str(get_locale()), len(rows))
+    if key not in _HTML:
+        _HTML[key] = Markup(render_template("judging/results/_ranking_rows.html", rows=rows, res=res, round=round_))
+        while len(_HTML) > _PARSED_SIZE * 4:
+            _HTML.popitem(last=False)
+    _HTML.move_to_end(key)
+    return _HTML[key]
 
 
 def _rebuild(round_: Round, category: Category, data: dict, rows: list, entries: dict) -> StoredResults:

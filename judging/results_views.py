@@ -56,10 +56,11 @@ def results(round_id: int | None = None):
     categories, category = _category(round_)
     res, freshness = store.load_ranking(round_, category)  # stored by the task queue (results_store.py)
     show_all = request.args.get("all") == "1"
+    rows = res.rows if show_all else res.rows[:PAGE_ROWS]
     form = MethodForm(method=round_.method)
     return render_template("judging/results/ranking.html", **_context(
         round_, categories=categories, category=category, res=res, form=form, page_rows=PAGE_ROWS,
-        rows=res.rows if show_all else res.rows[:PAGE_ROWS], endpoint="judging.results",
+        rows=rows, endpoint="judging.results", rows_html=store.rows_html(res, rows, round_, freshness),
         freshness=freshness, recompute_form=FlaskForm()))
 
 
