@@ -79,9 +79,11 @@ def test_a_submission_through_the_scoring_operation_queues_the_recompute(app, sc
     entry = make_entries(1, discipline="poem")[0]
     assignment = Assignment(round=round1, entry=entry, juror=juror, position=0)
     db.session.add(assignment)
-    db.session.commit()
-    rubric = ops.rubric_for(assignment)
     round1.status = "open"
+    db.session.commit()
+    from judging import juror_boundary
+
+    rubric = juror_boundary.juror_entry(juror.id, assignment.code).rubric  # as the scoring view gets it
     ops.submit(assignment, rubric, {"values": {c.key: (c.scale_max, "") for c in rubric.criteria},
                                     "overall_comment": ""})
     db.session.commit()  # the queued task runs now (tests run tasks at once)
