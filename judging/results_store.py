@@ -56,6 +56,7 @@ class StoredResults(service.CategoryResults):
     """A ``CategoryResults`` rebuilt from a snapshot: rows, counts, notes; no score-level detail (``group``)."""
 
     ranked_count: int = 0
+    stored_evidence: dict | None = None  # the evidence the task stored with the ranking (results_store.evidence)
 
     @property
     def has_scores(self) -> bool:
@@ -98,17 +99,41 @@ def recompute(round_: Round, category: Category) -> RankingSnapshot:
     """Compute and store one category's ranking (flushes; the task or the caller commits)."""
     version = inputs_version(round_, category.id)  # first: a change made meanwhile leaves it stale
     res = service.load_category(round_, category)
+    data = _dump(res, _evidence_of(res))  # before the snapshot joins the session (its queries autoflush)
     snapshot = db.session.scalar(select(RankingSnapshot).where(
         RankingSnapshot.round_id == round_.id, RankingSnapshot.category_id == category.id))
     if snapshot is None:
         snapshot = RankingSnapshot(round_id=round_.id, category_id=category.id)
         db.session.add(snapshot)
-    snapshot.inputs_version, snapshot.computed_at, snapshot.data = version, utcnow(), _dump(res)
+    snapshot.inputs_version, snapshot.computed_at, snapshot.data = version, utcnow(), data
     db.session.flush()
     return snapshot
 
 
-def _dump(res: service.CategoryResults) -> str:
+def _evidence_of(res: service.CategoryResults) -> dict | None:
+    """The evidence under the round's method, as stored with the ranking (the page rebuilds it: ``evidence``)."""
+    from . import evidence_service
+
+    if not res.has_scores:
+        return None
+    ev = evidence_service.for_results(res)
+    return {"method": res.method, "top_n": ev.top_n, "k": ev.k, "components": ev.components,
+            "entries": [asdict(e) for e in ev.entries.values()],
+            "weak_links": [asdict(w) for w in ev.weak_links],
+            "boundary_ties": [[t.boundary, t.rank, list(t.entries), t.value] for t in ev.boundary_ties]}
+
+
+def _evidence_from(data: dict):
+    from .aggregation_ranking import BoundaryTie
+    from .ranking_evidence import EntryEvidence, Evidence, WeakLink
+
+    return Evidence(top_n=data["top_n"], k=data["k"], components=data["components"],
+                    entries={e["entry_id"]: EntryEvidence(**e) for e in data["entries"]},
+                    weak_links=[WeakLink(**{**w, "a": tuple(w["a"]), "b": tuple(w["b"])}) for w in data["weak_links"]],
+                    boundary_ties=[BoundaryTie(b, r, tuple(e), v) for b, r, e, v in data["boundary_ties"]])
+
+
+def _dump(res: service.CategoryResults, evidence: dict | None = None) -> str:
     stats = {}
     if res.has_scores:
         stats = {str(i): [asdict(s)[k] for k in _STAT_FIELDS] for i, s in res.group.entries.items()}
@@ -123,6 +148,7 @@ def _dump(res: service.CategoryResults) -> str:
                      for m, ranking in res.rankings.items()},
         "agreement": {m: (None if t != t else t) for m, t in res.agreement.items()},
         "warnings": warnings,
+        "evidence": evidence,
     }, separators=(",", ":"))
 
 
@@ -173,8 +199,9 @@ def load_ranking(round_: Round, category: Category) -> tuple[service.CategoryRes
 def evidence(res: service.CategoryResults, freshness: Freshness):
     """How sure each place is (``evidence_service.for_results``), computed once per process and inputs' version.
 
-    It needs the score-level model (``group``), which a stored ranking does not hold: on a miss the category is
-    loaded live (``load_category``, itself cached per input). The key holds the current inputs' version (scores,
+    The results task stores it with the ranking under the round's method; it is used while it is current. Otherwise
+    (another method, a stale ranking, a new shortlist) the category is loaded live (``load_category``, itself cached
+    per input). The key holds the current inputs' version (scores,
     assignments, tie orders), the method and N (prizes plus the final round's shortlist), so any change that
     would change the evidence misses the cache.
     """
@@ -185,8 +212,13 @@ def evidence(res: service.CategoryResults, freshness: Freshness):
     n = evidence_service.top_n(res)
     key = (res.round.id, res.category.id, freshness.current, res.method, n)
     if key not in _EVIDENCE:
-        live = service.load_category(res.round, res.category)
-        _EVIDENCE[key] = evidence_service.for_results(live)
+        stored = getattr(res, "stored_evidence", None)  # made by the task with the ranking, when still current
+        if (stored and not freshness.stale and stored["method"] == res.method and stored["top_n"] == n
+                and stored["k"] == max(1, res.round.jurors_per_entry)):
+            _EVIDENCE[key] = _evidence_from(stored)
+        else:
+            live = service.load_category(res.round, res.category)
+            _EVIDENCE[key] = evidence_service.for_results(live)
         while len(_EVIDENCE) > _PARSED_SIZE:
             _EVIDENCE.popitem(last=False)
     _EVIDENCE.move_to_end(key)
@@ -221,6 +253,7 @@ def _rebuild(round_: Round, category: Category, data: dict, rows: list, entries:
     res.agreement = {m: (float("nan") if t is None else t) for m, t in data["agreement"].items()}
     res.rows = list(rows)  # the rows are shared by the requests of this process: never changed
     res.ranked_count = len(res.rows)
+    res.stored_evidence = data.get("evidence")
     if res.skipped:
         res.notes.append(ngettext(
             "%(num)d submitted score set is left out: it misses a value, is off the scale or uses another rubric.",

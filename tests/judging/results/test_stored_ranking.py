@@ -114,3 +114,26 @@ def test_the_stored_ranking_page_runs_as_many_queries_at_10_as_at_100_entries(as
         assert not any("score_values" in s for s in statements)  # read from the store, not recomputed
         counts.append(len(statements))
     assert counts[0] == counts[1], counts
+
+
+def test_the_evidence_stored_with_the_ranking_is_the_live_one_and_shown_without_loading_scores(
+        as_secretariat, scored, round1, edition):
+    from judging import evidence_service
+
+    scored(12, jurors=4)
+    category = category_of(edition, discipline="poem")
+    live = evidence_service.for_results(results_service.load_category(round1, category))
+    _store(round1, category)
+    stored, freshness = results_store.load_ranking(round1, category)
+    assert stored.stored_evidence is not None and stored.stored_evidence["method"] == stored.method
+    assert results_store._evidence_from(stored.stored_evidence) == live
+    results_store._EVIDENCE.clear()
+    statements = []
+    listener = lambda *a: statements.append(a[2])  # noqa: E731 (conn, cursor, statement, ...)
+    event.listen(db.engine, "before_cursor_execute", listener)
+    try:
+        page = _page(as_secretariat, round1, category)
+    finally:
+        event.remove(db.engine, "before_cursor_execute", listener)
+    assert not any("score_values" in s for s in statements)  # the evidence came from the snapshot
+    assert "chance-cell" in page
