@@ -124,24 +124,11 @@ def load_demo(password: str, now: datetime | None = None) -> None:
     from core.demo_campaign import load_demo_campaign
     from core.demo_entries import load_demo_entries
     from core.demo_judging import load_demo_judging
-    from core.demo_results import load_demo_results
+    from core.demo_results import load_demo_results, store_demo_rankings
 
     load_demo_entries()
     load_demo_judging(password, now=now)
     load_demo_judging(password, edition=past, now=now)
     load_demo_results(past, now)
     load_demo_campaign()
-    _store_rankings()
-
-
-def _store_rankings() -> None:
-    """The rankings the queue would have stored as the demo's scores came in (judging/results_store.py)."""
-    from sqlalchemy import select
-
-    from judging import results_store
-    from judging.models import Round
-
-    db.session.flush()
-    for judging_round in db.session.scalars(select(Round)):
-        for category in judging_round.edition.categories:
-            results_store.recompute(judging_round, category)
+    store_demo_rankings()
