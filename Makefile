@@ -10,7 +10,7 @@ export FLASK_APP := app
 export INSTANCE_PATH ?= $(CURDIR)/instance
 SOURCES := app.py accounts campaign competition core judging templates
 
-.PHONY: run lint-imports test test-slow test-postgres test-browser install compile-translations translations bench audit clean
+.PHONY: run worker lint-imports test test-slow test-postgres test-browser install compile-translations translations bench audit clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,15 @@ run: compile-translations
 	@echo "Demo logins (password: $(DEMO_PASSWORD)): secretariat@example.org, teacher@example.org,"
 	@echo "  teacher2@example.org, coordinator@example.org, juror@example.org, juror2@example.org,"
 	@echo "  juror.coordinator@example.org (juror and coordinator)"
+	@echo "A queue worker runs beside the server (mail, exports, image copies, rankings); Ctrl-C stops both."
 	@echo
+	@$(BIN)/huey_consumer core.worker.huey --workers 2 --worker-type thread --quiet & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' INT TERM EXIT; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+# Only the queue worker, for a second terminal or a server (see docs/deployment.md).
+worker: install
+	$(BIN)/huey_consumer core.worker.huey --workers 2 --worker-type thread
 
 # The quick suite: everything but the browser journeys and the slow reliability tests (.ci/run runs those).
 test: compile-translations

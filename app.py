@@ -31,6 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     logs.init_app(app)
 
+    from core import tasks
+
+    tasks.init_app(app)
+
     import accounts
     import campaign
     import competition

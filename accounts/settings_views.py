@@ -52,8 +52,8 @@ def change_password():
         if verify_password(user.password_hash, form.current_password.data):
             operations.set_password(user, form.password.data)
             login_user(user)  # this session continues under the new id; all others end
-            db.session.commit()
             mail.send_template(user.email, "password_changed", user.language, user=user)
+            db.session.commit()
             flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
             return redirect(url_for("accounts.settings"))
         form.current_password.errors.append(_("The current password is not right."))
@@ -93,8 +93,8 @@ def confirm_email_change(token: str):
             old = found.user.email
             found.user.email = found.email
             found.user.end_all_sessions()
-            db.session.commit()
             mail.send_template(old, "email_changed", found.user.language, user=found.user, new_email=found.email)
+            db.session.commit()
             flash(_("Your email address is changed. Log in with the new address."), "success")
             return redirect(url_for("accounts.login"))
     except tokens.TokenError as error:

@@ -97,11 +97,11 @@ def send_back(sub_id: int):
             db.session.rollback()
             form.message.errors = [str(error.message)]
         else:
-            db.session.commit()
             author = db.session.get(User, sub.created_by_id) if sub.created_by_id else None
             if author is not None:
                 mail.send_template(author.email, "campaign_returned", author.language, user=author, sub=sub,
                                    link=public_url("campaign.check", sub_id=sub.id))
+            db.session.commit()  # the mail is queued with the change (core/tasks.py)
             flash(_("Sent back to the city with your message."), "success")
             return redirect(url_for("campaign.review", sub_id=sub.id))
     return _review_page(sub, return_form=form, status=400)

@@ -198,9 +198,9 @@ def submit(sub_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("campaign.check", sub_id=sub.id))
-    db.session.commit()
     mail.send_template(current_user.email, "campaign_receipt", current_user.language, user=current_user, sub=sub,
                        link=public_url("campaign.check", sub_id=sub.id), deadline=timeline(sub.edition).deadline_at)
+    db.session.commit()  # the receipt is queued with the submission (core/tasks.py)
     flash(_("Submitted. A receipt is on its way to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("campaign.check", sub_id=sub.id))
 

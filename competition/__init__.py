@@ -5,7 +5,7 @@ bp = Blueprint("competition", __name__, url_prefix="/competition")
 
 
 def init_app(app):
-    from . import cli, views  # noqa: F401  (registers the routes on bp)
+    from . import cli, image_copies, views  # noqa: F401  (registers the routes on bp, and a queue task)
 
     app.register_blueprint(bp)
     cli.init_app(app)

@@ -176,7 +176,8 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
     """Check and clean an upload by its content, store original and copies, and replace any older file."""
     _require_changeable(entry)
     accept = CONSENT_FORM_KINDS if purpose is FilePurpose.CONSENT_FORM else accepted_kinds(entry.category.discipline)
-    cleaned = clean_upload(data, accept, upload_limits(entry.category, purpose))  # raises UploadRejected
+    # Raises UploadRejected. An image's web copy and thumbnail are made by the task queue (image_copies.py).
+    cleaned = clean_upload(data, accept, upload_limits(entry.category, purpose), derived=False)
     # Stored under a lock that lasts until the commit; the replaced file's copies leave right after it,
     # unless another row shares them (core.file_lifecycle).
     original_key = file_lifecycle.put("uploads", data)
@@ -206,6 +207,10 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
     _back_to_draft(entry)
     audit.record("entry.file_uploaded", entry, purpose=purpose.value, name=stored.original_name,
                  size=stored.original_size, sha256=original_key, kind=stored.kind)
+    if stored.kind == "image" and not stored.thumb_key:
+        from .image_copies import queue_copies
+
+        queue_copies(stored)
     return stored
 
 

@@ -146,9 +146,9 @@ def submit_entry(entry_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("competition.entry", entry_id=entry.id))
-    db.session.commit()
     mail.send_template(current_user.email, "entry_receipt", current_user.language, timezone=current_user.timezone, entry=entry,
                        lines=ops.receipt_lines(entry), link=public_url("competition.entry_receipt", entry_id=entry.id))
+    db.session.commit()  # the receipt is queued with the submission, and sent once it is saved
     return redirect(url_for("competition.entry_receipt", entry_id=entry.id))
 
 

@@ -116,10 +116,10 @@ def disqualify_entry(entry_id: int):
         entry.status = EntryStatus.DISQUALIFIED.value
         entry.disqualified_reason = form.reason.data
         audit.record("entry.disqualified", entry, reason=form.reason.data)
-        db.session.commit()
         teacher = entry.school_class.teacher
         mail.send_template(teacher.email, "entry_disqualified", teacher.language, entry=entry, teacher=teacher,
                            reason=form.reason.data)
+        db.session.commit()
         flash(_("The entry is disqualified and the teacher has been told by email."), "success")
         return redirect(url_for("competition.entry", entry_id=entry.id))
     from .entry_freeze import judging_counts
@@ -157,10 +157,10 @@ def class_extension(class_id: int):
         else:
             school_class.deadline_extended_to = until
             audit.record("class.deadline_extended", school_class, until=until.isoformat())
-            db.session.commit()
             teacher = school_class.teacher
             mail.send_template(teacher.email, "deadline_extended", teacher.language, timezone=teacher.timezone,
                                school_class=school_class, teacher=teacher, until=until)
+            db.session.commit()
             flash(_("The class can submit until %(when)s.", when=localdatetime(until, "d MMMM y, HH:mm")), "success")
             return redirect(url_for("competition.all_entries"))
     return render_template("competition/secretariat/extension.html", school_class=school_class, form=form), (400 if form.errors else 200)

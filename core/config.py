@@ -34,6 +34,9 @@ ENV_SETTINGS = (
     "S3_REGION",
     "S3_ACCESS_KEY_ID",
     "S3_SECRET_ACCESS_KEY",
+    "QUEUE_URL",
+    "QUEUE_IMMEDIATE",
+    "QUEUE_LEASE_SECONDS",
 )
 APP_ENVS = ("production", "development")
 # Development servers and tests answer on these names (any port) and put the first in links.
@@ -172,6 +175,11 @@ def load_config(app, overrides: dict | None = None) -> None:
         LANGUAGES={"en": "English", "fr": "Français"},
         TOKEN_MAX_AGE=timedelta(hours=48),
         RESET_TOKEN_MAX_AGE=timedelta(hours=2),
+        # The task queue (core/tasks.py): a SQLite file in the instance folder unless QUEUE_URL names
+        # Redis (redis://host:6379/1). QUEUE_IMMEDIATE runs tasks in the process that asks (tests).
+        QUEUE_URL=settings.get("QUEUE_URL") or f"sqlite:///{Path(instance) / 'queue.db'}",
+        QUEUE_IMMEDIATE=_bool(str(settings.get("QUEUE_IMMEDIATE", ""))) or bool(overrides.get("TESTING")),
+        QUEUE_LEASE_SECONDS=int(settings.get("QUEUE_LEASE_SECONDS", 60)),  # a dead worker's task runs again after this
     )
     # Any remaining override (TESTING, WTF_CSRF_ENABLED, ...) is applied last.
     for key, value in overrides.items():

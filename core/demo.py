@@ -124,10 +124,11 @@ def load_demo(password: str, now: datetime | None = None) -> None:
     from core.demo_campaign import load_demo_campaign
     from core.demo_entries import load_demo_entries
     from core.demo_judging import load_demo_judging
-    from core.demo_results import load_demo_results
+    from core.demo_results import load_demo_results, store_demo_rankings
 
     load_demo_entries()
     load_demo_judging(password, now=now)
     load_demo_judging(password, edition=past, now=now)
     load_demo_results(past, now)
     load_demo_campaign()
+    store_demo_rankings()

@@ -38,3 +38,14 @@ def load_demo_results(edition, now=None, seed: int = 2026) -> None:
     db.session.flush()
     edition.results_published_at = datetime.combine(edition.results_on, time(9, 0), tzinfo=timezone.utc)
     db.session.flush()
+
+
+def store_demo_rankings() -> None:
+    """The rankings the queue would have stored as the demo's scores came in (judging/results_store.py)."""
+    from judging import results_store
+    from judging.models import Round
+
+    db.session.flush()
+    for judging_round in db.session.scalars(select(Round)):
+        for category in judging_round.edition.categories:
+            results_store.recompute(judging_round, category)

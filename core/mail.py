@@ -4,6 +4,8 @@ Each message is rendered in the recipient's language (``force_locale``).
 """
 from __future__ import annotations
 
+import email
+import email.policy
 import logging
 import os
 import smtplib
@@ -20,6 +22,8 @@ from zoneinfo import ZoneInfo
 
 from flask import current_app, render_template
 from flask_babel import force_locale
+
+from core import tasks
 
 log = logging.getLogger("app.mail")
 
@@ -38,14 +42,20 @@ def build_message(to: str, subject: str, body: str, html: str | None = None) -> 
 
 
 def send_template(to: str, template: str, language: str, *, timezone: str | None = None, **context) -> EmailMessage:
-    """Render ``templates/email/<template>.txt`` (first line is the subject) in ``language`` and send it.
-    Dates in it go through ``maildate``, in the recipient's language and ``timezone`` (not the sender's)."""
+    """Render ``templates/email/<template>.txt`` (first line is the subject) in ``language`` and queue it.
+    Dates in it go through ``maildate``, in the recipient's language and ``timezone`` (not the sender's).
+
+    The message is rendered now (in the request, with its links) and sent by the task queue once the
+    current transaction commits: call this before ``db.session.commit()`` (a mail queued after a request's
+    last commit is still committed at the end of the request, see ``core.tasks``). A retried task sends the
+    same Message-ID, so a receiving server can drop a copy sent twice after a worker crash.
+    """
     with force_locale(language or "en"):
         text = render_template(f"email/{template}.txt", maildate=partial(mail_date, language=language or "en",
                                                                           timezone=timezone or "UTC"), **context)
     subject, _, body = text.strip().partition("\n")
     msg = build_message(to, subject.strip(), body.strip() + "\n")
-    send(msg)
+    tasks.defer("mail", {"message": msg.as_string()})
     return msg
 
 
@@ -60,6 +70,11 @@ def mail_date(value: datetime, fmt: str = "d MMMM y, HH:mm", *, language: str, t
     if value.tzinfo is None:
         value = value.replace(tzinfo=ZoneInfo("UTC"))
     return format_datetime(value.astimezone(zone), fmt, locale=language)
+
+
+@tasks.handler("mail")
+def _send_queued(payload: dict) -> None:
+    send(email.message_from_string(payload["message"], policy=email.policy.default))
 
 
 def send(msg: EmailMessage) -> None:

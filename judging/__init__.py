@@ -5,7 +5,8 @@ bp = Blueprint("judging", __name__, url_prefix="/judging")
 
 
 def init_app(app):
-    from . import models, views  # noqa: F401  (registers the tables and the routes)
+    from . import models, results_store, views  # noqa: F401  (registers the tables and the routes)
+    from .exports import jobs  # noqa: F401  (registers the queue's export task)
 
     app.register_blueprint(bp)
     from . import gallery_views

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from sqlalchemy import delete, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from accounts.models import User
 from competition.models import Discipline, Entry, SchoolClass
@@ -127,8 +127,9 @@ def new_juror_cap(profiles: list[JurorProfile]) -> int:
 
 
 def _round_assignments(judging_round: Round) -> list[Assignment]:
+    # One joined query whatever the size (selectinload runs one more per 500 assignments: the round page grew).
     return list(db.session.scalars(
-        select(Assignment).options(selectinload(Assignment.score_set))
+        select(Assignment).options(joinedload(Assignment.score_set))
         .where(Assignment.round_id == judging_round.id).order_by(Assignment.id)))
 
 

@@ -163,8 +163,8 @@ def start_export():
     job = jobs.running_job(edition, kind)
     if job is None:
         job = jobs.create(edition, kind, current_user)
-        db.session.commit()
-        jobs.launch(job.id, current_language(), _base_url())
+        jobs.launch(job, current_language(), _base_url())
+        db.session.commit()  # the task reaches the queue with the job row
         flash(_("The export has started. You can leave this page: it goes on, and the file appears here when ready."),
               "success")
     return redirect(url_for("judging.exports", _anchor=f"job-{job.id}"))

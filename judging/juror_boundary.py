@@ -312,7 +312,10 @@ class StoredCopy:
 
 
 def cleaned_file(juror_id: int, code: str, purpose: str, web: bool) -> StoredCopy | None:
-    """The storage key of the cleaned (or web) copy of the juror's own assignment: never an original."""
+    """The storage key of the cleaned (or web) copy of the juror's own assignment: never an original.
+
+    The web copy is made by the task queue after the upload (competition/image_copies.py); until it exists the
+    cleaned copy (EXIF stripped, the same picture, larger) is served in its place, never a 404."""
     row = db.session.execute(
         select(EntryFile.cleaned_key, EntryFile.web_key, EntryFile.cleaned_mime, EntryFile.cleaned_ext,
                EntryFile.kind)
@@ -323,7 +326,7 @@ def cleaned_file(juror_id: int, code: str, purpose: str, web: bool) -> StoredCop
         .order_by(EntryFile.id).limit(1)).first()
     if row is None:
         return None
-    if web:
+    if web and row.web_key:
         return StoredCopy(row.web_key, "image/jpeg", ".jpg", row.kind)
     return StoredCopy(row.cleaned_key, row.cleaned_mime or "application/octet-stream", row.cleaned_ext, row.kind)
 

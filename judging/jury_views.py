@@ -39,12 +39,12 @@ def juror_edit(user_id: int):
             from .assignment_service import reassign_open_rounds
 
             outcomes = reassign_open_rounds(user.id)
-        db.session.commit()
         if outcomes:
             from .round_views import tell_jurors
 
             for judging_round, outcome in outcomes:
                 tell_jurors(judging_round, outcome.created)
+        db.session.commit()  # the mails go with it
         flash(_("The profile of %(name)s has been saved.", name=user.name) if changed else _("Nothing was changed."),
               "success")
         return redirect(url_for("judging.jury"))

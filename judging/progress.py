@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy import func, select
 
 from competition.models import Category
 from core.db import db
@@ -41,24 +40,33 @@ class RoundProgress:
 
 
 def round_progress(judging_round: Round) -> RoundProgress:
-    rows = db.session.scalars(
-        select(Assignment).options(selectinload(Assignment.score_set), selectinload(Assignment.juror),
-                                   selectinload(Assignment.entry))
-        .where(Assignment.round_id == judging_round.id)).all()
+    """Counts per juror, category and state, grouped in the database: the same queries at 100 or 30,000 assignments."""
+    from accounts.models import User
+    from competition.models import Entry
+
+    from .models import ScoreSet
+
+    grouped = db.session.execute(
+        select(Assignment.juror_id, Entry.category_id, ScoreSet.status, func.count(Assignment.id))
+        .join(Entry, Entry.id == Assignment.entry_id).outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+        .where(Assignment.round_id == judging_round.id)
+        .group_by(Assignment.juror_id, Entry.category_id, ScoreSet.status)).all()
+    people = {u.id: u for u in db.session.scalars(select(User).where(
+        User.id.in_({juror_id for juror_id, *_ in grouped} or {-1})))}
     jurors: dict[int, JurorProgress] = {}
-    per_entry = Counter()
     total = Counter()
-    for a in rows:
-        jp = jurors.setdefault(a.juror_id, JurorProgress(juror=a.juror))
-        counts = jp.by_category.setdefault(a.entry.category_id, Counter())
-        state = a.score_set.status if a.score_set is not None else None
+    for juror_id, category_id, state, n in grouped:
+        jp = jurors.setdefault(juror_id, JurorProgress(juror=people[juror_id]))
+        counts = jp.by_category.setdefault(category_id, Counter())
         for bucket in (counts, jp.total, total):
-            bucket["assigned"] += 1
+            bucket["assigned"] += n
             if state == ScoreStatus.DRAFT.value:
-                bucket["draft"] += 1
+                bucket["draft"] += n
             elif state == ScoreStatus.SUBMITTED.value:
-                bucket["submitted"] += 1
-        per_entry[a.entry_id] += 1
+                bucket["submitted"] += n
+    per_entry = Counter(dict(db.session.execute(
+        select(Assignment.entry_id, func.count(Assignment.id)).where(Assignment.round_id == judging_round.id)
+        .group_by(Assignment.entry_id)).all()))
     entries = eligible_entries(judging_round)
     short = [(e, per_entry[e.id]) for e in entries if per_entry[e.id] < judging_round.jurors_per_entry]
     category_ids = {e.category_id for e in entries} | {c for jp in jurors.values() for c in jp.by_category}

@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from accounts.models import Role
@@ -16,6 +17,7 @@ from core.permissions import get_or_404, roles_required
 from . import bp, charts
 from . import evidence_service
 from . import results_service as service
+from . import results_store as store
 from .models import Award, AwardKind, Round, ScoringMethod
 from .results_forms import AwardForm, MethodForm, ShortlistForm
 
@@ -54,13 +56,40 @@ def results(round_id: int | None = None):
         return redirect(url_for("judging.results", round_id=first.id))
     round_ = get_or_404(Round, round_id)
     categories, category = _category(round_)
-    res = service.load_category(round_, category)
+    res, freshness = store.load_ranking(round_, category)  # stored by the task queue (results_store.py)
     show_all = request.args.get("all") == "1"
+    rows = res.rows if show_all else res.rows[:PAGE_ROWS]
     form = MethodForm(method=round_.method)
+    evidence = store.evidence(res, freshness)  # needs the live scores: cached per inputs' version
     return render_template("judging/results/ranking.html", **_context(
         round_, categories=categories, category=category, res=res, form=form, page_rows=PAGE_ROWS,
-        evidence=evidence_service.for_results(res), unsubmitted=evidence_service.unsubmitted(res),
-        rows=res.rows if show_all else res.rows[:PAGE_ROWS], endpoint="judging.results"))
+        evidence=evidence, unsubmitted=evidence_service.unsubmitted(res),
+        rows=rows, endpoint="judging.results", rows_html=store.rows_html(res, rows, round_, freshness, evidence),
+        freshness=freshness, recompute_form=FlaskForm()))
+
+
+@bp.post("/rounds/<int:round_id>/results/recompute")
+@roles_required(Role.SECRETARIAT)
+def recompute_results(round_id: int):
+    """Queue the ranking of one category again (the page shows this button while the stored one is out of date)."""
+    round_ = get_or_404(Round, round_id)
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    _categories, category = _category_from(round_, request.form.get("category", type=int))
+    store.schedule(round_.id, category.id, delay=0)
+    db.session.commit()
+    flash(_("The ranking is being updated. Reload the page in a few seconds."), "success")
+    return redirect(url_for("judging.results", round_id=round_.id, category=category.id))
+
+
+def _category_from(round_: Round, wanted: int | None):
+    """The category posted, else the first enabled one (as on the page); 404 if it is not this edition's."""
+    categories = round_.edition.categories
+    chosen = next((c for c in categories if c.id == wanted), None) if wanted is not None else next(
+        (c for c in categories if c.enabled), None)
+    if chosen is None:
+        abort(404)
+    return None, chosen
 
 
 @bp.post("/rounds/<int:round_id>/method")

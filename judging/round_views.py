@@ -131,9 +131,9 @@ def round_status(round_id: int, action: str):
     else:
         judging_round.status = after.value
         record("round_" + action, judging_round)
-        db.session.commit()
         if action == "open":
             tell_jurors(judging_round)
+        db.session.commit()  # the mails go with it
         flash({"open": _("Scoring is open."), "close": _("The round is closed."),
                "reopen": _("The round is open again: jurors can finish their scores.")}[action], "success")
     return redirect(url_for("judging.round_detail", round_id=judging_round.id))
@@ -176,8 +176,8 @@ def round_assign(round_id: int):
     if not outcome.complete:
         db.session.rollback()
         return _render_preview(judging_round, outcome, 409)
-    db.session.commit()
     tell_jurors(judging_round, outcome.created)
+    db.session.commit()  # the mails go with it
     flash(_saved_message(len(outcome.created)), "success")
     return redirect(url_for("judging.round_detail", round_id=judging_round.id))
 
@@ -189,8 +189,8 @@ def round_reassign(round_id: int):
     if not ConfirmForm().validate_on_submit():
         abort(400)
     outcome = service.reassign(judging_round)
-    db.session.commit()
     tell_jurors(judging_round, outcome.created)
+    db.session.commit()  # the mails go with it
     flash(_("%(removed)d assignments removed and %(created)d made. %(short)d entries still need jurors.",
             removed=outcome.removed, created=len(outcome.created), short=len(outcome.result.unassigned)),
           "success" if not outcome.result.unassigned else "error")

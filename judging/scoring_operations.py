@@ -152,4 +152,7 @@ def submit(assignment, rubric, data: dict) -> ScoreSet:
     db.session.refresh(score_set)
     changes["status"] = [ScoreStatus.DRAFT.value, ScoreStatus.SUBMITTED.value]
     record("score.submitted", score_set, assignment=assignment.code, changes=changes, total=plain(score_set.total))
+    from .results_store import schedule  # the stored ranking is computed again, once per burst of submissions
+
+    schedule(assignment.round_id, assignment.entry.category_id)
     return score_set

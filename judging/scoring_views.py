@@ -131,7 +131,7 @@ def entry_file(code: str, variant: str):
     if stored is None or (variant == "web" and stored.kind != "image"):
         abort(404)
     if variant == "web":
-        return send_stored(stored.key, stored.mime, f"{code}.jpg", inline=True)
+        return send_stored(stored.key, stored.mime, f"{code}{stored.ext}", inline=True)  # the cleaned copy until the web one is made
     suffix = "-translation" if variant == "translation" else ""
     # Pictures and PDFs open in the browser (sandboxed by send_stored's CSP); ?download=1 saves a copy.
     inline = stored.kind in ("image", "pdf") and request.args.get("download") != "1"

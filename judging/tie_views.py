@@ -12,6 +12,7 @@ from core.permissions import get_or_404, roles_required
 
 from . import bp
 from . import results_service as service
+from . import results_store
 from . import tie_service
 from .models import Round
 from .results_forms import TieOrderForm
@@ -34,6 +35,7 @@ def decide_tie(round_id: int, rank: int):
         problem = tie_service.order_problem(tie, order, form.reason.data or "")
         if problem is None:
             tie_service.decide(round_, res, tie, order, form.reason.data, current_user)
+            results_store.schedule(round_.id, category.id, delay=0)  # the stored ranking takes the order at once
             db.session.commit()
             flash(_("The order of the tie at place %(rank)d is recorded.", rank=rank), "success")
             return redirect(url_for("judging.results", round_id=round_.id, category=category.id))

@@ -309,6 +309,7 @@ CASES: list[Case] = [
     case("judging.result_entry", "", {"round_id": W.round1, "entry_id": A1}, get=SEC),
     case("judging.calibration", "", {"round_id": W.round1}, get=SEC),
     case("judging.set_method", "", {"round_id": W.round1}, post=SEC),
+    case("judging.recompute_results", "", {"round_id": W.round1}, post=SEC),
     case("judging.shortlist", "", {"round_id": W.round1}, get=SEC),
     case("judging.awards", "", {"round_id": W.round1}, get=SEC),
     case("judging.decide_tie", "", {"round_id": W.round1, "rank": 1}, get=only(S, ok=404), post=only(S, ok=404),

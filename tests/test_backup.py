@@ -127,6 +127,11 @@ def add_rows_the_demo_lacks(app: Flask) -> None:
                       finished_at=now.replace(microsecond=0)),
         ])
         db.session.commit()
+        from core.queue_model import QueuedTask
+
+        db.session.add(QueuedTask(name="mail", payload='{"message": "Subject: « é »"}', attempts=8, not_before=now,
+                                  failed_at=now, last_error="SMTP 550\nrefused"))  # a task given up: kept to read
+        db.session.commit()
         storage = get_storage()
         (storage.tmp_dir / ".put-crashed.tmp").write_bytes(b"half a file")  # a crashed upload: never backed up
         (storage.root / "notes.txt").write_text("not a stored file")

@@ -267,6 +267,7 @@ def test_stored_text_is_escaped_on_pages(client, make_user, sign_in):
 def test_stored_text_is_not_html_escaped_in_plain_text_emails(app, make_user, outbox):
     user = make_user(name="Seán O'Brien & <Co>", confirmed=False)
     operations.send_confirmation(user)
+    db.session.commit()  # queued mail goes once the transaction commits
     body = outbox()[0].get_body(("plain",)).get_content()
     assert "Hello Seán O'Brien & <Co>," in body
     assert html_lib.escape("O'Brien") not in body

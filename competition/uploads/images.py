@@ -41,7 +41,8 @@ class CleanImage:
     hidden: str = ""  # the text in the metadata that cleaning removed (hidden.py)
 
 
-def clean_image(data: bytes, limits: UploadLimits) -> CleanImage:
+def clean_image(data: bytes, limits: UploadLimits, derived: bool = True) -> CleanImage:
+    """The cleaned full-size copy and, with ``derived``, the web copy and thumbnail (else empty: ``derive_copies``)."""
     size = header_size(data)
     if size:
         _check_pixels(*size, limits)
@@ -62,6 +63,8 @@ def clean_image(data: bytes, limits: UploadLimits) -> CleanImage:
     del im
     width, height = full.size
     cleaned = encode_jpeg(full, QUALITY_FULL, subsampling=sampling if sampling in (0, 1, 2) else 0)
+    if not derived:
+        return CleanImage(cleaned, b"", b"", width, height, hidden)
     if fmt in ("JPEG", "MPO") and max(width, height) > WEB_SIDE:
         # The web copy comes from a second, reduced-scale decode (libjpeg's DCT
         # scaling via draft()), which is cheaper than resizing the full image.
@@ -73,6 +76,14 @@ def clean_image(data: bytes, limits: UploadLimits) -> CleanImage:
     web = encode_jpeg(web_im, QUALITY_WEB)
     thumb = encode_jpeg(fit(web_im, THUMB_SIDE), QUALITY_THUMB)
     return CleanImage(cleaned, web, thumb, width, height, hidden)
+
+
+def derive_copies(cleaned: bytes) -> tuple[bytes, bytes]:
+    """The web copy and the thumbnail of a cleaned JPEG (made by the task queue, after the upload's request)."""
+    with Image.open(io.BytesIO(cleaned)) as im:
+        im.draft("RGB", (WEB_SIDE, WEB_SIDE))  # libjpeg's scaled decode: cheaper than resizing the full picture
+        web_im = fit(im.convert("RGB"), WEB_SIDE)
+    return encode_jpeg(web_im, QUALITY_WEB), encode_jpeg(fit(web_im, THUMB_SIDE), QUALITY_THUMB)
 
 
 def header_size(data: bytes) -> tuple[int, int] | None:

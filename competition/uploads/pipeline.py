@@ -20,10 +20,11 @@ TEXT_MIME = "text/plain; charset=utf-8"
 _KIND_OF = {"jpeg": "image", "png": "image", "pdf": "pdf", "text": "txt"}
 
 
-def clean_upload(data: bytes, accept: set[str], limits: UploadLimits | None = None) -> CleanedFile:
+def clean_upload(data: bytes, accept: set[str], limits: UploadLimits | None = None, derived: bool = True) -> CleanedFile:
     """Check an uploaded file and return the copies that may be stored and
     shown. ``accept`` is a subset of {"image", "pdf", "docx", "odt", "txt"}.
-    Raises UploadRejected with a message that tells how to fix the problem."""
+    Raises UploadRejected with a message that tells how to fix the problem. ``derived=False``: an image's
+    web copy and thumbnail are left empty, for the task queue to make (images.derive_copies)."""
     limits = limits or UploadLimits()
     accept = set(accept)
     if not accept or not accept <= KINDS:
@@ -66,7 +67,7 @@ def clean_upload(data: bytes, accept: set[str], limits: UploadLimits | None = No
     if kind not in accept:
         raise not_accepted(found, accept)
     if kind == "image":
-        img = clean_image(data, limits)
+        img = clean_image(data, limits, derived)
         return CleanedFile(
             kind="image",
             original_sha256=digest,

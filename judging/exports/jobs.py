@@ -1,9 +1,10 @@
-"""Exports started from the web run in a background thread; their progress lives in the database.
+"""Exports started from the web run in the task queue (core/tasks.py); their progress lives in the database.
 
-A web worker only creates the job row and starts the thread, so it answers at once; any worker
-can then show the progress. The output goes to ``EXPORT_FOLDER/job-<id>/`` and is zipped to
-``job-<id>.zip``; both appear only when complete (written under temporary names first). With S3 the archive
-and the preview pages are then moved into the bucket (``outputs``), so that any server can serve them. A job
+A web worker only creates the job row and queues the task, so it answers at once; any web worker
+can then show the progress. A queue worker killed mid-export loses its lease and the export runs again. The output
+goes to ``EXPORT_FOLDER/job-<id>/`` and is zipped to ``job-<id>.zip``; both appear only when complete (written under
+temporary names first). With S3 the archive and the preview pages are then moved into the bucket (``outputs``), so
+that any server can serve them. A job
 whose heartbeat stops (its process died) shows as interrupted after ``STALE``.
 """
 from __future__ import annotations
@@ -11,7 +12,6 @@ from __future__ import annotations
 import logging
 import shutil
 import subprocess
-import threading
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -20,7 +20,7 @@ from flask import current_app
 from sqlalchemy import select
 
 from competition.models import Edition
-from core import audit
+from core import audit, tasks
 from core.db import db, utcnow
 
 from ..models import ExportJob, JobStatus
@@ -79,24 +79,22 @@ def create(edition: Edition, kind: str, user) -> ExportJob:
     return job
 
 
-def launch(job_id: int, language: str, base_url: str) -> threading.Thread:
-    app = current_app._get_current_object()
-    thread = threading.Thread(target=_run_in_app, args=(app, job_id, language, base_url), daemon=True,
-                              name=f"export-{job_id}")
-    thread.start()
-    return thread
+def launch(job: ExportJob, language: str, base_url: str) -> None:
+    """Queue the export; it starts once the view commits the job row (core/tasks.py)."""
+    tasks.defer("export", {"job_id": job.id, "language": language, "base_url": base_url}, key=f"export:{job.id}")
 
 
-def _run_in_app(app, job_id: int, language: str, base_url: str) -> None:
-    with app.app_context():
-        try:
-            run(job_id, language, base_url)
-        finally:
-            db.session.remove()
+@tasks.handler("export")
+def _export_task(payload: dict) -> None:
+    """Idempotent: a finished job is left alone; one cut short (its worker died) starts again from scratch."""
+    job = db.session.get(ExportJob, payload["job_id"])
+    if job is None or job.finished:
+        return
+    run(job.id, payload["language"], payload["base_url"])
 
 
 def run(job_id: int, language: str, base_url: str) -> None:
-    """Do the export of ``job_id`` in this thread; record success or failure on the row."""
+    """Do the export of ``job_id`` here; record success or failure on the row."""
     job = db.session.get(ExportJob, job_id)
     job.status = JobStatus.RUNNING.value
     job.heartbeat_at = utcnow()

@@ -13,11 +13,7 @@ from typing import IO, Any
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
-from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from .model import METHODS, Category, Item, Results
 from .wording import award_title, category_title
@@ -71,20 +67,21 @@ def headers(language: str = "en") -> list[str]:
         return [labels[key] for key in COLUMNS]
 
 
-def row(item: Item, category: Category, language: str = "en") -> list[Any]:
-    """One entry's cells, in the order of ``COLUMNS``: numbers as numbers, empty cells as None."""
-    from competition.models import EntryStatus
+def row(item: Item, category: Category, language: str = "en", words: dict | None = None) -> list[Any]:
+    """One entry's cells, in the order of ``COLUMNS``: numbers as numbers, empty cells as None.
 
-    with force_locale(language):
-        yes, no = _("yes"), _("no")
-        status = EntryStatus(item.status).title if item.status in EntryStatus._value2member_map_ else item.status
+    ``words``: the translated yes/no, statuses, categories and awards of ``language`` (``_Words``), made once
+    per file: switching the locale for every row of 10,000 costs more than writing them.
+    """
+    words = words if words is not None else _Words(language)
+    yes, no = words.yes, words.no
     cells: dict[str, Any] = {
         "reference": item.reference, "title": item.title,
-        "category": category_title(category.age_group, category.discipline, language),
-        "rank": item.rank, "award": award_title(item.award, language) or None, "jurors": item.juror_count,
+        "category": words.category(category),
+        "rank": item.rank, "award": words.award(item.award) or None, "jurors": item.juror_count,
         "pupils": "; ".join(a.display_name for a in item.authors) if item.consent_name else None,
         "class": item.class_name, "school": item.school, "city": item.city, "country": item.country_code,
-        "status": status,
+        "status": words.status(item.status),
         "p_top": None if item.p_top is None else round(float(item.p_top), 2),
         "rank_low": item.rank_low, "rank_high": item.rank_high,
         "settled": None if item.settled is None else (yes if item.settled else no),
@@ -98,6 +95,34 @@ def row(item: Item, category: Category, language: str = "en") -> list[Any]:
         cells[f"value_{method}"] = None if value is None else round(float(value), 2)
         cells[f"rank_{method}"] = item.ranks.get(method)
     return [neutralise(cells[key] or None) if key not in NUMBER_COLUMNS else cells[key] for key in COLUMNS]
+
+
+class _Words:
+    """The words of one language that every row repeats, translated once each."""
+
+    def __init__(self, language: str):
+        from competition.models import EntryStatus
+
+        self.language = language
+        with force_locale(language):
+            self.yes, self.no = _("yes"), _("no")
+            self._statuses = {s.value: s.title for s in EntryStatus}
+        self._categories: dict = {}
+        self._awards: dict = {}
+
+    def status(self, value: str) -> str:
+        return self._statuses.get(value, value)
+
+    def category(self, category: Category) -> str:
+        key = (category.age_group, category.discipline)
+        if key not in self._categories:
+            self._categories[key] = category_title(category.age_group, category.discipline, self.language)
+        return self._categories[key]
+
+    def award(self, kind: str | None) -> str:
+        if kind not in self._awards:
+            self._awards[kind] = award_title(kind, self.language)
+        return self._awards[kind]
 
 
 def safe_sheet_title(title: str, taken: set[str]) -> str:
@@ -116,36 +141,36 @@ def safe_sheet_title(title: str, taken: set[str]) -> str:
     return candidate
 
 
-def write_xlsx(results: Results, out: str | Path | IO[bytes], language: str = "en") -> None:
-    """Write the workbook: a "Winners" sheet, then one sheet per category with every ranked or awarded entry."""
-    workbook = Workbook()
+def write_xlsx(results: Results, out: str | Path | IO[bytes], language: str = "en", backend: str = "xlsxwriter") -> None:
+    """Write the workbook: a "Winners" sheet, then one sheet per category with every ranked or awarded entry.
+
+    ``backend``: "xlsxwriter" (the fastest, measured in bench/bench_spreadsheets.py), "openpyxl-write-only"
+    or "openpyxl"; all three write the same cells, styles, filters and widths (xlsx_backends.py).
+    """
+    from .xlsx_backends import BACKENDS, Book, Sheet
+
     taken: set[str] = set()
+    words = _Words(language)
     with force_locale(language):
         winners_title, no_winners = _("Winners"), _("No winners are decided yet.")
-        workbook.properties.title = _("Results of %(edition)s", edition=results.edition_name)
-    workbook.properties.creator = CREATOR
-    workbook.properties.lastModifiedBy = CREATOR
-    workbook.properties.language = language
+        title = _("Results of %(edition)s", edition=results.edition_name)
     created = results.generated_at
     if created.tzinfo is not None:
         created = created.astimezone(timezone.utc).replace(tzinfo=None)
-    workbook.properties.created = created
-
-    winners = workbook.active
-    winners.title = safe_sheet_title(winners_title, taken)
+    labels = [neutralise(label) for label in headers(language)]
+    sheets = []
     if results.has_winners:
         owner = {id(item): category for category in results.categories for item in category.items}
-        _fill(winners, [row(item, owner[id(item)], language) for item in results.selected], language)
+        rows = [row(item, owner[id(item)], language, words) for item in results.selected]
+        sheets.append(Sheet(safe_sheet_title(winners_title, taken), labels, _cleaned(rows), _widths(labels, rows)))
     else:
-        winners.append([_clean(neutralise(no_winners))])
-        winners.column_dimensions["A"].width = WIDTH_LIMITS[1]
-        winners["A1"].font = Font(bold=True)
-
+        sheets.append(Sheet(safe_sheet_title(winners_title, taken), None, [[_clean(neutralise(no_winners))]],
+                            [WIDTH_LIMITS[1]]))
     for category in results.categories:
-        title = category_title(category.age_group, category.discipline, language)
-        sheet = workbook.create_sheet(safe_sheet_title(title, taken))
-        _fill(sheet, [row(item, category, language) for item in category.items], language)
-    workbook.save(out)
+        name = safe_sheet_title(category_title(category.age_group, category.discipline, language), taken)
+        rows = [row(item, category, language, words) for item in category.items]
+        sheets.append(Sheet(name, labels, _cleaned(rows), _widths(labels, rows)))
+    BACKENDS[backend](Book(title=title, creator=CREATOR, language=language, created=created, sheets=sheets), out)
 
 
 def write_csv(results: Results, out_text: IO[str], language: str = "en") -> None:
@@ -156,9 +181,10 @@ def write_csv(results: Results, out_text: IO[str], language: str = "en") -> None
     """
     writer = csv.writer(out_text, lineterminator="\r\n")
     writer.writerow([neutralise(label) for label in headers(language)])
+    words = _Words(language)
     for category in results.categories:
         for item in category.items:
-            writer.writerow(["" if cell is None else cell for cell in row(item, category, language)])
+            writer.writerow(["" if cell is None else cell for cell in row(item, category, language, words)])
 
 
 def _clean(value: Any) -> Any:
@@ -166,17 +192,17 @@ def _clean(value: Any) -> Any:
     return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
-def _fill(sheet: Worksheet, rows: list[list[Any]], language: str) -> None:
-    """A bold, frozen header, the rows, an autofilter over them and column widths that fit the content."""
-    labels = [neutralise(label) for label in headers(language)]
-    sheet.append(labels)
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
+def _cleaned(rows: list[list[Any]]) -> list[list[Any]]:
+    return [[_clean(value) for value in values] for values in rows]
+
+
+def _widths(labels: list[str], rows: list[list[Any]]) -> list[float]:
+    """Column widths that fit the content, within ``WIDTH_LIMITS``."""
+    longest = [len(str(label)) for label in labels]
     for values in rows:
-        sheet.append([_clean(value) for value in values])
-    last = get_column_letter(len(COLUMNS))
-    sheet.freeze_panes = "A2"
-    sheet.auto_filter.ref = f"A1:{last}{len(rows) + 1}"
-    for n, label in enumerate(labels, start=1):
-        longest = max([len(str(label))] + [len(str(values[n - 1])) for values in rows if values[n - 1] is not None])
-        sheet.column_dimensions[get_column_letter(n)].width = min(max(longest + 2, WIDTH_LIMITS[0]), WIDTH_LIMITS[1])
+        for n, value in enumerate(values):
+            if value is not None:
+                size = len(str(value))
+                if size > longest[n]:
+                    longest[n] = size
+    return [min(max(size + 2, WIDTH_LIMITS[0]), WIDTH_LIMITS[1]) for size in longest]

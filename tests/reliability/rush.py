@@ -38,7 +38,8 @@ import time
 from pathlib import Path
 
 from tests.reliability.rush_checks import MIB, percentiles, server_log_summary, summarize, verify, workers_peak_rss_mib
-from tests.reliability.servers import ROOT, Client, Gunicorn, fresh_postgres, multipart, random_secret, request
+from tests.reliability.servers import (
+    ROOT, Client, Gunicorn, QueueWorker, fresh_postgres, multipart, random_secret, request, wait_for_queue)
 
 PASSWORD = "rush password 2026"
 
@@ -355,7 +356,9 @@ def run_rush(cfg: RushConfig, log=print) -> dict:
             teachers = setup_database(url, instance, cfg.teachers, secret)
             log(f"database ready: {cfg.teachers} teachers with a class each, in {time.perf_counter() - started:.1f} s")
             server = Gunicorn(url, instance, workers=cfg.workers, threads=cfg.threads, SECRET_KEY=secret)
-            with server:
+            # The queue worker makes the pictures' copies and sends the receipts, on the same cores, during the rush.
+            worker = QueueWorker(url, instance, SECRET_KEY=secret, PUBLIC_BASE_URL=server.base)
+            with server, worker:
                 log(f"app: gunicorn {cfg.workers} workers x {cfg.threads} threads on {server.base}; "
                     f"rush of {cfg.teachers} teachers over {cfg.window:g} s")
                 spec = {"mode": "app", "base": server.base, "teachers": teachers, "images": images, "offsets": offsets,
@@ -364,6 +367,8 @@ def run_rush(cfg: RushConfig, log=print) -> dict:
                 records = load_in_subprocess(spec, work)
                 result["loadavg"] = [load_before, os.getloadavg()[0]]  # other work on the machine shows here
                 peak_rss = workers_peak_rss_mib(server.proc.pid)
+                result["queue_drained_s"] = wait_for_queue(url, time.perf_counter())
+                log(f"queue drained {result['queue_drained_s']:.1f} s after the last journey")
             result["app"] = summarize(records)
             result["app"]["worker_peak_rss_mib"] = peak_rss
             result["server"] = server_log_summary(server.log)
@@ -412,6 +417,8 @@ def report_markdown(result: dict) -> str:
         f"- upload request (client): {ms(app['upload_ms'])}",
         f"- upload request (server time in the app, from its log): {ms(srv['upload_ms'])}",
         f"- whole journey (12 requests, login to receipt): {ms(app['journey_ms'])}",
+        f"- queue worker (pictures' web copies and thumbnails, receipts): drained "
+        f"{result.get('queue_drained_s', float('nan')):.1f} s after the last journey ended",
         "- per request, p50/p95 (s): " + ", ".join(
             f"{name} {p['p50'] / 1000:.2f}/{p['p95'] / 1000:.2f}" for name, p in app["steps_ms"].items() if p["n"]),
         f"- throughput: {app['uploaded_mb']:.0f} MiB in {app['upload_span_s']:.1f} s = "

@@ -159,6 +159,46 @@ class Gunicorn:
         self.stop()
 
 
+class QueueWorker:
+    """``huey_consumer core.worker.huey`` with the same settings as the app (the queue in the instance folder)."""
+
+    def __init__(self, database_url: str, instance: Path, *, workers: int = 2, **extra_env):
+        self.database_url, self.instance, self.workers, self.extra_env = database_url, Path(instance), workers, extra_env
+        self.proc: subprocess.Popen | None = None
+        self.log = self.instance / "queue-worker.log"
+
+    def __enter__(self) -> QueueWorker:
+        self.instance.mkdir(parents=True, exist_ok=True)
+        env = server_env(self.database_url, self.instance, **self.extra_env)
+        with open(self.log, "ab") as log:
+            self.proc = subprocess.Popen([str(BIN / "huey_consumer"), "core.worker.huey", "--workers",
+                                          str(self.workers), "--worker-type", "thread"],
+                                         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.proc and self.proc.poll() is None:
+            os.killpg(self.proc.pid, signal.SIGTERM)
+            try:
+                self.proc.wait(30)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.proc.pid, signal.SIGKILL)
+                self.proc.wait(10)
+
+
+def wait_for_queue(database_url: str, since: float, timeout: float = 600) -> float:
+    """Wait until no task is left in ``queued_tasks``; return the seconds since ``since`` (perf_counter)."""
+    import psycopg
+
+    deadline = time.monotonic() + timeout
+    with psycopg.connect(psycopg_url(database_url), autocommit=True) as conn:
+        while conn.execute("select count(*) from queued_tasks where failed_at is null").fetchone()[0]:
+            if time.monotonic() > deadline:
+                raise RuntimeError("the queue did not drain")
+            time.sleep(0.25)
+    return time.perf_counter() - since
+
+
 def request(base: str, method: str, path: str, body: bytes | None = None, headers: dict | None = None,
             timeout: float = 120) -> tuple[int, dict, bytes]:
     parts = urlsplit(base)

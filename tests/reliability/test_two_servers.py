@@ -25,6 +25,7 @@ import random
 import re
 import secrets
 import tempfile
+import time
 import urllib.error
 import urllib.request
 from pathlib import Path
@@ -34,7 +35,8 @@ import pytest
 from tests.reliability.rush import PASSWORD, photo_jpeg, setup_database
 from tests.reliability.rush_checks import storage_path
 from tests.reliability.servers import psycopg_url
-from tests.reliability.servers import Client, Gunicorn, fresh_postgres, random_secret, require_postgres
+from tests.reliability.servers import (
+    Client, Gunicorn, QueueWorker, fresh_postgres, random_secret, require_postgres, wait_for_queue)
 
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 ADDRESS_A, ADDRESS_B = "203.0.113.10", "198.51.100.20"  # documentation addresses, as the proxy would report them
@@ -79,14 +81,17 @@ def pair(request):
                **(s3["weed"].settings(s3["bucket"]) if s3 else {})}
         a = Gunicorn(url, instance, workers=2, threads=2, **env)
         b = Gunicorn(url, instance_b, workers=2, threads=2, **env)
+        worker = QueueWorker(url, instance, **env)  # thumbnails and mail (one queue in the instance folder of a)
         try:
             a.start()
             b.start()
+            worker.__enter__()
             yield {"a": a, "b": b, "url": url, "instance": instance, "teachers": teachers, "redis": redis_db,
                    "secret": secret, "s3": s3}
         finally:
             a.stop()
             b.stop()
+            worker.__exit__()
             # This test's keys: its accounts' counters and its addresses' login counters (60 s TTL anyway).
             for pattern in (f"*{prefix}*", *(f"LIMITS:LIMITER/{address}/accounts.login/*"
                                              for address in ("127.0.0.1", ADDRESS_A, ADDRESS_B))):
@@ -131,6 +136,7 @@ def test_a_file_uploaded_through_one_server_is_served_by_the_other(pair):
     client.get(f"/competition/entries/{entry_id}/work")
     status, _, _ = client.post(f"/competition/entries/{entry_id}/work/upload", files={"file": ("drawing.jpg", data, "image/jpeg")})
     assert status == 302
+    wait_for_queue(pair["url"], time.perf_counter(), timeout=60)  # the thumbnail is made by the queue worker
 
     status, _, page = client.get(f"/competition/entries/{entry_id}", base=b.base)
     assert status == 200

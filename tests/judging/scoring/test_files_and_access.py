@@ -102,3 +102,20 @@ def test_a_disqualified_entry_leaves_the_jurors_list_and_its_page(app, make_entr
     listing = client.get("/judging/entries").get_data(as_text=True)
     assert gone.code not in listing and "0 of 1 scored" in listing
     assert client.get(f"/judging/entries/{gone.code}").status_code == 404
+
+
+def test_web_image_falls_back_to_the_cleaned_copy_while_the_queue_has_not_made_it(juror_client, file_entries):
+    """The web copy is made by the task queue after the upload: until then the juror gets the cleaned copy, not a 404."""
+    from sqlalchemy import update
+
+    from competition.models import EntryFile
+    from core.db import db
+
+    assignment = file_entries["illustration"]
+    db.session.execute(update(EntryFile).where(EntryFile.entry_id == assignment.entry_id).values(web_key=None))
+    db.session.commit()
+    response = juror_client.get(f"/judging/entries/{assignment.code}/file/web")
+    assert response.status_code == 200 and response.mimetype.startswith("image/")
+    assert assignment.code in response.headers["Content-Disposition"]
+    assert response.data == juror_client.get(f"/judging/entries/{assignment.code}/file/cleaned").data
+    assert not Image.open(io.BytesIO(response.data)).getexif()

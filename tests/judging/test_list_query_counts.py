@@ -1,0 +1,77 @@
+"""The secretariat's and the teacher's pages that list things run as many SQL queries at 1,000 entries as at 100.
+
+Each page is loaded once to warm up (the session's user, the templates), then counted. The entries are
+added between the two counts to the same class, categories and round, so every list grows tenfold.
+"""
+from __future__ import annotations
+
+from contextlib import contextmanager
+
+import pytest
+from sqlalchemy import event, insert, select
+
+from accounts.models import Role
+from core.db import db, utcnow
+
+
+@contextmanager
+def counted():
+    statements = []
+
+    def _count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", _count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", _count)
+
+
+def _queries(client, url) -> int:
+    assert client.get(url).status_code == 200, url
+    with counted() as statements:
+        assert client.get(url).status_code == 200, url
+    return len(statements)
+
+
+def _grow(make_entries, round1, jurors, n):
+    """``n`` more submitted entries (poems and essays), each assigned to three jurors, half of them scored."""
+    from judging.models import Assignment
+
+    entries = make_entries(n // 2, discipline="poem") + make_entries(n - n // 2, discipline="essay")
+    start = db.session.scalar(select(Assignment.position).order_by(Assignment.position.desc()).limit(1)) or 0
+    rows = [{"round_id": round1.id, "entry_id": e.id, "juror_id": jurors[(i + t) % len(jurors)].id,
+             "position": start + 1 + 3 * i + t, "code": f"C{start + 3 * i + t:07d}"}
+            for i, e in enumerate(entries) for t in range(3)]
+    db.session.execute(insert(Assignment), rows)
+    db.session.commit()
+    return entries
+
+
+PAGES = {
+    "secretariat": ["/competition/entries/", "/competition/entries/?status=submitted", "/competition/admin/audit", "/judging/dashboard",
+                    "/judging/rounds/{round}", "/judging/jury", "/judging/exports"],
+    "teacher": ["/competition/classes/", "/competition/classes/{class_}"],
+}
+
+
+@pytest.mark.slow
+def test_list_pages_run_as_many_queries_at_1000_entries_as_at_100(client, app, sign_in, make_user, make_entries,
+                                                                     make_juror, round1):
+    secretariat = make_user("secretariat@example.org", roles=(Role.SECRETARIAT,), name="Sofia Secretariat")
+    jurors = [make_juror(f"juror{j}@example.org", name=f"Juror {j}", cap=10_000) for j in range(6)]
+    entries = _grow(make_entries, round1, jurors, 100)
+    class_id = entries[0].class_id
+    teacher = entries[0].school_class.teacher
+    counts: dict = {}
+    for size in (100, 1000):
+        if size == 1000:
+            _grow(make_entries, round1, jurors, 900)
+        for who, urls in PAGES.items():
+            sign_in(client, secretariat if who == "secretariat" else teacher)
+            for url in urls:
+                url = url.format(round=round1.id, class_=class_id)
+                counts.setdefault(url, []).append(_queries(client, url))
+    grew = {url: c for url, c in counts.items() if c[0] != c[1]}
+    assert not grew, f"queries at 100 and at 1,000 entries: {grew}"
