@@ -67,14 +67,28 @@ def _city_blocks(live_app, category_title="Ages 11–18 · Essay"):
         return category.id
 
 
-def test_weak_link_between_city_blocks_in_both_languages(server, demo, page, check_a11y, live_app):
-    category_id = _city_blocks(live_app)
+def sign_in_secretariat(page, server, demo) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.goto(server.url + "/account/login")
     page.get_by_label("Email address").fill("secretariat@example.org")
     page.get_by_label("Password").fill(demo)
     page.get_by_role("button", name="Log in").click()
     page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
+
+
+def shoot_both_widths(page, name: str) -> None:
+    """Full-page screenshots at 1280 and 360 px into test-artifacts/, and no sideways scrolling at either."""
+    for width, size in SIZES.items():
+        page.set_viewport_size(size)
+        page.screenshot(path=str(ARTIFACTS / f"{name}-{width}.png"), full_page=True)
+        overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+        assert overflow <= 0, f"{name} {width}: the page scrolls sideways by {overflow}px"
+    page.set_viewport_size(SIZES[1280])
+
+
+def test_weak_link_between_city_blocks_in_both_languages(server, demo, page, check_a11y, live_app):
+    category_id = _city_blocks(live_app)
+    sign_in_secretariat(page, server, demo)
     page.goto(server.url + "/judging/results/")
     page.get_by_role("navigation", name="Categories").get_by_role("link", name="Ages 11–18 · Essay").click()
     url = page.url
@@ -86,21 +100,11 @@ def test_weak_link_between_city_blocks_in_both_languages(server, demo, page, che
             page.goto(url)
         assert expect.search(page.locator("#weak-links").inner_text())
         check_a11y(page)
-        for width, size in SIZES.items():
-            page.set_viewport_size(size)
-            page.screenshot(path=str(ARTIFACTS / f"results-weak-link-{lang}-{width}.png"), full_page=True)
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"{lang} {width}: the page scrolls sideways by {overflow}px"
-        page.set_viewport_size(SIZES[1280])
+        shoot_both_widths(page, f"results-weak-link-{lang}")
 
 
 def test_ranking_shows_uncertainty_and_weak_links_in_both_languages(server, demo, page, check_a11y):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(server.url + "/account/login")
-    page.get_by_label("Email address").fill("secretariat@example.org")
-    page.get_by_label("Password").fill(demo)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
+    sign_in_secretariat(page, server, demo)
     page.goto(server.url + "/judging/results/")
     page.get_by_role("navigation", name="Categories").get_by_role("link", name="Ages 11–18 · Poem").click()
     table = page.get_by_role("table", name=re.compile("Ranking of Ages 11–18 · Poem"))
@@ -114,21 +118,11 @@ def test_ranking_shows_uncertainty_and_weak_links_in_both_languages(server, demo
             page.goto(url)
         assert expect in page.content()
         check_a11y(page)
-        for width, size in SIZES.items():
-            page.set_viewport_size(size)
-            page.screenshot(path=str(ARTIFACTS / f"results-uncertainty-{lang}-{width}.png"), full_page=True)
-            overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
-            assert overflow <= 0, f"{lang} {width}: the page scrolls sideways by {overflow}px"
-        page.set_viewport_size(SIZES[1280])
+        shoot_both_widths(page, f"results-uncertainty-{lang}")
 
 
 def test_final_round_proposal_within_a_workload(server, demo, page, check_a11y):
-    ARTIFACTS.mkdir(exist_ok=True)
-    page.goto(server.url + "/account/login")
-    page.get_by_label("Email address").fill("secretariat@example.org")
-    page.get_by_label("Password").fill(demo)
-    page.get_by_role("button", name="Log in").click()
-    page.get_by_role("heading", name=re.compile("Welcome")).wait_for()
+    sign_in_secretariat(page, server, demo)
     page.goto(server.url + "/judging/results/")
     page.get_by_role("navigation", name="Results of the round").get_by_role("link", name="Final round").click()
     page.get_by_role("navigation", name="Categories").get_by_role("link", name="Ages 11–18 · Poem").click()
