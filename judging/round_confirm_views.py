@@ -49,7 +49,7 @@ def round_confirm(round_id: int, action: str):
     post_to = url_for("judging.round_status", round_id=round_id, action=action)
     if action == "close":
         page = Confirmation(
-            title=_("Close %(name)s?", name=judging_round.name),
+            title=_("Close %(name)s?", name=judging_round.title),
             lead=_("Jurors will no longer be able to save or submit scores in this round. Drafts are kept, but only "
                    "submitted score sets count in the results. You can reopen the round as long as the results are "
                    "not published."),
@@ -59,7 +59,7 @@ def round_confirm(round_id: int, action: str):
                              unfinished) if unfinished else "")
     else:
         page = Confirmation(
-            title=_("Reopen %(name)s?", name=judging_round.name),
+            title=_("Reopen %(name)s?", name=judging_round.title),
             lead=_("Jurors will be able to save and submit scores in this round again. Reopening is recorded in the "
                    "audit log; the results cannot be published while the round is open."),
             facts=count_facts(counts), button=_("Reopen the round"), action=post_to, back=back, danger=False)

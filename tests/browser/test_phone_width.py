@@ -113,6 +113,11 @@ def test_screenshots_of_the_french_results_and_the_jurors_list(browser, server, 
         page.goto(f"{server.url}/judging/")
         page.screenshot(path=str(ARTIFACTS / "juror-list-360.png"), full_page=True)
         assert width_of(page) <= PHONE["width"]
+        # The Status column is whole: no tag is cut off by the table's scrolling frame ("Pas commencée").
+        clipped = page.evaluate("""Array.from(document.querySelectorAll('.scoring-list .tag')).filter(
+            t => t.getBoundingClientRect().right > t.closest('.table-wrap').getBoundingClientRect().right + 0.5
+        ).map(t => t.textContent)""")
+        assert page.locator(".scoring-list .tag").count() > 0 and not clipped, clipped
         check_a11y(page)
     finally:
         context.close()

@@ -38,6 +38,7 @@ def test_the_close_page_in_french(secretariat, round1, make_entries, jurors, ass
     db.session.commit()
     page = client.get(f"/judging/rounds/{round1.id}/close/confirm").get_data(as_text=True)
     assert "2 fiches de notes non commencées" in page and "1 brouillon" in page
+    assert "Clôturer Tour 1" in page and "Round 1" not in page  # the round's default name, in French
 
 
 def test_a_closed_round_is_reopened_and_audited(secretariat, round1, client, post):
