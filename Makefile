@@ -43,9 +43,10 @@ run: compile-translations
 worker: install
 	$(BIN)/huey_consumer core.worker.huey --workers 2 --worker-type thread
 
-# The quick suite: everything but the browser journeys and the slow reliability tests (.ci/run runs those).
+# The quick suite: everything but the browser journeys, the slow reliability tests and the tests against a
+# real S3 server (SeaweedFS); .ci/run runs those, the last two in its PostgreSQL step.
 test: compile-translations
-	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow" $(PYTEST_ARGS)
+	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "not browser and not slow and not s3" $(PYTEST_ARGS)
 
 # The slow reliability tests alone (crash safety, real worker processes); test-postgres runs them too.
 test-slow: compile-translations
