@@ -73,8 +73,10 @@ class LiveServer:
 def live_app(tmp_path):
     instance = tmp_path / "instance"
     # A development server, as `make run` starts: links in mails go to the loopback address and the live port.
+    # Its tasks (mails, image copies, exports, rankings) run in the server right after each commit, where
+    # `make run` has a queue worker beside it; a real worker is driven in tests/reliability/.
     app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "INSTANCE_PATH": str(instance),
-                      "APP_ENV": "development"})
+                      "APP_ENV": "development", "QUEUE_IMMEDIATE": True})
     with app.app_context():
         from flask_migrate import upgrade
 

@@ -44,7 +44,7 @@ def test_purge_after_publication_and_the_teachers_data(server, demo, page, check
     for language in ("en", "fr"):
         if language == "fr":
             page.get_by_role("button", name="Français").click()
-            page.get_by_role("heading", name="Clôturer Round 1 ?").wait_for()
+            page.get_by_role("heading", name="Clôturer Tour 1 ?").wait_for()
             check_a11y(page)
         for width, size in ((1280, DESKTOP), (360, PHONE)):
             page.set_viewport_size(size)

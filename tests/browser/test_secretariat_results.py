@@ -52,19 +52,24 @@ def test_secretariat_reviews_results_shortlists_and_awards(server, demo, page, c
     page.get_by_role("navigation", name="Results of the round").get_by_role("link", name="Awards").click()
     page.get_by_role("navigation", name="Categories").get_by_role("link", name="Ages 11–18 · Poem").click()
     # This year's prizes are not decided yet (last year's are): give the 1st prize, take it back, give it again.
-    # Round 1 is still open, so an award needs a reason (recorded in the audit): refused first without one.
+    # Round 1 is still open. Where this category still has unfinished score sets an award needs a reason
+    # (recorded in the audit; tests/judging/results/test_ranking_evidence.py covers the rule itself):
+    # the first attempt goes without one, and is refused if so.
     for attempt in range(2):
         page.get_by_label("Entry", exact=True).select_option(index=1)
         chosen = page.get_by_label("Entry", exact=True).input_value()
         page.get_by_label("Award", exact=True).select_option(label="1st prize")
-        if attempt == 0:
-            page.get_by_role("button", name="Give the award").click()
-            assert "reason" in page.get_by_role("alert").first.inner_text().lower()
+        page.get_by_role("button", name="Give the award").click()
+        given = page.get_by_text(re.compile("1st prize given to MTM-"))
+        refused = page.get_by_role("alert")
+        given.or_(refused).first.wait_for()
+        if not given.count():
+            assert "reason" in refused.first.inner_text().lower()
             page.get_by_label("Entry", exact=True).select_option(index=1)
             page.get_by_label("Award", exact=True).select_option(label="1st prize")
-        page.get_by_label("Reason for an exception").fill("A trial award while scoring is still open.")
-        page.get_by_role("button", name="Give the award").click()
-        page.get_by_text(re.compile("1st prize given to MTM-")).wait_for()
+            page.get_by_label("Reason for an exception").fill("A trial award while scoring is still open.")
+            page.get_by_role("button", name="Give the award").click()
+            given.wait_for()
         assert chosen
         if attempt == 0:
             page.get_by_role("button", name=re.compile("Remove 1st prize")).click()
