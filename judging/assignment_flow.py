@@ -158,12 +158,23 @@ class MinCostAssignment:
         self.load_arcs[key].extend(range(first, first + count))
         self.built[key] = upto
 
+    def _grow_all(self) -> bool:
+        """Double the load arcs of every juror@category that has room left; False when all are built."""
+        grown = False
+        for key in self.jc_node:
+            if self.built[key] < self.room[key]:
+                self._grow(key, min(self.room[key], 2 * self.built[key] + 2))
+                grown = True
+        return grown
+
     def solve(self) -> list:
         """The optimal new pairs, sorted."""
         np = self.np
         while True:
             status = self.mcf.solve()
             self.solves += 1
+            if status == self.mcf.INFEASIBLE and self._grow_all():
+                continue  # the first arcs were too few (a fair share counted capped jurors): build more, again
             if status != self.mcf.OPTIMAL:
                 raise RuntimeError(f"min-cost flow: {status.name}")
             full = []

@@ -168,3 +168,18 @@ def test_seed_changes_the_assignment_but_not_its_quality():
     b = assign(entries, jurors(9), k=3, seed=2)
     assert a.pairs != b.pairs
     assert sorted(a.loads.values()) == sorted(b.loads.values()) == [10] * 9
+
+
+def test_capped_jurors_do_not_starve_the_first_solve():
+    """Found by Hypothesis: three jurors capped at 1 and two at 0 made each juror's fair share 2, so the one
+    uncapped juror got too few load arcs for the first solve, which OR-Tools called infeasible. The solver
+    now builds more arcs and solves again; every entry is assigned, the capped jurors within their caps."""
+    languages = frozenset({"de", "en", "fr"})
+    entries = [EntrySpec(id=i, category="poem", languages=frozenset(), conflicts=frozenset()) for i in range(12)]
+    jurors = [JurorSpec(id=f"j{n}", languages=languages, cap=None, category_caps={"poem": cap})
+              for n, cap in enumerate((1, 0, 1, 0, 1))]
+    jurors.append(JurorSpec(id="j5", languages=languages, cap=None, category_caps={"essay": 0}))
+    result = assign(entries, jurors, k=1, seed=0, mode=PARTIAL)
+    assert result.complete and len(result.pairs) == 12
+    load = {j.id: sum(1 for _e, juror in result.pairs if juror == j.id) for j in jurors}
+    assert load["j1"] == load["j3"] == 0 and all(load[j] <= 1 for j in ("j0", "j2", "j4"))
