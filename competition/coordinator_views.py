@@ -9,14 +9,13 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from sqlalchemy import select
 
-from core.forms import ConfirmForm
 from accounts.models import Role, User
-from core import audit
 from core.db import db
-from core.forms import email_field
+from core.forms import ConfirmForm, email_field
 from core.permissions import get_or_404, roles_required
 
 from . import bp
+from . import edition_operations as ops
 from .models import City, CityCoordinator
 
 
@@ -30,11 +29,6 @@ def coordinators_of(city: City) -> list[User]:
     return [user for user in users if user.has_role(Role.COORDINATOR)]
 
 
-def _appointment(city: City, user: User) -> CityCoordinator | None:
-    return db.session.scalar(select(CityCoordinator).where(CityCoordinator.city_id == city.id,
-                                                           CityCoordinator.user_id == user.id))
-
-
 @bp.post("/admin/cities/<int:city_id>/coordinators")
 @roles_required(Role.SECRETARIAT)
 def add_coordinator(city_id: int):
@@ -46,10 +40,7 @@ def add_coordinator(city_id: int):
             flash(_("No account with the city coordinator role uses %(email)s. Invite them first, as a city coordinator.",
                     email=form.email.data), "error")
         else:
-            if _appointment(city, user) is None:
-                db.session.add(CityCoordinator(user_id=user.id, city_id=city.id))
-                db.session.flush()
-            audit.record("city.coordinator_added", city, user_id=user.id)
+            ops.appoint_coordinator(city, user.id)
             db.session.commit()
             flash(_("%(name)s now coordinates %(city)s.", name=user.name, city=city.name), "success")
     else:
@@ -62,12 +53,11 @@ def add_coordinator(city_id: int):
 def remove_coordinator(city_id: int, user_id: int):
     city = get_or_404(City, city_id)
     user = get_or_404(User, user_id)
-    appointment = _appointment(city, user)
+    appointment = ops.appointment(city, user.id)
     if appointment is None:
         abort(404)
     if ConfirmForm().validate_on_submit():
-        db.session.delete(appointment)
-        audit.record("city.coordinator_removed", city, user_id=user.id)
+        ops.remove_coordinator(city, appointment)
         db.session.commit()
         flash(_("%(name)s no longer coordinates %(city)s.", name=user.name, city=city.name), "success")
     return redirect(url_for("competition.admin_city_edit", city_id=city.id))

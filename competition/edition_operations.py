@@ -18,7 +18,7 @@ from core.db import db
 from core.files import get_storage
 from core.storage import Storage
 
-from .models import Category, City, Edition, Material, School, SchoolClass
+from .models import Category, City, CityCoordinator, Edition, Material, School, SchoolClass
 
 
 # The deadline: a local time in a named zone, stored in UTC (pure) --------------
@@ -114,6 +114,25 @@ def set_city_active(city: City, active: bool) -> None:
         city.active = active
         db.session.flush()
         record("city.activated" if active else "city.deactivated", city, name=city.name)
+
+
+def appointment(city: City, user_id: int) -> CityCoordinator | None:
+    return db.session.scalar(select(CityCoordinator).where(CityCoordinator.city_id == city.id,
+                                                           CityCoordinator.user_id == user_id))
+
+
+def appoint_coordinator(city: City, user_id: int) -> None:
+    """Appoint a user (who holds the coordinator role) to a city; appointing twice changes nothing but the audit."""
+    if appointment(city, user_id) is None:
+        db.session.add(CityCoordinator(user_id=user_id, city_id=city.id))
+        db.session.flush()
+    record("city.coordinator_added", city, user_id=user_id)
+
+
+def remove_coordinator(city: City, found: CityCoordinator) -> None:
+    db.session.delete(found)
+    db.session.flush()
+    record("city.coordinator_removed", city, user_id=found.user_id)
 
 
 def class_counts(schools: list[School]) -> dict[int, int]:
