@@ -8,7 +8,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := app
 export INSTANCE_PATH ?= $(CURDIR)/instance
-SOURCES := app.py accounts campaign competition core judging templates
+SOURCES := app.py accounts campaign competition core demo judging retention templates
 
 .PHONY: run worker lint-imports test test-slow test-postgres test-browser install compile-translations translations bench audit clean
 

@@ -31,9 +31,10 @@ def create_app(config: dict | None = None) -> Flask:
     templating.init_app(app)
     logs.init_app(app)
 
-    from core import tasks
+    from core import tasks, transaction
 
     tasks.init_app(app)
+    transaction.init_app(app)
 
     import accounts
     import campaign
@@ -47,9 +48,13 @@ def create_app(config: dict | None = None) -> Flask:
     judging.init_app(app)
     campaign.init_app(app)
 
-    from core import cli
+    import demo
+    import retention
+    from core import backup_cli
 
-    cli.init_app(app)
+    retention.init_app(app)
+    demo.init_app(app)
+    backup_cli.init_app(app)
 
     # Default deny: refuse to start with a view that declares no access rule.
     permissions.check_all_views_declared(app)

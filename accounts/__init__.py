@@ -5,7 +5,7 @@ bp = Blueprint("accounts", __name__, url_prefix="/account")
 
 
 def init_app(app):
-    from . import cli, invitation_views, settings_views, views  # noqa: F401  (registers the routes and commands)
+    from accounts import cli, invitation_views, settings_views, views  # noqa: F401  (registers the routes and commands)
 
     app.register_blueprint(bp)
     cli.init_app(app)

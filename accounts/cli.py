@@ -6,12 +6,11 @@ import wtforms
 from flask.cli import with_appcontext
 from werkzeug.datastructures import MultiDict
 
+from accounts.models import Role, User
+from accounts.operations import create_user
+from accounts.passwords import password_problem
 from core.db import db
 from core.forms import email_field, name_field
-
-from .models import Role, User
-from .operations import create_user
-from .passwords import password_problem
 
 
 class AccountDetails(wtforms.Form):

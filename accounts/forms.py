@@ -6,11 +6,10 @@ from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField
 from wtforms.validators import EqualTo, InputRequired, Length, ValidationError
 
+from accounts.models import ROLE_TITLES, Role
+from accounts.passwords import password_problem
 from core.forms import ConfirmForm, MultiCheckboxField, email_field, name_field  # noqa: F401 (ConfirmForm: for accounts views)
 from core.i18n import timezone_choices
-
-from .models import ROLE_TITLES, Role
-from .passwords import password_problem
 
 LANGUAGE_CHOICES = [("en", "English"), ("fr", "Français")]
 

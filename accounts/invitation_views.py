@@ -6,14 +6,13 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
+from accounts import bp, operations, tokens
+from accounts.forms import AcceptInvitationForm, ConfirmForm, InviteForm
+from accounts.models import Role, Token, TokenPurpose, User
+from accounts.views import start_session, token_problem
 from core.db import db, utcnow
 from core.i18n import current_language
 from core.permissions import public, roles_required
-
-from . import bp, operations, tokens
-from .forms import AcceptInvitationForm, ConfirmForm, InviteForm
-from .models import Role, Token, TokenPurpose, User
-from .views import start_session, token_problem
 
 
 @bp.route("/invitations", methods=["GET", "POST"])

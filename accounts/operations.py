@@ -3,13 +3,12 @@ from __future__ import annotations
 
 from flask import current_app
 
+from accounts import tokens
+from accounts.models import Role, TokenPurpose, User, normalise_email
+from accounts.passwords import hash_password
 from core import mail
 from core.db import db
 from core.hosts import public_url
-
-from . import tokens
-from .models import Role, TokenPurpose, User, normalise_email
-from .passwords import hash_password
 
 
 def create_teacher(name: str, email: str, password_hash: str, language: str, timezone: str) -> User:

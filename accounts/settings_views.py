@@ -5,14 +5,13 @@ from flask import flash, redirect, render_template, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_user
 
+from accounts import bp, operations, tokens
+from accounts.forms import ChangeEmailForm, ChangePasswordForm, ConfirmForm, ProfileForm
+from accounts.models import TokenPurpose, User
+from accounts.passwords import verify_password
 from core import mail
 from core.db import db
 from core.permissions import public, signed_in
-
-from . import bp, operations, tokens
-from .forms import ChangeEmailForm, ChangePasswordForm, ConfirmForm, ProfileForm
-from .models import TokenPurpose, User
-from .passwords import verify_password
 
 
 def _render(profile=None, password=None, email=None, status=200):
@@ -80,7 +79,7 @@ def change_email():
 @bp.route("/email/<token>", methods=["GET", "POST"])
 @public
 def confirm_email_change(token: str):
-    from .views import token_problem
+    from accounts.views import token_problem
 
     form = ConfirmForm()
     try:

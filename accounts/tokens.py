@@ -7,9 +7,8 @@ from datetime import timedelta
 
 from sqlalchemy import select, update
 
+from accounts.models import Token, TokenPurpose, User, hash_token
 from core.db import db, utcnow
-
-from .models import Token, TokenPurpose, User, hash_token
 
 MAX_TOKEN_LENGTH = 100
 

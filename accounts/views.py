@@ -7,15 +7,14 @@ from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy.exc import IntegrityError
 
+from accounts import bp, operations, tokens
+from accounts.forms import ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
+from accounts.models import TokenPurpose, User
+from accounts.passwords import hash_password, needs_rehash, verify_password
 from core.db import db, utcnow
 from core.extensions import limiter
 from core.permissions import public, signed_in
 from core.security import is_safe_next
-
-from . import bp, operations, tokens
-from .forms import ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
-from .models import TokenPurpose, User
-from .passwords import hash_password, needs_rehash, verify_password
 
 
 def _login_failed(response) -> bool:
@@ -25,7 +24,7 @@ def _login_failed(response) -> bool:
 
 
 def _account() -> str:
-    from .models import normalise_email
+    from accounts.models import normalise_email
 
     return normalise_email(request.form.get("email", ""))[:254]
 

@@ -86,8 +86,8 @@ def make_instance(EntrySpec, JurorSpec, n_entries: int, n_jurors: int, k: int, s
 def worker(args) -> None:
     """One run in this process, with ``judging`` imported from ``args.code``; prints JSON."""
     sys.path.insert(0, args.code)
-    from judging.assignment import EntrySpec, JurorSpec, assign
-    from judging.assignment_linking import components
+    from judging.assignment.assign import EntrySpec, JurorSpec, assign
+    from judging.assignment.linking import components
 
     entries, jurors = make_instance(EntrySpec, JurorSpec, args.entries, args.jurors, args.k)
     if args.cap:

@@ -51,7 +51,7 @@ def main() -> None:
         from campaign.operations import attach_file
         from competition.models import City, Edition
         from core.db import utcnow
-        from core.demo_campaign import STORY, STORY_EN, portrait
+        from demo.campaign import STORY, STORY_EN, portrait
         from judging.exports.cards import card_png as competition_card
         from tests.exports.conftest import make_item
 

@@ -2,12 +2,12 @@
 
     .venv/bin/python bench/bench_evidence.py [--repeat 5]
 
-1. Time per category (median of ``--repeat``) for judging.ranking_evidence.category_evidence (400 posterior
+1. Time per category (median of ``--repeat``) for judging.results.ranking_evidence.category_evidence (400 posterior
    draws, the weak-link diagnosis, boundary ties) against the baseline measured in the same run:
    aggregation.aggregate_group + rank, which every results page already pays. Sizes: the demo (8 entries,
    6 jurors), a city (60, 12), the issue's simulation (300, 30), a big category (1,000, 60).
-2. The assignment with and without the link preference (judging.linking_preference, wired into
-   judging.assignment.assign) on city-block instances: cross-block entries still missing (sum of
+2. The assignment with and without the link preference (judging.assignment.preference, wired into
+   judging.assignment.assign.assign) on city-block instances: cross-block entries still missing (sum of
    ``needed`` of diagnose_links), swaps made and time, same instances, same run.
 """
 from __future__ import annotations
@@ -20,11 +20,11 @@ import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from judging import aggregation as agg  # noqa: E402
-from judging import simulation as sim  # noqa: E402
-from judging.aggregation_links import diagnose_links  # noqa: E402
-from judging.assignment import EntrySpec, JurorSpec, assign  # noqa: E402
-from judging.ranking_evidence import category_evidence, top_n_for  # noqa: E402
+from judging.aggregation import methods as agg  # noqa: E402
+from judging.aggregation import simulation as sim  # noqa: E402
+from judging.aggregation.links import diagnose_links  # noqa: E402
+from judging.assignment.assign import EntrySpec, JurorSpec, assign  # noqa: E402
+from judging.results.ranking_evidence import category_evidence, top_n_for  # noqa: E402
 
 CRIT = [agg.Criterion("q", 1.0, 0.0, 10.0)]
 SIZES = [(8, 6), (60, 12), (300, 30), (1000, 60)]

@@ -53,7 +53,7 @@ def run_exports(app, label: str, rows: list) -> dict:
 def demo_app():
     from app import create_app
     from core.db import db
-    from core.demo import load_demo
+    from demo.build import load_demo
 
     instance = tempfile.mkdtemp(prefix="bench-demo-")
     app = create_app({"INSTANCE_PATH": instance, "DATABASE_URL": f"sqlite:///{instance}/demo.db", "APP_ENV": "development"})

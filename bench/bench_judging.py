@@ -8,7 +8,7 @@ app with gunicorn (2 workers, loopback) and loads, from another process (threads
 one logged-in session cookie): a juror's scoring page (/judging/entries/<code>), the secretariat's
 ranking page and, for comparison, a bare Flask + SQLAlchemy page doing one query, served the same
 way. The ranking page is measured twice: computed on every view (no stored ranking: what it did before
-the queue stored it), then reading the ranking the queue stored (judging/results_store.py), after
+the queue stored it), then reading the ranking the queue stored (judging/results/store.py), after
 timing that computation itself. Prints requests/s and p50/p95 latency. The database is dropped at the end.
 """
 from __future__ import annotations
@@ -63,7 +63,7 @@ def build(url: str, n_entries: int, n_jurors: int, seed: int = 1) -> dict:
     from competition.models import AgeGroup, Category, City, Discipline, Edition, Entry, School, SchoolClass
     from core.db import db, utcnow
     from judging.models import Assignment, JurorProfile, Round, ScoreSet, ScoreValue
-    from judging.rubric_defaults import ensure_rubrics
+    from judging.rubrics.defaults import ensure_rubrics
 
     rng = random.Random(seed)
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-"), "APP_ENV": "development"})
@@ -191,8 +191,8 @@ def store_rankings(url: str, round_id: int) -> float:
     """Run the queue's ranking task for every category of the round, as a worker would; return the seconds."""
     from app import create_app
     from core.db import db
-    from judging import results_store
     from judging.models import Round
+    from judging.results import store as results_store
 
     app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-"), "APP_ENV": "development"})
     with app.app_context():

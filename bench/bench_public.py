@@ -48,10 +48,10 @@ def main() -> None:
     app = large_app(args.database_url, args.entries, args.selected)
     from competition.models import Edition, Entry
     from core.db import db
-    from judging import public_results
     from judging.exports.cards import card_png
     from judging.exports.dataset import collect
     from judging.exports.fingerprint import published_digest, ranking_digest
+    from judging.results import public as public_results
 
     rows = []
     base = "https://example.org"

@@ -2,13 +2,13 @@
 
     .venv/bin/python bench/bench_rankings.py [--seeds 10] [--final-seeds 100] [--skip grid,final,speed]
 
-1. The grid (judging/simulation.py, 300 entries, 30 jurors unless said): Kendall's tau and top-10
+1. The grid (judging/aggregation/simulation.py, 300 entries, 30 jurors unless said): Kendall's tau and top-10
    precision against the true qualities, mean over seeds, for the mean, the median, z-scores, the old
    bias-adjusted (least squares, the hand-written code's results), the new bias-adjusted (shrinkage
    model), the model with juror biases also shrunk toward 0 (REML; measured, not used) and the ceiling
    (knows every juror's severity, spread and noise, models rounding and clipping).
 2. The final round (base design): top-10 precision after round 1, after the naive shortlist (top 30,
-   6 more jurors each) and after the proposal of judging/final_round.py, with the extra score sets.
+   6 more jurors each) and after the proposal of judging/aggregation/final_round.py, with the extra score sets.
 3. Speed at 10,000 entries, 300 jurors, k = 3: the hand-written least squares and z-scores
    (bench/legacy_aggregation.py) against numpy/scipy, and the new pieces, in the same run.
 """
@@ -25,14 +25,14 @@ ROOT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..")
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+import legacy_aggregation as legacy  # noqa: E402
 import numpy as np  # noqa: E402
 
-import legacy_aggregation as legacy  # noqa: E402
-from judging import simulation as sim  # noqa: E402
-from judging.aggregation import fit_additive_bias, fit_model, zscore_normalise  # noqa: E402
-from judging.aggregation_links import diagnose_links  # noqa: E402
-from judging.aggregation_uncertainty import rank_uncertainty  # noqa: E402
-from judging.final_round import combine_rounds, propose_final_round  # noqa: E402
+from judging.aggregation import simulation as sim  # noqa: E402
+from judging.aggregation.final_round import combine_rounds, propose_final_round  # noqa: E402
+from judging.aggregation.links import diagnose_links  # noqa: E402
+from judging.aggregation.methods import fit_additive_bias, fit_model, zscore_normalise  # noqa: E402
+from judging.aggregation.uncertainty import rank_uncertainty  # noqa: E402
 
 BASE = sim.Scenario()
 DESIGNS = [

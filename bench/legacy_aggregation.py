@@ -30,7 +30,7 @@ import sys
 from typing import Hashable, Mapping, Sequence
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
-from judging.aggregation_bias import BiasFit  # noqa: E402  (the result type did not change)
+from judging.aggregation.bias import BiasFit  # noqa: E402  (the result type did not change)
 
 
 def _components(scores: Mapping[tuple, float]) -> dict:

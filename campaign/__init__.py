@@ -5,27 +5,27 @@ bp = Blueprint("campaign", __name__, url_prefix="/campaign")
 
 
 def init_app(app):
-    from . import views  # noqa: F401  (registers the routes on bp)
+    from campaign import views  # noqa: F401  (registers the routes on bp)
 
     app.register_blueprint(bp)
 
 
 @bp.app_template_filter("campaign_kind")
 def campaign_kind(value: str) -> str:
-    from .models import Kind
+    from campaign.models import Kind
 
     return Kind(value).title
 
 
 @bp.app_template_filter("campaign_status")
 def campaign_status(value: str) -> str:
-    from .models import Status
+    from campaign.models import Status
 
     return Status(value).title
 
 
 @bp.app_template_global("missing_label")
 def missing_label(code: str) -> str:
-    from .messages import MISSING
+    from campaign.messages import MISSING
 
     return str(MISSING[code])

@@ -9,11 +9,10 @@ from __future__ import annotations
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from campaign.models import Kind
 from judging.exports.captions import LIMIT, length
 from judging.exports.fonts import is_rtl
 from judging.exports.model import HASHTAGS, SLOGAN
-
-from .models import Kind
 
 LANGUAGES = ("en", "fr")
 EXCERPT_WORDS = 45

@@ -14,13 +14,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageDraw
 
+from campaign.crop import crop_box
+from campaign.models import Kind
 from core.files import get_storage
 from judging.exports.cards import SIZES, Block, _load, _motif, _text
 from judging.exports.fonts import RAQM, Box, Font, coverage, draw_line, is_rtl, printable
 from judging.exports.model import HASHTAGS, SLOGAN
-
-from .crop import crop_box
-from .models import Kind
 
 INK, MUTED, PANEL = "#1b1f24", "#4a5360", "#ffffff"
 LOOK = {"quote": ("#fdf1e7", "#b4472b"), "story": ("#eaf2f8", "#1f5f8b"), "statement": ("#eef3ea", "#3d6b35")}

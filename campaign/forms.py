@@ -7,10 +7,9 @@ from flask_wtf.file import FileField
 from wtforms import BooleanField, DecimalRangeField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional
 
+from campaign.checks import STATEMENT_LANGUAGES
+from campaign.models import Kind
 from core.forms import MultiCheckboxField, NoNul, PlainText, strip_filter
-
-from .checks import STATEMENT_LANGUAGES
-from .models import Kind
 
 # Languages a quote or story may be written in: the network's, and the migrants' most frequent ones.
 LANGUAGES = ("en", "fr", "ar", "fa", "uk", "ru", "tr", "ti", "am", "so", "ps", "ur", "sq", "es", "it", "de", "pt",

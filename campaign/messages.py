@@ -1,7 +1,7 @@
 """Translated words for the codes of ``campaign.checks`` and ``operations.missing_items``."""
 from flask_babel import lazy_gettext as _l
 
-from .models import Kind
+from campaign.models import Kind
 
 SUGGESTIONS = {
     "ending": _l("A suggestion: the brief's quotes end with \"I am a migrant.\" The quote is saved as it is; add it if the participant agrees."),

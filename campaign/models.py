@@ -9,11 +9,10 @@ from sqlalchemy import BigInteger, CheckConstraint, Float, ForeignKey, String, T
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
+from campaign.cities import coordinator_city
 from competition.models import City, Edition
 from core import file_lifecycle
 from core.db import UTCDateTime, db, utcnow
-
-from .cities import coordinator_city
 
 
 class Kind(enum.StrEnum):

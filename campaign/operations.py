@@ -8,13 +8,12 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from campaign import checks
+from campaign.models import CONSENTS, FilePurpose, Kind, Status, Submission, SubmissionFile
+from campaign.timeline import is_open
+from competition.uploads import UploadLimits, clean_upload, safe_filename
 from core import audit, file_lifecycle
 from core.db import db, utcnow
-from competition.uploads import UploadLimits, clean_upload, safe_filename
-
-from . import checks
-from .models import CONSENTS, FilePurpose, Kind, Status, Submission, SubmissionFile
-from .timeline import is_open
 
 DOCUMENT_KINDS = {"docx", "odt", "txt"}
 PHOTO_KINDS = {"image"}

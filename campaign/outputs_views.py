@@ -9,16 +9,15 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from accounts.models import Role
+from campaign import bp
+from campaign.cards import SIZES, card_png
+from campaign.models import Kind, Status, Submission
+from campaign.schedule import Planned, plan, write_ics
+from campaign.timeline import timeline
+from campaign.views import current_edition
 from core.db import db
 from core.hosts import public_url
 from core.permissions import get_or_404, roles_required
-
-from . import bp
-from .cards import SIZES, card_png
-from .models import Kind, Status, Submission
-from .schedule import Planned, plan, write_ics
-from .timeline import timeline
-from .views import current_edition
 
 
 @bp.get("/review/<int:sub_id>/card/<size>-<language>.png")

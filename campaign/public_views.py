@@ -6,18 +6,16 @@ from __future__ import annotations
 
 from flask import abort, render_template
 from flask_login import current_user
-
-from accounts.models import Role
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from accounts.models import Role
+from campaign import bp
+from campaign.models import Kind, Status, Submission
+from campaign.timeline import page_open, timeline
+from campaign.views import current_edition
 from core.files import send_stored
 from core.permissions import get_or_404, public
-
-from . import bp
-from .models import Kind, Status, Submission
-from .timeline import page_open, timeline
-from .views import current_edition
 
 
 def _visible(edition) -> bool:

@@ -7,21 +7,20 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from accounts.models import Role, User
+from campaign import bp
+from campaign import operations as ops
+from campaign.captions import captions
+from campaign.cards import SIZES
+from campaign.checks import length
+from campaign.forms import CropForm, FilterForm, ReturnForm, SubmitForm
+from campaign.models import STATUS_TITLES, Kind, Status, Submission
+from campaign.views import current_edition
 from competition.models import City
 from core import mail
 from core.db import db
 from core.files import send_stored
 from core.hosts import public_url
 from core.permissions import get_or_404, roles_required
-
-from . import bp
-from . import operations as ops
-from .captions import captions
-from .cards import SIZES
-from .checks import length
-from .forms import CropForm, FilterForm, ReturnForm, SubmitForm
-from .models import STATUS_TITLES, Kind, Status, Submission
-from .views import current_edition
 
 
 def reviewable(sub_id: int) -> Submission:

@@ -9,15 +9,14 @@ from wtforms import IntegerField
 from wtforms.validators import InputRequired, NumberRange, Optional
 
 from accounts.models import Role
-from competition.admin_forms import LocalDateField, LocalTimeField
-from competition.edition_operations import NonExistentLocalTime, local_to_utc
+from campaign import bp
+from campaign.timeline import timeline
+from campaign.views import current_edition
+from competition.editions.forms import LocalDateField, LocalTimeField
+from competition.editions.operations import NonExistentLocalTime, local_to_utc
 from core import audit
 from core.db import db
 from core.permissions import roles_required
-
-from . import bp
-from .timeline import timeline
-from .views import current_edition
 
 
 class TimelineForm(FlaskForm):

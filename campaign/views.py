@@ -7,6 +7,14 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from accounts.models import Role
+from campaign import bp
+from campaign import operations as ops
+from campaign.checks import length, quote_suggestions
+from campaign.cities import coordinator_city
+from campaign.forms import ConsentForm, ConsentWithdrawalForm, SubmitForm, details_form
+from campaign.messages import SUGGESTIONS, TEXT_MISSING
+from campaign.models import CONSENTS, FilePurpose, Kind, Status, Submission
+from campaign.timeline import is_open, timeline
 from competition.models import Edition
 from competition.uploads import UploadRejected
 from core import mail
@@ -14,15 +22,6 @@ from core.db import db
 from core.files import send_stored
 from core.hosts import public_url
 from core.permissions import get_or_404, roles_required
-
-from . import bp
-from . import operations as ops
-from .checks import length, quote_suggestions
-from .cities import coordinator_city
-from .forms import ConsentForm, ConsentWithdrawalForm, SubmitForm, details_form
-from .messages import SUGGESTIONS, TEXT_MISSING
-from .models import CONSENTS, FilePurpose, Kind, Status, Submission
-from .timeline import is_open, timeline
 
 COORDINATOR = (Role.COORDINATOR,)
 
@@ -47,7 +46,7 @@ def my_submission(sub_id: int) -> Submission:
 
 
 def _language_name(code: str) -> str:
-    from competition.entry_views import language_name
+    from competition.entries.views import language_name
 
     return language_name(code)
 
@@ -250,4 +249,4 @@ def photo(sub_id: int):
     return send_stored(sub.photo.web_key or sub.photo.cleaned_key, "image/jpeg", f"{sub.reference}.jpg", inline=True)
 
 
-from . import outputs_views, public_views, review_views, timeline_views  # noqa: E402,F401
+from campaign import outputs_views, public_views, review_views, timeline_views  # noqa: E402,F401

@@ -17,10 +17,9 @@ def cleanup_files(min_age_seconds: float = 3600.0) -> tuple[int, int]:
     ones), in every storage (the entries' files, the materials' PDFs), and their leftover temporary files.
     Files that rows stop using are deleted right after the commit (``core.file_lifecycle``): this is for
     what a crash leaves behind."""
+    from competition import models  # noqa: F401  (declares the tracked key columns)
     from core import file_lifecycle
     from core.files import get_storage
-
-    from . import models  # noqa: F401  (declares the tracked key columns)
 
     removed = temps = 0
     for name in file_lifecycle.storages():
@@ -63,12 +62,11 @@ def clean_again() -> tuple[int, int, list[str]]:
     (the old cleaned copy leaves right after it). Returns (changed, unchanged, what could not be cleaned)."""
     from sqlalchemy import select
 
+    from competition.entries.operations import upload_limits
+    from competition.models import EntryFile, FilePurpose
+    from competition.uploads import UploadRejected, clean_upload
     from core import audit, file_lifecycle
     from core.files import get_storage
-
-    from .entry_operations import upload_limits
-    from .models import EntryFile, FilePurpose
-    from .uploads import UploadRejected, clean_upload
 
     storage = get_storage()
     changed, unchanged, failed = 0, 0, []

@@ -5,9 +5,8 @@ from flask import redirect, url_for
 from flask_login import current_user
 
 from accounts.models import Role
+from competition import bp
 from core.permissions import signed_in
-
-from . import bp
 
 
 @bp.get("/")
@@ -20,5 +19,9 @@ def index():
     return redirect(url_for("competition.public_edition"))
 
 
-from . import admin_views, class_views, coordinator_views, entry_views, entry_work_views, public_views, secretariat_views  # noqa: E402,F401
-from . import entry_withdrawal_views, retention_views  # noqa: E402,F401
+# The pages of each part register themselves on bp when imported.
+from competition.classes import views as _classes  # noqa: E402,F401
+from competition.editions import coordinator_views, public_views  # noqa: E402,F401
+from competition.editions import views as _editions  # noqa: E402,F401
+from competition.entries import secretariat_views, withdrawal_views, work_views  # noqa: E402,F401
+from competition.entries import views as _entries  # noqa: E402,F401

@@ -55,7 +55,6 @@ def init_app(app: Flask) -> None:
     global _app
     _app = app
     app.extensions["tasks"] = huey
-    app.after_request(_commit_stray_tasks)
     url = app.config["QUEUE_URL"]
     if app.config.get("QUEUE_IMMEDIATE"):
         return  # tasks run in the asking process: no queue to reach
@@ -95,7 +94,6 @@ def defer(name: str, payload: dict | None = None, *, key: str | None = None, del
 
 @event.listens_for(Session, "after_commit")
 def _queue_after_commit(session) -> None:
-    session.info.pop("other_writes", None)
     pending = session.info.pop("tasks_to_queue", None)
     if pending:
         _dispatch(pending)
@@ -104,43 +102,6 @@ def _queue_after_commit(session) -> None:
 @event.listens_for(Session, "after_rollback")
 def _forget(session) -> None:
     session.info.pop("tasks_to_queue", None)
-    session.info.pop("other_writes", None)
-
-
-# -- the safety net: a task deferred after the request's last commit ------------------------------------------
-# ``defer`` belongs before ``db.session.commit()``. A view that mails after its commit would otherwise lose the
-# mail when the session is removed at the end of the request. So the session notes whether anything but task
-# rows was written since its last commit, and after a request a transaction holding only task rows is committed.
-
-def _other_writes(session, objects) -> bool:
-    return any(not isinstance(obj, QueuedTask) for obj in objects)
-
-
-@event.listens_for(Session, "after_flush")
-def _note_flush(session, _context) -> None:
-    if _other_writes(session, (*session.new, *session.dirty, *session.deleted)):
-        session.info["other_writes"] = True
-
-
-@event.listens_for(Session, "do_orm_execute")
-def _note_statement(state) -> None:
-    if state.is_insert or state.is_update or state.is_delete:
-        table = getattr(state.statement, "table", None)
-        if getattr(table, "name", None) != QueuedTask.__tablename__:
-            state.session.info["other_writes"] = True
-
-
-def _commit_stray_tasks(response):
-    session = db.session()
-    if not session.info.get("tasks_to_queue"):
-        return response
-    unflushed = _other_writes(session, (*session.new, *session.dirty, *session.deleted))
-    if response.status_code >= 500 or session.info.get("other_writes") or unflushed:
-        log.warning("tasks deferred in a request that did not commit its other changes: not queued")
-        return response
-    log.info("tasks deferred after the request's last commit: committed at the end of the request")
-    session.commit()
-    return response
 
 
 def _dispatch(pending: dict) -> None:

@@ -76,7 +76,7 @@ def localnumber(value) -> str:
 def criterion_title(key: str) -> str:
     """A rubric criterion named by its key (the tie-break order), in the reader's language: the default
     rubric's title for a default key ("relevance" → "Pertinence par rapport au thème"), else the key."""
-    from judging.rubric_defaults import DEFAULT_CRITERIA
+    from judging.rubrics.defaults import DEFAULT_CRITERIA
 
     found = next((c["title"] for c in DEFAULT_CRITERIA if c["key"] == key), None)
     return str(found) if found is not None else key

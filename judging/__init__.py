@@ -5,12 +5,13 @@ bp = Blueprint("judging", __name__, url_prefix="/judging")
 
 
 def init_app(app):
-    from . import models, results_store, views  # noqa: F401  (registers the tables and the routes)
-    from .exports import jobs  # noqa: F401  (registers the queue's export task)
+    from judging import models, views  # noqa: F401  (registers the tables and the routes)
+    from judging.exports import jobs  # noqa: F401  (registers the queue's export task)
+    from judging.results import store  # noqa: F401  (registers the queue's ranking task)
 
     app.register_blueprint(bp)
-    from . import gallery_views
-    from .exports import cli
+    from judging.exports import cli
+    from judging.gallery import views as gallery_views
 
     gallery_views.init_app(app)
     cli.init_app(app)

@@ -6,8 +6,7 @@ from flask_login import current_user
 
 from accounts.models import Role
 from core.permissions import roles_required
-
-from . import bp
+from judging import bp
 
 LANDING = [(Role.SECRETARIAT, "judging.dashboard"), (Role.JUROR, "judging.my_entries")]
 
@@ -19,11 +18,15 @@ def index():
         if current_user.has_role(role) and endpoint in current_app.view_functions:
             return redirect(url_for(endpoint))
     return render_template("judging/index.html")
-from . import scoring_views  # noqa: E402,F401
-from . import results_views  # noqa: E402,F401
-from . import final_round_views  # noqa: E402,F401
-from . import tie_views  # noqa: E402,F401
-from . import conflict_views, round_views  # noqa: E402,F401
-from . import jury_views, rubric_views  # noqa: E402,F401
-from . import exports_views  # noqa: E402,F401
-from . import publish_confirm_views, round_confirm_views, scoring_confirm_views  # noqa: E402,F401
+# The pages of each part register themselves on bp when imported.
+from judging.exports import views as _exports  # noqa: E402,F401
+from judging.jury import conflict_views  # noqa: E402,F401
+from judging.jury import views as _jury  # noqa: E402,F401
+from judging.results import publish_views, tie_views  # noqa: E402,F401
+from judging.results import views as _results  # noqa: E402,F401
+from judging.rounds import confirm_views as _round_confirm  # noqa: E402,F401
+from judging.rounds import final_round_views  # noqa: E402,F401
+from judging.rounds import views as _rounds  # noqa: E402,F401
+from judging.rubrics import views as _rubrics  # noqa: E402,F401
+from judging.scoring import confirm_views as _scoring_confirm  # noqa: E402,F401
+from judging.scoring import views as _scoring  # noqa: E402,F401

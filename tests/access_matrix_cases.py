@@ -23,7 +23,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from tests.access_matrix_world import BOGUS_TOKEN, ROLES, A, C, J, OJ, OT, S, T, W
+from tests.access_matrix_world import BOGUS_TOKEN, OJ, OT, ROLES, A, C, J, S, T, W
 
 OK, LOGIN, REDIRECT = "ok", "login", "redirect"
 
@@ -163,7 +163,7 @@ CASES: list[Case] = [
     case("competition.admin_material_move", "", {"material_id": W.material, "direction": "up"}, post=SEC),
     case("competition.admin_material_new", "", {"edition_id": W.edition}, get=SEC),
     case("competition.admin_materials", "", {"edition_id": W.edition}, get=SEC),
-    case("competition.admin_edition_purge", "", {"edition_id": W.edition}, get=SEC,
+    case("retention.admin_edition_purge", "", {"edition_id": W.edition}, get=SEC,
          note="results published: the page and its form; the empty POST is refused (no password), nothing removed"),
     case("competition.admin_school_edit", "", {"school_id": W.school_a}, get=SEC),
     case("competition.admin_school_merge", "", {"school_id": W.school_a}, post=SEC),
@@ -183,7 +183,7 @@ CASES: list[Case] = [
     # competition: classes (A: the teacher's, Lisbon, open; B: the other teacher's, Strasbourg, closed) ----
     case("competition.classes", "", get=only(T, OT, ok=200),
          hidden={T: ["class_b_name"], OT: ["class_a_name"]}),
-    case("competition.classes_export", "", get=only(T, OT, ok=200),
+    case("retention.classes_export", "", get=only(T, OT, ok=200),
          note="a ZIP of the teacher's own classes (tests/retention checks that it holds no one else's)"),
     case("competition.new_class_city", "", get=only(T, OT, ok=200), note="the edition is closed: the 'closed' page"),
     case("competition.new_class_school", "", get=only(T, OT, ok=200)),

@@ -10,9 +10,7 @@ import zipfile
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from tests.access_matrix_cases import Case
@@ -116,7 +114,7 @@ def tiny_png() -> bytes:
 
 
 def tiny_pdf(title: str) -> bytes:
-    from core.demo_files import text_pdf
+    from demo.files import text_pdf
 
     return text_pdf(title, ["A short page of instructions for teachers."])
 
@@ -126,20 +124,43 @@ def build_world(make_user) -> World:
     from pathlib import Path
 
     from flask import current_app
+    from sqlalchemy import select
 
     from accounts import tokens
     from accounts.models import Role, TokenPurpose
-    from competition import edition_operations
-    from competition import entry_operations as entry_ops
-    from competition.models import (AgeGroup, Category, City, Discipline, Edition, Entry, EntryAuthor, EntryFile,
-                                    FilePurpose, Material, Pupil, School, SchoolClass)
+    from competition.editions import operations as edition_operations
+    from competition.entries import operations as entry_ops
+    from competition.models import (
+        AgeGroup,
+        Category,
+        City,
+        Discipline,
+        Edition,
+        Entry,
+        EntryAuthor,
+        EntryFile,
+        FilePurpose,
+        Material,
+        Pupil,
+        School,
+        SchoolClass,
+    )
     from core.db import db, utcnow
-    from core.demo_files import drawing
     from core.files import get_storage
-    from judging.models import (Assignment, Award, Conflict, Criterion, ExportJob, JurorProfile, Round, Rubric,
-                                ScoreSet, ScoreValue)
-    from judging.rubric_defaults import ensure_rubrics
-    from sqlalchemy import select
+    from demo.files import drawing
+    from judging.models import (
+        Assignment,
+        Award,
+        Conflict,
+        Criterion,
+        ExportJob,
+        JurorProfile,
+        Round,
+        Rubric,
+        ScoreSet,
+        ScoreValue,
+    )
+    from judging.rubrics.defaults import ensure_rubrics
 
     w = World()
     now = utcnow()

@@ -108,7 +108,7 @@ def app(database_url, tmp_path, request):
         yield app
         db.session.rollback()
         db.session.remove()
-        from core.cli import wipe_all_data
+        from demo.cli import wipe_all_data
 
         wipe_all_data()
         db.session.commit()

@@ -115,7 +115,7 @@ DEMO_COUNTS = {"User": 11, "City": 12, "School": 24, "Edition": 2, "Category": 1
 
 def assert_demo_loaded():
     """The current edition is open (deadline in 12 days, Paris time); last year's is judged and published."""
-    from core.demo import demo_dates
+    from demo.build import demo_dates
 
     assert everything() == DEMO_COUNTS
     edition = Edition.current()

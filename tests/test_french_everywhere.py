@@ -133,7 +133,6 @@ def written_by_people() -> set[str]:
 
     from campaign.models import Submission
     from competition.models import City, Edition, Entry, Pupil, School, SchoolClass
-
     from judging.models import Award, Round, ScoreSet, ScoreValue
 
     found: set[str] = set()
@@ -192,7 +191,7 @@ def english_left(english: str, french: str, allowed: set[str]) -> list[str]:
 
 @pytest.fixture()
 def demo(app):
-    from core.demo import load_demo
+    from demo.build import load_demo
 
     load_demo("demo password for tests")
     db.session.commit()

@@ -118,12 +118,13 @@ def test_a_mail_asked_for_in_a_request_that_fails_is_never_sent(app, make_user, 
 
 
 def test_a_mail_queued_after_the_last_commit_of_a_request_still_arrives(app, make_user, outbox):
-    """The safety net (core/tasks.py): a view that mails after its commit still has its mail committed."""
+    """One transaction per request (core/transaction.py): what a view mails after its own commit is committed at
+    the end of the request."""
     user = make_user(email="late@example.org", confirmed=False)
     with app.test_request_context("/"):
         user = db.session.merge(user)
         user.name = "Late Mailer"
-        db.session.commit()  # the view's last commit
+        db.session.commit()
         mail.send_template(user.email, "confirm_email", user.language, user=user, link="http://x/")
         app.process_response(app.response_class("ok"))  # the end of the request: after_request hooks
     [message] = outbox()
@@ -131,18 +132,41 @@ def test_a_mail_queued_after_the_last_commit_of_a_request_still_arrives(app, mak
     assert db.session.scalars(select(QueuedTask)).all() == []
 
 
-def test_a_mail_queued_beside_uncommitted_changes_is_not_committed_for_them(app, make_user, outbox):
-    """The safety net commits task rows only: a request that left other changes unsaved keeps them unsaved."""
+@pytest.mark.parametrize("status", [400, 404, 500])
+def test_a_request_that_fails_saves_nothing_and_mails_nothing(app, make_user, outbox, status):
+    """A response with an error rolls the whole request back: its changes and its queued mail."""
     user = make_user(email="unsaved@example.org", confirmed=False)
     with app.test_request_context("/"):
         user = db.session.merge(user)
         user.name = "Never Saved"
         mail.send_template(user.email, "confirm_email", user.language, user=user, link="http://x/")
-        app.process_response(app.response_class("ok"))
-        db.session.rollback()
+        app.process_response(app.response_class("no", status=status))
     assert outbox() == []
     assert db.session.scalar(select(User.name).where(User.email == "unsaved@example.org")) != "Never Saved"
     assert db.session.scalars(select(QueuedTask)).all() == []
+
+
+def test_a_request_that_succeeds_saves_its_changes_without_a_commit_in_the_view(app, make_user, outbox):
+    user = make_user(email="saved@example.org", confirmed=False)
+    with app.test_request_context("/"):
+        user = db.session.merge(user)
+        user.name = "Saved Once"
+        mail.send_template(user.email, "confirm_email", user.language, user=user, link="http://x/")
+        app.process_response(app.response_class("ok"))
+    assert [m["To"] for m in outbox()] == ["saved@example.org"]
+    assert db.session.scalar(select(User.name).where(User.email == "saved@example.org")) == "Saved Once"
+
+
+def test_keep_on_error_keeps_a_refusals_record(app, make_user):
+    from core.transaction import keep_on_error
+
+    user = make_user(email="kept@example.org", confirmed=False)
+    with app.test_request_context("/"):
+        user = db.session.merge(user)
+        user.name = "Kept"
+        keep_on_error()
+        app.process_response(app.response_class("no", status=429))
+    assert db.session.scalar(select(User.name).where(User.email == "kept@example.org")) == "Kept"
 
 
 def subjects_for(make_user, language: str) -> str:

@@ -109,7 +109,7 @@ def save_twice(client, url: str, action: str | None = None, button: str | None =
 
 @pytest.fixture()
 def demo(app):
-    from core.demo import load_demo
+    from demo.build import load_demo
 
     load_demo("demo password for tests")
     db.session.commit()

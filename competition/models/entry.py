@@ -11,11 +11,10 @@ from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, Un
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
+from competition.models.edition import Category
+from competition.models.school_class import Pupil, SchoolClass
 from core import file_lifecycle
 from core.db import UTCDateTime, db, utcnow
-
-from .edition import Category
-from .school_class import Pupil, SchoolClass
 
 
 class EntryStatus(enum.StrEnum):
@@ -115,7 +114,7 @@ class Entry(db.Model):
 
     def can_edit(self, user) -> bool:
         """The class's teacher, before the class's deadline, on a live entry that no juror has seen."""
-        from competition.entry_freeze import frozen_reason
+        from competition.entries.freeze import frozen_reason
 
         return (
             self.school_class.can_edit(user)

@@ -7,10 +7,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String, Text, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
+from competition.models.edition import Edition
 from core import file_lifecycle
 from core.db import UTCDateTime, db, utcnow
-
-from .edition import Edition
 
 
 class Material(db.Model):

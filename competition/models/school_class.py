@@ -7,10 +7,9 @@ from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
+from competition.models.edition import AgeGroup, Edition
+from competition.models.places import School
 from core.db import UTCDateTime, db, utcnow
-
-from .edition import AgeGroup, Edition
-from .places import School
 
 
 class SchoolClass(db.Model):
@@ -58,7 +57,7 @@ class SchoolClass(db.Model):
             return False
         if user.id == self.teacher_id or user.has_role(Role.SECRETARIAT):
             return True
-        from .places import coordinated_city_ids
+        from competition.models.places import coordinated_city_ids
 
         return self.school.city_id in coordinated_city_ids(user)
 

@@ -15,10 +15,10 @@ previews for pictures, ``result.text`` the text of documents, and
 photo's EXIF Artist...), for the name check only: never show it to jurors.
 """
 
-from .errors import UploadRejected
-from .filenames import ascii_filename, safe_filename
-from .model import KINDS, CleanedFile, UploadLimits
-from .pipeline import clean_upload
+from competition.uploads.errors import UploadRejected
+from competition.uploads.filenames import ascii_filename, safe_filename
+from competition.uploads.model import KINDS, CleanedFile, UploadLimits
+from competition.uploads.pipeline import clean_upload
 
 __all__ = [
     "KINDS",

@@ -8,11 +8,10 @@ import io
 
 from PIL import Image
 
-from .documents import _HIDDEN, W_NAMESPACES, _parse
-from .errors import UploadRejected
-from .hidden import clip, hidden_text, image_lines
-from .zipsafe import SafeZip
-
+from competition.uploads.documents import _HIDDEN, W_NAMESPACES, _parse
+from competition.uploads.errors import UploadRejected
+from competition.uploads.hidden import clip, hidden_text, image_lines
+from competition.uploads.zipsafe import SafeZip
 
 DOCX_PARTS = {"docProps/core.xml": "document", "docProps/app.xml": "document", "docProps/custom.xml": "document",
               "word/comments.xml": "comment", "word/people.xml": "reviewer"}

@@ -14,8 +14,8 @@ from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import iterparse
 from flask_babel import lazy_gettext as _l
 
-from .errors import UploadRejected
-from .zipsafe import SafeZip, damaged
+from competition.uploads.errors import UploadRejected
+from competition.uploads.zipsafe import SafeZip, damaged
 
 # Transitional and Strict OOXML ("Strict Open XML Document" in Word).
 W_NAMESPACES = (

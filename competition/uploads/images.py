@@ -15,9 +15,9 @@ from dataclasses import dataclass
 from flask_babel import lazy_gettext as _l
 from PIL import Image, ImageCms, ImageFile, ImageOps, JpegImagePlugin, UnidentifiedImageError
 
-from .errors import UploadRejected
-from .hidden import hidden_text, image_lines
-from .model import UploadLimits
+from competition.uploads.errors import UploadRejected
+from competition.uploads.hidden import hidden_text, image_lines
+from competition.uploads.model import UploadLimits
 
 FORMATS = ["JPEG", "PNG"]
 WEB_SIDE = 1600

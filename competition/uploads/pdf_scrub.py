@@ -29,8 +29,8 @@ from pypdf.generic import (
     StreamObject,
 )
 
-from .hidden import clip, image_lines, xmp_lines
-from .image_streams import jp2_metadata, strip_jp2, strip_jpeg
+from competition.uploads.hidden import clip, image_lines, xmp_lines
+from competition.uploads.image_streams import jp2_metadata, strip_jp2, strip_jpeg
 
 MAX_OBJECTS = 500_000
 _DCT, _JPX = "/DCTDecode", "/JPXDecode"

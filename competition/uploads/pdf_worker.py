@@ -18,9 +18,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.errors import LimitReachedError
 from pypdf.generic import ArrayObject, DictionaryObject, StreamObject
 
-from .hidden import hidden_text
-from .pdf_scrub import clean_pictures, removed_text, walk
-from .pdf_scrub import get as _get
+from competition.uploads.hidden import hidden_text
+from competition.uploads.pdf_scrub import clean_pictures, removed_text, walk
+from competition.uploads.pdf_scrub import get as _get
 
 # Page keys that do not belong in the jurors' copy: annotations (comments
 # carry their author's name; links), per-page XMP, application private data,

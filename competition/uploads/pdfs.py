@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 from flask_babel import lazy_gettext as _l
 
-from . import pdf_worker
-from .errors import UploadRejected
-from .model import UploadLimits
-from .sandbox import SandboxError, SandboxMemory, SandboxTimeout, run_isolated
+from competition.uploads import pdf_worker
+from competition.uploads.errors import UploadRejected
+from competition.uploads.model import UploadLimits
+from competition.uploads.sandbox import SandboxError, SandboxMemory, SandboxTimeout, run_isolated
 
 FOUND = {
     "javascript": _l("JavaScript code"),

@@ -6,15 +6,15 @@ import hashlib
 
 from flask_babel import lazy_gettext as _l
 
-from .document_hidden import document_hidden
-from .documents import document_text, identify
-from .errors import UploadRejected, not_accepted
-from .images import clean_image
-from .model import KINDS, CleanedFile, UploadLimits
-from .pdfs import clean_pdf
-from .sniff import sniff
-from .text import decode_text
-from .zipsafe import SafeZip
+from competition.uploads.document_hidden import document_hidden
+from competition.uploads.documents import document_text, identify
+from competition.uploads.errors import UploadRejected, not_accepted
+from competition.uploads.images import clean_image
+from competition.uploads.model import KINDS, CleanedFile, UploadLimits
+from competition.uploads.pdfs import clean_pdf
+from competition.uploads.sniff import sniff
+from competition.uploads.text import decode_text
+from competition.uploads.zipsafe import SafeZip
 
 TEXT_MIME = "text/plain; charset=utf-8"
 _KIND_OF = {"jpeg": "image", "png": "image", "pdf": "pdf", "text": "txt"}

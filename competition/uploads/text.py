@@ -10,7 +10,7 @@ import unicodedata
 
 from flask_babel import lazy_gettext as _l
 
-from .errors import UploadRejected
+from competition.uploads.errors import UploadRejected
 
 _BOMS = [
     (codecs.BOM_UTF32_LE, "utf-32"),

@@ -13,8 +13,8 @@ from typing import IO
 
 from flask_babel import lazy_gettext as _l
 
-from .errors import UploadRejected
-from .model import UploadLimits
+from competition.uploads.errors import UploadRejected
+from competition.uploads.model import UploadLimits
 
 _CD_BYTES_PER_ENTRY = 46 + 1024  # fixed header + a generous name/extra/comment
 _READ_ERRORS = (

@@ -23,9 +23,9 @@ import unicodedata
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .fonts import is_rtl
-from .model import HASHTAGS, SLOGAN, Item
-from .wording import LANGUAGES, award_title, category_title, credit, isolated
+from judging.exports.fonts import is_rtl
+from judging.exports.model import HASHTAGS, SLOGAN, Item
+from judging.exports.wording import LANGUAGES, award_title, category_title, credit, isolated
 
 LIMIT = 2200  # Instagram's caption limit
 RLM = "\u200f"  # right-to-left mark

@@ -21,9 +21,9 @@ from flask import current_app, has_app_context
 from sqlalchemy import event, inspect
 from sqlalchemy.orm import Session
 
-from .fingerprint import item_digest
+from judging.exports.fingerprint import item_digest
 
-CARD_LAYOUT = "cards/1"  # the same as judging.public_results.CARD_LAYOUT: change both when cards.py changes
+CARD_LAYOUT = "cards/1"  # the same as judging.results.public.CARD_LAYOUT: change both when cards.py changes
 FOLDER = "card-previews"
 # What a card shows or whether it may exist: a change to any of these deletes the entry's cached cards.
 WATCHED = ("status", "consent_publication", "consent_social", "consent_name", "whole_class", "title", "text")
@@ -44,7 +44,7 @@ def digest(item, size: str, language: str, *, of_item: str | None = None) -> str
 
 def card_file(item, size: str, language: str) -> tuple[str, Path]:
     """(digest, path) of the card's PNG, drawn now only if no file has this digest yet."""
-    from .cards import card_png
+    from judging.exports.cards import card_png
 
     key = digest(item, size, language)
     path = folder() / f"{item.entry_id}-{key}.png"

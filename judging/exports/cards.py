@@ -21,9 +21,9 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageColor, ImageDraw, ImageOps, JpegImagePlugin
 
-from .fonts import RAQM, Box, Font, Line, coverage, draw_line, fit_text, is_rtl, place_lines, printable
-from .model import HASHTAGS, SLOGAN, Item, WorkFile
-from .wording import award_title, category_title, credit
+from judging.exports.fonts import RAQM, Box, Font, Line, coverage, draw_line, fit_text, is_rtl, place_lines, printable
+from judging.exports.model import HASHTAGS, SLOGAN, Item, WorkFile
+from judging.exports.wording import award_title, category_title, credit
 
 log = logging.getLogger(__name__)
 

@@ -11,7 +11,7 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from . import service
+from judging.exports import service
 
 
 @click.command("export")
@@ -27,9 +27,8 @@ def export_command(kind: str, out_dir: Path, language: str, edition_id: int | No
     """Export the results: spreadsheets and feed, social-media kit, publication, or a ZIP bundle of all."""
     from competition.models import Edition
     from core.db import db
-
-    from .dataset import collect
-    from .model import slugify
+    from judging.exports.dataset import collect
+    from judging.exports.model import slugify
 
     edition = db.session.get(Edition, edition_id) if edition_id else Edition.current()
     if edition is None:

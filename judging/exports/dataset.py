@@ -18,11 +18,10 @@ from competition.models.places import School
 from core.db import db, utcnow
 from core.files import get_storage
 from core.storage import LocalStorage
-
-from .. import evidence_service
-from .. import results_service as service
-from ..models import Assignment, Award, Round, ScoreSet, ScoreStatus
-from .model import AWARD_ORDER, METHODS, Author, Category, Item, LeftOut, Results, WorkFile
+from judging.exports.model import AWARD_ORDER, METHODS, Author, Category, Item, LeftOut, Results, WorkFile
+from judging.models import Assignment, Award, Round, ScoreSet, ScoreStatus
+from judging.results import evidence as evidence_service
+from judging.results import service
 
 CHUNK = 2000
 
@@ -137,7 +136,7 @@ def _item(entry: Entry, kinds, storage, row=None, res=None) -> Item:
 
 
 def _with_evidence(item: Item, evidence) -> Item:
-    """``item`` with its chance of the top N and its place interval (judging.ranking_evidence)."""
+    """``item`` with its chance of the top N and its place interval (judging.results.ranking_evidence)."""
     ev = evidence.entries.get(item.entry_id) if evidence is not None else None
     if ev is None:
         return item

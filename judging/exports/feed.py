@@ -11,8 +11,8 @@ import json
 from datetime import datetime, timezone
 from typing import IO, Any
 
-from .model import Item, Results
-from .wording import LANGUAGES, award_title, category_title, credit
+from judging.exports.model import Item, Results
+from judging.exports.wording import LANGUAGES, award_title, category_title, credit
 
 SCHEMA = "more-than-migrants/results/1"
 EXCERPT_LINES = 4

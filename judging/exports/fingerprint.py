@@ -7,7 +7,7 @@ remember to clear anything.
 
 * ``published_digest``: every column ``dataset.collect(ranked=False)`` reads, for the awarded entries
   (their consent, status, texts, credits, file keys and whether each file is still stored), the
-  awards and the categories. It keys the public gallery's results (``judging/public_results.py``).
+  awards and the categories. It keys the public gallery's results (``judging/results/public.py``).
 * ``ranking_digest``: what the rankings are computed from: the rounds and their methods, the rubrics'
   criteria, and summaries of the submitted score sets (count, largest id, newest change: a submitted
   set never changes) and of which entries are in each category and status (count, sum and
@@ -30,8 +30,7 @@ from competition.models.places import City, School
 from competition.models.school_class import Pupil
 from core.db import db
 from core.files import get_storage
-
-from ..models import Award, Criterion, Round, Rubric, ScoreSet, ScoreStatus
+from judging.models import Award, Criterion, Round, Rubric, ScoreSet, ScoreStatus
 
 
 class _Digest:

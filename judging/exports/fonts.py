@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from PIL import ImageDraw, ImageFont
 
-from .scripts import BY_NAME, SHAPING, drawable, face_for, visual_runs
+from judging.exports.scripts import BY_NAME, SHAPING, drawable, face_for, visual_runs
 
 ELLIPSIS = "…"
 RAQM = SHAPING  # complex shaping and right-to-left; without it, scripts that need it are not drawn

@@ -24,9 +24,8 @@ from sqlalchemy import select
 
 from competition.models import Edition, Entry, EntryStatus
 from core.db import db
-
-from .fingerprint import exports_digest
-from .model import Results
+from judging.exports.fingerprint import exports_digest
+from judging.exports.model import Results
 
 CHUNK = 2000
 

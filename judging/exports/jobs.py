@@ -22,14 +22,12 @@ from sqlalchemy import select
 from competition.models import Edition
 from core import audit, tasks
 from core.db import db, utcnow
-
-from ..models import ExportJob, JobStatus
 from core.files import uses_s3
-
-from . import freshness, outputs, service
-from .dataset import collect
-from .fingerprint import exports_digest
-from .model import slugify
+from judging.exports import freshness, outputs, service
+from judging.exports.dataset import collect
+from judging.exports.fingerprint import exports_digest
+from judging.exports.model import slugify
+from judging.models import ExportJob, JobStatus
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=10)

@@ -72,7 +72,7 @@ class Item:
     ranks: dict = field(default_factory=dict)  # method -> rank
     values: dict = field(default_factory=dict)  # method -> value on 0-10, or None
     juror_count: int = 0
-    p_top: float | None = None  # probability of the top N (prizes + shortlist), judging.ranking_evidence
+    p_top: float | None = None  # probability of the top N (prizes + shortlist), judging.results.ranking_evidence
     top_n: int | None = None
     rank_low: int | None = None  # interval for the true place (90%)
     rank_high: int | None = None

@@ -23,11 +23,11 @@ from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject, TextStringObject
 
-from .fonts import is_rtl, printable
-from .model import Item, Results
-from .publication_fonts import UNDRAWABLE, drawable_share, lost_symbols, printable_lines
-from .publication_pages import ContentsRow, Picture, PublicationPDF, prepare_picture
-from .wording import award_title, category_title, credit
+from judging.exports.fonts import is_rtl, printable
+from judging.exports.model import Item, Results
+from judging.exports.publication_fonts import UNDRAWABLE, drawable_share, lost_symbols, printable_lines
+from judging.exports.publication_pages import ContentsRow, Picture, PublicationPDF, prepare_picture
+from judging.exports.wording import award_title, category_title, credit
 
 Progress = Callable[[int, int, str], None]
 PLATFORM = "More than migrants platform"

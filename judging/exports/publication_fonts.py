@@ -19,8 +19,8 @@ from functools import lru_cache
 from font_roboto import Roboto, RobotoBold, RobotoItalic, RobotoLight
 from fpdf import FPDF
 
-from .fonts import coverage, printable
-from .scripts import BY_NAME, code_points, face_for
+from judging.exports.fonts import coverage, printable
+from judging.exports.scripts import BY_NAME, code_points, face_for
 
 FONT = "Roboto"
 LIGHT = "RobotoLight"

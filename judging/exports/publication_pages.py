@@ -12,9 +12,9 @@ from pathlib import Path
 
 from PIL import Image, ImageOps
 
-from .fonts import is_rtl
-from .model import Item
-from .publication_fonts import FONT, LIGHT, ScriptFonts
+from judging.exports.fonts import is_rtl
+from judging.exports.model import Item
+from judging.exports.publication_fonts import FONT, LIGHT, ScriptFonts
 
 INK = (34, 30, 36)
 MUTED = (112, 104, 112)

@@ -20,10 +20,10 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from icalendar import Calendar, Event, vText
 
-from .captions import caption_languages, caption_name
-from .cards import card_name
-from .model import Item
-from .spreadsheets import neutralise
+from judging.exports.captions import caption_languages, caption_name
+from judging.exports.cards import card_name
+from judging.exports.model import Item
+from judging.exports.spreadsheets import neutralise
 
 NETWORK_SIZES = (("Instagram", "portrait"), ("Facebook", "landscape"), ("X", "landscape"))
 TIERS = {"first": 0, "second": 1, "third": 1, "special": 1}  # anything else (publication…) is tier 2

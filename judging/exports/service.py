@@ -12,8 +12,8 @@ import zipfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .model import Item, Results
-from .wording import LANGUAGES, output_title, reason_text
+from judging.exports.model import Item, Results
+from judging.exports.wording import LANGUAGES, output_title, reason_text
 
 Progress = Callable[[int, int, str], None]
 KINDS = ("results", "social", "publication", "bundle")
@@ -62,8 +62,8 @@ def export(kind: str, results: Results, out_dir: Path, *, language: str = "en",
 
 
 def write_results(results: Results, folder: Path, language: str, counter) -> list[Path]:
-    from .feed import write_feed
-    from .spreadsheets import write_csv, write_xlsx
+    from judging.exports.feed import write_feed
+    from judging.exports.spreadsheets import write_csv, write_xlsx
 
     folder.mkdir(parents=True, exist_ok=True)
     xlsx = _atomic(folder / "results.xlsx", "wb", lambda f: write_xlsx(results, f, language=language))
@@ -77,9 +77,9 @@ def write_results(results: Results, folder: Path, language: str, counter) -> lis
 
 
 def write_social(results: Results, folder: Path, language: str, counter) -> list[Path]:
-    from .captions import caption_name, captions
-    from .cards import SIZES, card_name, card_png
-    from .schedule import plan, write_schedule_csv, write_schedule_ics
+    from judging.exports.captions import caption_name, captions
+    from judging.exports.cards import SIZES, card_name, card_png
+    from judging.exports.schedule import plan, write_schedule_csv, write_schedule_ics
 
     cards, texts = folder / "cards", folder / "captions"
     cards.mkdir(parents=True, exist_ok=True)
@@ -108,7 +108,7 @@ def write_social(results: Results, folder: Path, language: str, counter) -> list
 
 
 def write_publication(results: Results, folder: Path, counter) -> list[Path]:
-    from .publication import build_publication
+    from judging.exports.publication import build_publication
 
     folder.mkdir(parents=True, exist_ok=True)
     written = []
@@ -146,7 +146,7 @@ def write_left_out(results: Results, path: Path, language: str) -> Path:
     from flask_babel import force_locale
     from flask_babel import gettext as _
 
-    from .spreadsheets import neutralise
+    from judging.exports.spreadsheets import neutralise
 
     def write(f):
         out = csv.writer(f, lineterminator="\r\n")

@@ -15,8 +15,8 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
-from .model import METHODS, Category, Item, Results
-from .wording import award_title, category_title
+from judging.exports.model import METHODS, Category, Item, Results
+from judging.exports.wording import award_title, category_title
 
 CREATOR = "More than migrants platform"
 FORMULA_STARTS = ("=", "+", "-", "@")  # OWASP's CSV-injection list, with tab and carriage return below
@@ -147,7 +147,7 @@ def write_xlsx(results: Results, out: str | Path | IO[bytes], language: str = "e
     ``backend``: "xlsxwriter" (the fastest, measured in bench/bench_spreadsheets.py), "openpyxl-write-only"
     or "openpyxl"; all three write the same cells, styles, filters and widths (xlsx_backends.py).
     """
-    from .xlsx_backends import BACKENDS, Book, Sheet
+    from judging.exports.xlsx_backends import BACKENDS, Book, Sheet
 
     taken: set[str] = set()
     words = _Words(language)

@@ -7,7 +7,7 @@ import unicodedata
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from .model import Item
+from judging.exports.model import Item
 
 LANGUAGES = ("en", "fr")  # every caption and the publication exist in both
 

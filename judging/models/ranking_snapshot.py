@@ -1,4 +1,4 @@
-"""A round's ranking of one category as the task queue computed it (judging/results_store.py)."""
+"""A round's ranking of one category as the task queue computed it (judging/results/store.py)."""
 from __future__ import annotations
 
 from datetime import datetime

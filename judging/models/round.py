@@ -93,7 +93,7 @@ class ShortlistEntry(db.Model):
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
     added_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
-    # From a final-round proposal (judging/final_round.py): how many more jurors this entry gets, each one who has
+    # From a final-round proposal (judging/aggregation/final_round.py): how many more jurors this entry gets, each one who has
     # not scored it yet; None: the round's jurors_per_entry, as for a plain shortlist.
     extra_jurors: Mapped[int | None] = mapped_column(default=None)
 

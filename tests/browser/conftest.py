@@ -31,8 +31,8 @@ def _chromium_missing() -> str | None:
     if not (Path(CHROMIUM).exists() and shutil.which(CHROMIUM)):
         return f"Chromium not found at {CHROMIUM} (apt-get install -y chromium)"
     try:
-        import playwright  # noqa: F401
         import axe_playwright_python  # noqa: F401
+        import playwright  # noqa: F401
     except ImportError as exc:  # pragma: no cover - depends on the machine
         return f"Playwright or axe-playwright-python is not installed: {exc}"
     return None
@@ -96,7 +96,7 @@ def server(live_app):
 def demo(live_app):
     """Load the demo data into the live app's database."""
     with live_app.app_context():
-        from core.demo import load_demo
+        from demo.build import load_demo
 
         load_demo("browser-demo-password")
         db.session.commit()

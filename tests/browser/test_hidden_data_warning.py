@@ -8,7 +8,7 @@ import re
 from sqlalchemy import select
 
 from core.db import db
-from core.demo_files import drawing, text_pdf
+from demo.files import drawing, text_pdf
 
 
 def log_in(page, url, email, password):

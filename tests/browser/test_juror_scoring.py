@@ -15,7 +15,7 @@ def scoring_round(live_app, demo):
     from accounts.models import User
     from competition.models import Edition, Entry
     from judging.models import Assignment, JurorProfile, Round
-    from judging.rubric_defaults import ensure_rubrics
+    from judging.rubrics.defaults import ensure_rubrics
 
     with live_app.app_context():
         juror = db.session.scalar(select(User).where(User.email == "juror@example.org"))

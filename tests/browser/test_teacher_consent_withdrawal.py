@@ -131,8 +131,8 @@ def test_a_teacher_withdraws_name_consent_after_the_awards(server, demo, publish
 
 def test_an_award_for_an_unranked_entry_needs_a_reason(server, demo, live_app, page, check_a11y, shoot):
     from competition.models import Edition
-    from judging import results_service as service
     from judging.models import Assignment, Round, ScoreSet
+    from judging.results import service
 
     with live_app.app_context():  # an entry of the first category whose juror has not scored it yet
         round_ = db.session.scalar(select(Round).where(Round.edition_id == Edition.current().id).order_by(Round.number))

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from core.db import db, utcnow
-from core.demo_files import drawing, text_pdf
+from demo.files import drawing, text_pdf
 
 
 @pytest.fixture()

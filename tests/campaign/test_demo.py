@@ -8,7 +8,7 @@ from core.db import db
 
 def test_the_demo_has_lisbon_s_campaign_with_arabic_and_ukrainian(app, client, sign_in):
     from campaign.models import Submission
-    from core.demo import load_demo
+    from demo.build import load_demo
 
     load_demo("demo password for tests")
     db.session.commit()

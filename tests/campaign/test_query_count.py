@@ -6,8 +6,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from core.db import db
-
-from .conftest import make_submission
+from tests.campaign.conftest import make_submission
 
 
 @contextmanager

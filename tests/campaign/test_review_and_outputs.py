@@ -8,8 +8,7 @@ from PIL import Image
 
 from campaign.models import Submission
 from core.db import db
-
-from .conftest import ARABIC_STORY, ARABIC_TRANSLATION, QUOTE, STATEMENT, jpeg_bytes, make_submission
+from tests.campaign.conftest import ARABIC_STORY, ARABIC_TRANSLATION, QUOTE, STATEMENT, jpeg_bytes, make_submission
 
 
 def test_the_list_filters_by_city_kind_and_status(client, sign_in, secretariat, edition, cities):

@@ -7,10 +7,8 @@ from flask import url_for
 from accounts.models import Role
 from competition.models import Material, School
 from core.db import db
-
+from tests.competition_admin.conftest import count
 from tests.conftest import csrf_token_of
-
-from .conftest import count
 
 ADMIN_PATH = "/competition/admin/"
 

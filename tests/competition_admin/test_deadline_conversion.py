@@ -5,7 +5,7 @@ from datetime import date, datetime, time, timezone
 
 import pytest
 
-from competition.edition_operations import NonExistentLocalTime, local_to_utc
+from competition.editions.operations import NonExistentLocalTime, local_to_utc
 
 UTC = timezone.utc
 

@@ -7,11 +7,10 @@ from datetime import date, datetime, timezone
 import pytest
 from sqlalchemy import select
 
-from competition import edition_operations
+from competition.editions import operations as edition_operations
 from competition.models import Material
 from core.db import db
-
-from .conftest import audit_actions, count
+from tests.competition_admin.conftest import audit_actions, count
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

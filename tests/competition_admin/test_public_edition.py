@@ -6,11 +6,10 @@ from datetime import datetime, timedelta, timezone
 import pytest
 
 from accounts.models import Role
+from competition.editions.public_views import countdown_script_texts, countdown_text, time_left
 from competition.models import Category, Material
-from competition.public_views import countdown_script_texts, countdown_text, time_left
 from core.db import db, utcnow
-
-from .conftest import count, edition_form
+from tests.competition_admin.conftest import count, edition_form
 
 UTC = timezone.utc
 PAGE = "/competition/about"
@@ -145,7 +144,7 @@ def test_a_change_by_the_secretariat_shows_on_the_public_page(admin, post, as_ro
     ("en", 77, "1 kB"), ("en", 350_400, "350 kB"), ("en", 1_234_567, "1.2 MB"), ("fr", 1_234_567, "1,2"),
 ])
 def test_file_sizes_read_in_the_viewers_language(app, language, size, text):
-    from competition.admin_forms import file_size
+    from competition.editions.forms import file_size
 
     with app.test_request_context(headers={"Accept-Language": language}):
         assert file_size(size).startswith(text)

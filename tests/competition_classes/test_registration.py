@@ -9,8 +9,7 @@ from sqlalchemy import select
 from accounts.models import Role
 from competition.models import School, SchoolClass
 from core.db import db
-
-from .helpers import audit_actions, count, text_of
+from tests.competition_classes.helpers import audit_actions, count, text_of
 
 CLASS = {"name": "6B", "age_group": "5-10", "pupil_count": "24", "language": "pt"}
 
@@ -64,7 +63,7 @@ def test_a_school_typed_again_is_reused_not_duplicated(as_teacher, post, edition
 
 
 def test_two_teachers_adding_the_same_school_at_once_share_it(as_teacher, post, edition, city, monkeypatch):
-    from competition import class_operations
+    from competition.classes import operations as class_operations
 
     # The other teacher's school is committed between our look-up and our insert.
     db.session.add(School(city_id=city.id, name="Escola Nova"))

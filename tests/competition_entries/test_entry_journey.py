@@ -132,7 +132,7 @@ def test_submission_needs_the_work_and_judging_consent(post, draft):
 
 @pytest.mark.parametrize("offset,allowed", [(timedelta(seconds=-1), True), (timedelta(0), True), (timedelta(seconds=1), False)])
 def test_deadline_is_enforced_at_the_moment_of_submission(post, draft, offset, allowed):
-    from competition import entry_operations as ops
+    from competition.entries import operations as ops
 
     post(f"/competition/entries/{draft.id}/work/text", {"text": "a poem"})
     consent(post, draft)
@@ -150,7 +150,7 @@ def test_deadline_across_a_daylight_saving_change(post, draft, edition):
     from datetime import datetime
     from zoneinfo import ZoneInfo
 
-    from competition import entry_operations as ops
+    from competition.entries import operations as ops
 
     post(f"/competition/entries/{draft.id}/work/text", {"text": "a poem"})
     consent(post, draft)
@@ -174,7 +174,7 @@ def test_edits_after_the_deadline_change_nothing(client, post, draft, edition):
 
 
 def test_a_class_extension_reopens_submission(post, draft, edition):
-    from competition import entry_operations as ops
+    from competition.entries import operations as ops
 
     edition.deadline_at = utcnow() - timedelta(hours=1)
     draft.school_class.deadline_extended_to = utcnow() + timedelta(hours=1)

@@ -17,9 +17,8 @@ from sqlalchemy import select
 from core import file_lifecycle
 from core.db import db
 from core.files import get_storage
+from tests.competition_entries.conftest import jpeg_bytes
 from tests.uploads.builders import simple_pdf, tagged_jpeg
-
-from .conftest import jpeg_bytes
 
 
 def upload(post, entry, data, name="work.pdf"):
@@ -127,7 +126,7 @@ def test_a_deleted_entry_takes_its_files_along(post, draft):
 
 
 def test_a_failed_commit_deletes_nothing(app, post, draft):
-    from competition import entry_operations as ops
+    from competition.entries import operations as ops
     from competition.models import Entry, FilePurpose
 
     upload(post, draft, simple_pdf(texts=(b"A poem",)))
@@ -177,7 +176,7 @@ def test_a_file_stored_for_a_row_not_yet_committed_survives_a_deletion_elsewhere
 
 
 def test_a_rolled_back_upload_releases_its_lock(app, post, draft):
-    from competition import entry_operations as ops
+    from competition.entries import operations as ops
     from competition.models import Entry, FilePurpose
 
     with app.test_request_context():

@@ -37,7 +37,7 @@ def judge(app, make_user):
     """``judge(entry, state, round_status="open")``: a juror assigned ("assigned"), who has scored ("scored"),
     and an award on top ("awarded")."""
     from judging.models import Assignment, Award, Round, ScoreSet
-    from judging.rubric_defaults import ensure_rubrics
+    from judging.rubrics.defaults import ensure_rubrics
 
     def _judge(entry, state="awarded", round_status="open"):
         edition = entry.school_class.edition
@@ -171,7 +171,7 @@ def test_an_extension_reopens_an_entry_no_juror_has_seen(client, post, submitted
 
 
 def test_the_operations_refuse_even_when_a_view_forgets(submitted, judge, extension):
-    from competition import entry_operations as ops
+    from competition.entries import operations as ops
 
     judge(submitted, "awarded")
     extension(submitted.school_class)

@@ -6,14 +6,13 @@ import io
 from PIL import Image
 from sqlalchemy import select
 
-from competition import entry_operations as ops
-from competition.image_copies import make_copies
+from competition.entries import operations as ops
+from competition.entries.image_copies import make_copies
 from competition.models import Entry, EntryFile, FilePurpose
 from core.db import db
 from core.files import get_storage
 from core.queue_model import QueuedTask
-
-from .conftest import jpeg_bytes
+from tests.competition_entries.conftest import jpeg_bytes
 
 
 def _illustration(app, school_class):

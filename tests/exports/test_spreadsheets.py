@@ -7,6 +7,7 @@ import dataclasses
 import pytest
 from openpyxl import load_workbook
 
+from judging.exports.model import Author
 from judging.exports.spreadsheets import (
     COLUMNS,
     CREATOR,
@@ -16,10 +17,7 @@ from judging.exports.spreadsheets import (
     write_csv,
     write_xlsx,
 )
-
-from judging.exports.model import Author
-
-from .conftest import make_item, make_results
+from tests.exports.conftest import make_item, make_results
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -83,7 +83,7 @@ def make_juror(app, make_user):
 @pytest.fixture()
 def round1(app, edition):
     from judging.models import Round
-    from judging.rubric_defaults import ensure_rubrics
+    from judging.rubrics.defaults import ensure_rubrics
 
     ensure_rubrics(edition)
     judging_round = Round(edition=edition, number=1, name="Round 1", jurors_per_entry=3, status="open")

@@ -17,7 +17,7 @@ from tests.judging import test_identity_leak as leak
 @pytest.fixture()
 def demo_needles(app, monkeypatch):
     from competition.models import Edition, Entry, SchoolClass
-    from core.demo import load_demo
+    from demo.build import load_demo
 
     load_demo("demo password for tests")
     db.session.commit()

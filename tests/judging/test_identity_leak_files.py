@@ -32,7 +32,7 @@ def fold(text: str) -> str:
 def planted(app) -> list[str]:
     """The demo, and every name of its classes' pupils, teachers, schools, classes and cities, folded."""
     from competition.models import Entry, SchoolClass
-    from core.demo import load_demo
+    from demo.build import load_demo
 
     load_demo("demo password for tests")
     db.session.commit()

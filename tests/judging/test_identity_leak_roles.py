@@ -22,8 +22,8 @@ VARIANTS = ("cleaned", "web", "translation")
 @pytest.fixture()
 def demo_with_roles(app, monkeypatch):
     from competition.models import Category, Edition, Entry, SchoolClass
-    from core.demo import load_demo
-    from judging import assignment_service as service
+    from demo.build import load_demo
+    from judging.assignment import service
     from judging.models import JurorProfile, Round, ShortlistEntry
 
     load_demo("demo password for tests")

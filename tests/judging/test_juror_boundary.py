@@ -94,7 +94,7 @@ def every_juror_request(client, codes: list[str]) -> None:
 
 
 def test_juror_requests_never_load_identity_models(app, world, sign_in):
-    from judging.juror_boundary import ENTRY_COLUMNS, FILE_COLUMNS
+    from judging.scoring.boundary import ENTRY_COLUMNS, FILE_COLUMNS
 
     juror = world["juror"]
     client = sign_in(app.test_client(), juror)
@@ -125,9 +125,9 @@ def test_the_inspection_sees_an_identity_load(app, world, make_user, sign_in):
 
 
 JUROR_MODULES = {
-    "judging/scoring_views.py": {"Entry", "SchoolClass", "Pupil", "School", "City", "User", "EntryAuthor"},
-    "judging/conflict_views.py": {"Entry", "SchoolClass", "Pupil", "User", "EntryAuthor"},
-    "judging/juror_boundary.py": {"SchoolClass", "Pupil", "School", "City", "User", "EntryAuthor"},
+    "judging/scoring/views.py": {"Entry", "SchoolClass", "Pupil", "School", "City", "User", "EntryAuthor"},
+    "judging/jury/conflict_views.py": {"Entry", "SchoolClass", "Pupil", "User", "EntryAuthor"},
+    "judging/scoring/boundary.py": {"SchoolClass", "Pupil", "School", "City", "User", "EntryAuthor"},
 }
 
 
@@ -143,7 +143,7 @@ def _load(make_entries, juror, round1, assign, n):
     from decimal import Decimal
 
     from judging.models import ScoreSet, ScoreValue
-    from judging.rubric_defaults import current_rubric
+    from judging.rubrics.defaults import current_rubric
 
     entries = make_entries(n)
     assignments = [assign(round1, entry, juror) for entry in entries]

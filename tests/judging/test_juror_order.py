@@ -11,7 +11,7 @@ from scipy.stats import spearmanr
 from sqlalchemy import select
 
 from core.db import db
-from judging import assignment_service as service
+from judging.assignment import service
 
 N = 40
 
@@ -36,7 +36,7 @@ def make_round(edition, number, entries):
 def test_list_order_is_not_correlated_with_ids_or_creation_and_differs_by_round(
         app, edition, make_entries, make_juror, sign_in):
     from judging.models import Assignment
-    from judging.rubric_defaults import ensure_rubrics
+    from judging.rubrics.defaults import ensure_rubrics
 
     ensure_rubrics(edition)
     entries = make_entries(N)
@@ -69,7 +69,7 @@ def test_list_order_is_not_correlated_with_ids_or_creation_and_differs_by_round(
 
 def test_each_round_gets_its_own_random_secret_and_no_form_asks_for_it(app, edition, make_entries):
     from judging.models import Round, order_key
-    from judging.round_forms import RoundForm
+    from judging.rounds.forms import RoundForm
 
     entries = make_entries(2)
     first, second = make_round(edition, 1, entries), make_round(edition, 2, entries)

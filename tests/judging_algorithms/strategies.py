@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from hypothesis import strategies as st
 
-from judging.assignment import EntrySpec, JurorSpec
+from judging.assignment.assign import EntrySpec, JurorSpec
 
 LANGS = ["en", "fr", "de"]
 CATEGORIES = ["poem", "essay", "drawing"]

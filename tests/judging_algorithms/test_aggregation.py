@@ -1,4 +1,4 @@
-"""Unit and property tests of judging.aggregation."""
+"""Unit and property tests of judging.aggregation.methods."""
 from __future__ import annotations
 
 import math
@@ -9,9 +9,19 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from judging.aggregation import (AggregationOptions, Criterion, ScoreSet, aggregate,
-                                 aggregate_group, fit_additive_bias, kendall_tau, rank,
-                                 rank_entries, weighted_total, zscore_normalise)
+from judging.aggregation.methods import (
+    AggregationOptions,
+    Criterion,
+    ScoreSet,
+    aggregate,
+    aggregate_group,
+    fit_additive_bias,
+    kendall_tau,
+    rank,
+    rank_entries,
+    weighted_total,
+    zscore_normalise,
+)
 
 SETTINGS = settings(max_examples=int(os.environ.get("JUDGING_EXAMPLES", 80)), deadline=None)
 ONE = [Criterion("overall", 1.0, 0, 10, 0.5)]

@@ -11,7 +11,7 @@ import os
 
 import pytest
 
-from judging.aggregation import fit_additive_bias, zscore_normalise
+from judging.aggregation.methods import fit_additive_bias, zscore_normalise
 
 CASES = json.load(open(os.path.join(os.path.dirname(__file__), "data", "legacy_aggregation.json")))
 TOL = 1e-9

@@ -10,10 +10,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from judging import simulation as sim
-from judging.aggregation import fit_additive_bias
-from judging.aggregation_links import diagnose_links
-from judging.linking_preference import strengthen_links
+from judging.aggregation import simulation as sim
+from judging.aggregation.links import diagnose_links
+from judging.aggregation.methods import fit_additive_bias
+from judging.assignment.preference import strengthen_links
 
 SETTINGS = settings(max_examples=int(os.environ.get("JUDGING_EXAMPLES", 80)), deadline=None)
 

@@ -1,4 +1,4 @@
-"""Properties of the shrinkage model behind "bias_adjusted" (judging.aggregation_model)."""
+"""Properties of the shrinkage model behind "bias_adjusted" (judging.aggregation.model)."""
 from __future__ import annotations
 
 import math
@@ -10,10 +10,17 @@ import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from judging.aggregation import (AggregationOptions, Criterion, ScoreSet, aggregate_group, fit_additive_bias,
-                                 fit_model, rank)
-from judging.aggregation_bias import Design
-from judging.aggregation_model import degenerate, estimate_penalties
+from judging.aggregation.bias import Design
+from judging.aggregation.methods import (
+    AggregationOptions,
+    Criterion,
+    ScoreSet,
+    aggregate_group,
+    fit_additive_bias,
+    fit_model,
+    rank,
+)
+from judging.aggregation.model import degenerate, estimate_penalties
 
 SETTINGS = settings(max_examples=int(os.environ.get("JUDGING_EXAMPLES", 80)), deadline=None)
 JURORS = "abcdef"

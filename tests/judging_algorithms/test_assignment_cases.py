@@ -1,4 +1,4 @@
-"""Hand-made cases for judging.assignment: reasons, modes, determinism."""
+"""Hand-made cases for judging.assignment.assign: reasons, modes, determinism."""
 from __future__ import annotations
 
 import json
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from judging.assignment import PARTIAL, EntrySpec, JurorSpec, assign
+from judging.assignment.assign import PARTIAL, EntrySpec, JurorSpec, assign
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -139,7 +139,7 @@ def test_empty_inputs():
 
 _SCRIPT = """
 import json, random
-from judging.assignment import EntrySpec, JurorSpec, assign
+from judging.assignment.assign import EntrySpec, JurorSpec, assign
 rnd = random.Random(5)
 langs = ["en", "fr", "de"]
 js = [JurorSpec(f"j{i}", frozenset(rnd.sample(langs, rnd.randint(1, 2)))) for i in range(15)]

@@ -8,10 +8,9 @@ import os
 
 from hypothesis import HealthCheck, given, settings
 
-from judging.assignment import PARTIAL, EntrySpec, JurorSpec, assign
-
-from . import oracles
-from .strategies import instances
+from judging.assignment.assign import PARTIAL, EntrySpec, JurorSpec, assign
+from tests.judging_algorithms import oracles
+from tests.judging_algorithms.strategies import instances
 
 SETTINGS = settings(max_examples=int(os.environ.get("JUDGING_EXAMPLES", 60)), deadline=None,
                     suppress_health_check=[HealthCheck.too_slow])

@@ -1,4 +1,4 @@
-"""Property tests of judging.assignment over random instances."""
+"""Property tests of judging.assignment.assign over random instances."""
 from __future__ import annotations
 
 import os
@@ -8,10 +8,9 @@ from collections import Counter
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from judging.assignment import PARTIAL, STRICT, EntrySpec, JurorSpec, assign
-
-from . import oracles
-from .strategies import instances
+from judging.assignment.assign import PARTIAL, STRICT, EntrySpec, JurorSpec, assign
+from tests.judging_algorithms import oracles
+from tests.judging_algorithms.strategies import instances
 
 # JUDGING_EXAMPLES=1000 for a thorough run; the default keeps the suite fast
 SETTINGS = settings(max_examples=int(os.environ.get("JUDGING_EXAMPLES", 60)), deadline=None,

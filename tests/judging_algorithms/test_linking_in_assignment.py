@@ -1,4 +1,4 @@
-"""The assignment prefers linked designs (judging.linking_preference, wired into judging.assignment.assign)
+"""The assignment prefers linked designs (judging.assignment.preference, wired into judging.assignment.assign.assign)
 without touching its balance or its conflicts."""
 from __future__ import annotations
 
@@ -6,13 +6,12 @@ from collections import Counter
 
 from hypothesis import given
 
-from judging.aggregation_links import diagnose_links
-from judging.assignment import EntrySpec, JurorSpec, assign
-from judging.linking_preference import strengthen_category
-
-from . import oracles
-from .strategies import instances
-from .test_assignment_properties import SETTINGS, check_invariants
+from judging.aggregation.links import diagnose_links
+from judging.assignment.assign import EntrySpec, JurorSpec, assign
+from judging.assignment.preference import strengthen_category
+from tests.judging_algorithms import oracles
+from tests.judging_algorithms.strategies import instances
+from tests.judging_algorithms.test_assignment_properties import SETTINGS, check_invariants
 
 
 @SETTINGS

@@ -6,11 +6,11 @@ import math
 import numpy as np
 import pytest
 
-from judging import simulation as sim
-from judging.aggregation import fit_model, rank_entries
-from judging.aggregation_ranking import boundary_ties
-from judging.aggregation_uncertainty import posterior_moments, rank_uncertainty
-from judging.final_round import combine_rounds, expected_error, propose_final_round
+from judging.aggregation import simulation as sim
+from judging.aggregation.final_round import combine_rounds, expected_error, propose_final_round
+from judging.aggregation.methods import fit_model, rank_entries
+from judging.aggregation.ranking import boundary_ties
+from judging.aggregation.uncertainty import posterior_moments, rank_uncertainty
 
 
 @pytest.fixture(scope="module")

@@ -1,12 +1,12 @@
-"""judging.ranking_evidence on plain data: N, thin evidence, weak links named by city, boundary ties, bad input."""
+"""judging.results.ranking_evidence on plain data: N, thin evidence, weak links named by city, boundary ties, bad input."""
 from __future__ import annotations
 
 import random
 
 import pytest
 
-from judging import aggregation as agg
-from judging.ranking_evidence import category_evidence, top_n_for
+from judging.aggregation import methods as agg
+from judging.results.ranking_evidence import category_evidence, top_n_for
 
 CRIT = [agg.Criterion("q", 1.0, 0.0, 10.0)]
 

@@ -1,4 +1,4 @@
-"""The goals of the bias model on seeded simulated juries (judging/simulation.py).
+"""The goals of the bias model on seeded simulated juries (judging/aggregation/simulation.py).
 
 The ceiling estimator (``sim.ceiling_values``) is the reference: it knows every juror's true severity, spread and
 noise and models the rounding and clipping to the scale.  The heavier grid, with more designs and seeds, is
@@ -10,8 +10,8 @@ import statistics
 
 import pytest
 
-from judging import simulation as sim
-from judging.aggregation import fit_additive_bias, fit_model, zscore_normalise
+from judging.aggregation import simulation as sim
+from judging.aggregation.methods import fit_additive_bias, fit_model, zscore_normalise
 
 SEEDS = range(5)
 BASE = sim.Scenario()

@@ -9,9 +9,8 @@ from __future__ import annotations
 import random
 import statistics
 
-from judging.aggregation import (AggregationOptions, Criterion, ScoreSet, aggregate_group,
-                                 kendall_tau, rank)
-from judging.assignment import EntrySpec, JurorSpec, assign
+from judging.aggregation.methods import AggregationOptions, Criterion, ScoreSet, aggregate_group, kendall_tau, rank
+from judging.assignment.assign import EntrySpec, JurorSpec, assign
 
 N_ENTRIES, N_JURORS, K = 60, 12, 3
 BIAS_SD, NOISE_SD = 1.5, 0.7

@@ -112,7 +112,7 @@ def test_the_readme_is_in_the_teachers_language_and_names_them(world, client_as)
 
 def test_archive_names_never_use_the_uploaded_name():
     from competition.models import Entry, EntryFile
-    from competition.retention_export import archive_name
+    from retention.export import archive_name
 
     entry = Entry(reference="MTM-ABCDEFGH")
     for original, kind, expected in (("../../etc/Amira Kovač.JPG", "image", "MTM-ABCDEFGH/3-work.jpg"),

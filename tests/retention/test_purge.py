@@ -96,8 +96,8 @@ def test_allowed_once_the_results_day_has_passed_even_unpublished(world, client_
 # Confirming ----------------------------------------------------------------------------------------------
 
 def test_the_page_shows_what_goes_and_what_stays_with_counts(world, client_as):
-    from competition import retention
     from competition.models import Edition
+    from retention import purge as retention
 
     counts = retention.scope(db.session.get(Edition, world.w.edition)).counts()
     assert counts == {

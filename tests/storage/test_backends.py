@@ -14,11 +14,9 @@ import pytest
 
 from core.s3_storage import S3Storage, parse_storage_url
 from core.storage import CHUNK_SIZE, LocalStorage
-
-from .test_storage import BAD_KEYS
-
-from . import _workers
-from .conftest import leftovers, objects, overwrite, s3_storage
+from tests.storage import _workers
+from tests.storage.conftest import leftovers, objects, overwrite, s3_storage
+from tests.storage.test_storage import BAD_KEYS
 
 
 def sha(data: bytes) -> str:

@@ -19,9 +19,8 @@ import pytest
 
 from core import storage as storage_module
 from core.storage import CHUNK_SIZE, LocalStorage, Storage, validate_key
-
-from . import _workers
-from .conftest import leftovers
+from tests.storage import _workers
+from tests.storage.conftest import leftovers
 
 
 def sha(data: bytes) -> str:

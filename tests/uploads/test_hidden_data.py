@@ -10,8 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from competition.uploads import UploadLimits, UploadRejected, clean_upload
-
-from .builders import (
+from tests.uploads.builders import (
     PLANTED,
     docx,
     docx_paragraphs,

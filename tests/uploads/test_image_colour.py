@@ -7,8 +7,7 @@ import pytest
 from PIL import Image, ImageCms
 
 from competition.uploads import UploadLimits, clean_upload
-
-from .builders import encode, gray_icc_profile, noisy, opened, raw_png
+from tests.uploads.builders import encode, gray_icc_profile, noisy, opened, raw_png
 
 IMG = {"image"}
 

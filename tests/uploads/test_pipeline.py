@@ -9,8 +9,7 @@ import pytest
 from competition import uploads
 from competition.uploads import KINDS, CleanedFile, UploadLimits, UploadRejected, clean_upload
 from competition.uploads.sniff import sniff
-
-from .builders import docx, encode, photo, simple_pdf
+from tests.uploads.builders import docx, encode, photo, simple_pdf
 
 ALL = set(KINDS)
 

@@ -15,8 +15,8 @@ def awarded(scored, edition):
     """Entries ranked 1–4 get AWARDS in that order. Consent: 1st everything; 2nd no social; 3rd no name;
     4th (publication) no publication consent. Returns {kind: entry}."""
     from competition.models import EntryAuthor, Pupil
-    from judging import results_service as service
     from judging.models import Award, Round
+    from judging.results import service
 
     entries, _jurors = scored(6)
     round_ = db.session.scalar(select(Round))

@@ -139,7 +139,7 @@ def test_card_previews_follow_social_consent(client, awarded, as_secretariat):
 
 
 def test_a_large_edition_gets_its_spreadsheets_in_the_background(client, awarded, as_secretariat, post, monkeypatch):
-    from judging import exports_views
+    from judging.exports import views as exports_views
 
     monkeypatch.setattr(exports_views, "DIRECT_LIMIT", 3)  # the fixture has 6 submitted entries
     page = client.get("/judging/exports").get_data(as_text=True)

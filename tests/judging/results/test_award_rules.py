@@ -81,7 +81,7 @@ def test_a_reason_too_long_is_refused(as_secretariat, post, unranked, round1):
 
 
 def test_give_award_itself_refuses_an_exception_without_a_reason(unranked, round1):
-    from judging import results_service as service
+    from judging.results import service
 
     _entries, late = unranked
     exceptions = service.award_exceptions(service.load_category(round1, late.category), late)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from core.db import db
-from judging import charts
+from judging.results import charts
 
 
 def test_bins_count_every_value_once_and_close_the_last_interval():
@@ -34,9 +34,9 @@ def test_empty_dot_plot_still_draws():
 def test_demo_has_seven_jurors_an_open_round_with_work_left_and_a_judged_past_edition(app):
     from accounts.models import Role, User
     from competition.models import Edition
-    from core.demo import load_demo
-    from judging import results_service
+    from demo.build import load_demo
     from judging.models import Assignment, Award, JurorProfile, Round, ScoreSet
+    from judging.results import service as results_service
 
     load_demo("demo password for tests")
     db.session.commit()

@@ -36,7 +36,7 @@ def test_a_proposal_spends_at_most_the_workload_where_the_top_is_uncertain(as_se
     assert "more score sets proposed" in html or "more score set proposed" in html
     assert "(round 1: 42 score sets; workload: 9)" in html
     assert "Create the final round from this proposal" in html
-    from judging import final_round_service as planner
+    from judging.rounds import final_round as planner
 
     the_plan = planner.plan(round1, category_of(edition), 9)
     assert 0 < the_plan.proposal.total <= 9
@@ -74,7 +74,7 @@ def test_creating_the_final_round_stores_each_entrys_extra_jurors_and_audits_it(
     assert event.details["workload"] == 9 and sum(event.details["extra"].values()) == sum(i.extra_jurors for i in items)
 
     # the assignment gives each entry its extra jurors, none of whom scored it in round 1
-    from judging import assignment_service
+    from judging.assignment import service as assignment_service
 
     outcome = assignment_service.run_assignment(final)
     db.session.commit()
@@ -90,7 +90,7 @@ def test_creating_the_final_round_stores_each_entrys_extra_jurors_and_audits_it(
 
 def test_the_final_ranking_fits_both_rounds_scores_and_counts_a_rescoring_juror_once(scored, round1, edition,
                                                                                     make_juror):
-    from judging import results_service as service
+    from judging.results import service
 
     entries, jurors = scored(4, jurors=4, k=3)
     final = Round(edition_id=round1.edition_id, number=2, name="Final", jurors_per_entry=1)

@@ -57,8 +57,8 @@ def test_shortlist_top_n_creates_the_final_round_once(as_secretariat, post, scor
 
 
 def test_shortlist_by_threshold(as_secretariat, post, scored, round1):
-    from judging import results_service
     from judging.models import ShortlistEntry
+    from judging.results import service as results_service
 
     entries, _ = scored(6)
     res = results_service.load_category(round1, entries[0].category)

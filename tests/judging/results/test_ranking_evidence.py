@@ -155,7 +155,7 @@ def test_an_award_while_scoring_is_open_with_a_reason_is_audited(as_secretariat,
 
 
 def test_manual_order_decides_a_tie(tied_at_first, round1):
-    from judging import results_service as service
+    from judging.results import service
 
     category = tied_at_first[0].category
     a, b = tied_at_first[0].id, tied_at_first[1].id

@@ -119,7 +119,7 @@ def test_method_change_needs_csrf(as_secretariat, client, round1):
 
 
 def test_severe_juror_is_corrected_by_normalisation(app, scored, round1, edition):
-    from judging import results_service
+    from judging.results import service as results_service
 
     scored(12, jurors=4, k=2, severities=[0, 0, -3, 0], seed=3)
     res = results_service.load_category(round1, category_of(edition))
@@ -134,8 +134,8 @@ def test_unknown_round_or_category_is_404(as_secretariat, round1):
 
 
 def test_a_changed_score_is_never_served_from_the_cache(app, scored, round1, edition):
-    from judging import results_service
     from judging.models import ScoreValue
+    from judging.results import service as results_service
 
     scored(3)
     category = category_of(edition)

@@ -6,8 +6,9 @@ from decimal import Decimal
 from sqlalchemy import event, select
 
 from core.db import db
-from judging import results_service, results_store
 from judging.models import Assignment, RankingSnapshot, ScoreSet, ScoreValue
+from judging.results import service as results_service
+from judging.results import store as results_store
 from tests.conftest import form_post
 from tests.judging.conftest import category_of
 
@@ -71,7 +72,7 @@ def test_recompute_refuses_another_editions_category_and_a_missing_token(as_secr
 
 def test_a_submission_through_the_scoring_operation_queues_the_recompute(app, scored, round1, edition, make_entries,
                                                                          make_juror):
-    from judging import scoring_operations as ops
+    from judging.scoring import operations as ops
 
     scored(4, jurors=3)
     category = category_of(edition, discipline="poem")
@@ -81,7 +82,7 @@ def test_a_submission_through_the_scoring_operation_queues_the_recompute(app, sc
     db.session.add(assignment)
     round1.status = "open"
     db.session.commit()
-    from judging import juror_boundary
+    from judging.scoring import boundary as juror_boundary
 
     rubric = juror_boundary.juror_entry(juror.id, assignment.code).rubric  # as the scoring view gets it
     ops.submit(assignment, rubric, {"values": {c.key: (c.scale_max, "") for c in rubric.criteria},
@@ -118,7 +119,7 @@ def test_the_stored_ranking_page_runs_as_many_queries_at_10_as_at_100_entries(as
 
 def test_the_evidence_stored_with_the_ranking_is_the_live_one_and_shown_without_loading_scores(
         as_secretariat, scored, round1, edition):
-    from judging import evidence_service
+    from judging.results import evidence as evidence_service
 
     scored(12, jurors=4)
     category = category_of(edition, discipline="poem")

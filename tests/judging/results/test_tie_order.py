@@ -38,7 +38,7 @@ def test_a_decided_order_ranks_the_tie_and_is_audited(as_secretariat, post, tied
     response = post(tie_url(round1, edition), {"place-1": str(b.id), "place-2": str(a.id),
                                                "reason": "Second reading by the whole jury."})
     assert response.status_code == 302
-    from judging import results_service as service
+    from judging.results import service
 
     res = service.load_category(round1, a.category)
     assert [r.entry_id for r in res.rows][:2] == [b.id, a.id]

@@ -30,7 +30,7 @@ def jurors(make_juror):
 def score(app):
     """``score(assignment, status)`` gives the assignment a score set (draft or submitted)."""
     from judging.models import ScoreSet
-    from judging.rubric_defaults import current_rubric
+    from judging.rubrics.defaults import current_rubric
 
     def _score(assignment, status="submitted"):
         rubric = current_rubric(assignment.entry.category)

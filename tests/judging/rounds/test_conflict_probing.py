@@ -11,11 +11,10 @@ import re
 from sqlalchemy import select
 
 from core.db import db
-from judging import assignment_service as service
+from judging.assignment import service
 from tests.conftest import csrf_token_of, without_tokens
-
-from .conftest import pairs
-from .places import network
+from tests.judging.rounds.conftest import pairs
+from tests.judging.rounds.places import network
 
 
 def listed(client) -> list[str]:

@@ -5,10 +5,9 @@ from sqlalchemy import select
 
 from accounts.models import Role
 from core.db import db
-from judging import assignment_service as service
+from judging.assignment import service
 from judging.models import Assignment, Conflict
-
-from .conftest import count_assignments, pairs
+from tests.judging.rounds.conftest import count_assignments, pairs
 
 
 def test_juror_declares_a_city_and_a_school_and_deletes_one(round1, make_entries, make_juror, client, sign_in, post):

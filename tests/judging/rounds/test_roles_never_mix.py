@@ -5,11 +5,10 @@ from sqlalchemy import select
 
 from accounts.models import Role
 from core.db import db
-from judging import assignment_service as service
+from judging.assignment import service
 from tests.conftest import csrf_token_of
-
-from .conftest import pairs
-from .places import make_class, network
+from tests.judging.rounds.conftest import pairs
+from tests.judging.rounds.places import make_class, network
 
 
 def add_juror_role(user, city=None):

@@ -9,11 +9,9 @@ from competition.models import City
 from core.audit import AuditEvent
 from core.db import db
 from judging.models import Conflict, JurorProfile
-
 from tests.conftest import without_tokens
-
-from ..conftest import NAMES
-from .conftest import audit_actions, with_changes
+from tests.judging.conftest import NAMES
+from tests.judging.rubrics_jury.conftest import audit_actions, with_changes
 
 
 @pytest.fixture()

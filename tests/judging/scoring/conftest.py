@@ -68,7 +68,7 @@ def identifying_jpeg() -> bytes:
 
     from PIL import Image
 
-    from core.demo_files import drawing
+    from demo.files import drawing
     from tests.judging.conftest import NAMES
 
     image = Image.open(io.BytesIO(drawing(7, size=(900, 700), exif_gps=True)))
@@ -81,7 +81,7 @@ def identifying_jpeg() -> bytes:
 
 
 def identifying_pdf() -> bytes:
-    from core.demo_files import text_pdf
+    from demo.files import text_pdf
     from tests.judging.conftest import NAMES
 
     return text_pdf("We are more", ["One of us came from far away, and we all speak two languages."],

@@ -73,7 +73,7 @@ def test_anonymous_visitor_is_sent_to_login(client, assignments):
 def test_stored_rubric_texts_are_escaped_even_through_the_catalogue(app, make_entries, make_juror, round1, assign):
     """A rubric description with markup must never be rendered as HTML on the juror's page."""
     from core.db import db
-    from judging.rubric_defaults import current_rubric
+    from judging.rubrics.defaults import current_rubric
     from tests.conftest import TEST_PASSWORD
 
     (entry,) = make_entries(1)
@@ -92,7 +92,7 @@ def test_stored_rubric_texts_are_escaped_even_through_the_catalogue(app, make_en
 def test_the_default_rubric_is_stored_in_english_whoever_creates_it(app, edition):
     from flask_babel import force_locale
 
-    from judging.rubric_defaults import default_rubric
+    from judging.rubrics.defaults import default_rubric
 
     with app.test_request_context(), force_locale("fr"):
         rubric = default_rubric(edition.categories[0])

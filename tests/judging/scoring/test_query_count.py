@@ -27,7 +27,7 @@ def counted():
 
 def _load(make_entries, juror, round1, assign, n):
     from judging.models import ScoreSet, ScoreValue
-    from judging.rubric_defaults import current_rubric
+    from judging.rubrics.defaults import current_rubric
 
     entries = make_entries(n)
     assignments = [assign(round1, entry, juror, position=(i * 7) % n) for i, entry in enumerate(entries)]

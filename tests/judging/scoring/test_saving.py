@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from core.audit import AuditEvent
 from core.db import db
-
-from .conftest import GOOD, score_sets
+from tests.judging.scoring.conftest import GOOD, score_sets
 
 
 def events(action):
@@ -139,7 +138,7 @@ def test_audit_details_are_json(send, assignments):
 def test_weighted_total_normalises_weights_and_skips_empty_criteria():
     from types import SimpleNamespace as C
 
-    from judging.scoring_operations import weighted_total
+    from judging.scoring.operations import weighted_total
 
     rubric = C(criteria=[C(key="a", weight=Decimal(2)), C(key="b", weight=Decimal(1)), C(key="c", weight=Decimal(1))])
     assert weighted_total(rubric, {"a": Decimal(10), "b": Decimal(4), "c": Decimal(6)}) == Decimal("7.5")

@@ -1,0 +1,1 @@
+"""A teacher's classes and pupils: forms, operations and views."""

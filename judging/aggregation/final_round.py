@@ -1,0 +1,144 @@
+"""A final round that settles the top: which entries need more scores, and how many.
+
+After round 1 each entry's true quality has a posterior mean and sd
+(:func:`judging.aggregation.uncertainty.posterior_moments`).  An entry is
+placed on the wrong side of a boundary (the top N, a prize place) with
+probability ``Phi(-|mean - c| / sd)``, ``c`` the value that separates the
+places.  ``m`` more scores make the sd ``sd_m = (1/sd^2 + m/s_e^2)^-1/2``, and
+before they are given, the mean they will produce is
+``N(mean, sd^2 - sd_m^2)``; so the expected error after them is::
+
+    E[ Phi(-|mean' - c| / sd_m) ],   mean' ~ N(mean, sd^2 - sd_m^2)
+
+(Gauss-Hermite quadrature).  :func:`propose_final_round` hands out the
+``budget`` of extra score sets one by one, each to the entry whose expected
+error drops most, at most ``max_per_entry`` per entry: the scores go where
+the ranking is uncertain, around the boundaries, not to entries sure to be
+in or out.  It does better in two waves: propose part of the budget, let
+those scores come in, refit, and propose the rest on the new evidence
+(bench/bench_rankings.py: top-10 precision .800 in two waves of 120 and 105
+score sets against .791 in one go of 225, round 1 being 900).
+
+The final ranking refits the same model (:func:`judging.aggregation.model.fit_model`)
+on every score of both rounds together: each entry's value is the mean of
+all its scores, from both rounds, less each juror's bias estimated from
+everything that juror scored.  :func:`combine_rounds` merges the two rounds'
+scores (a juror who scored an entry twice counts once, with the later
+score) and returns the :class:`~judging.reason.Reason` that says so
+(``final_combines_rounds``; the English text for the UI is in
+``FINAL_RANKING_EXPLANATION``).
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Hashable, Mapping, Sequence
+
+import numpy as np
+from scipy import special
+
+from judging.aggregation.model import ModelFit
+from judging.aggregation.uncertainty import posterior_moments
+from judging.reason import Reason, sort_key
+
+FINAL_RANKING_EXPLANATION = (
+    "The final ranking uses every score from both rounds: each entry's value is the mean of all its scores "
+    "less each juror's bias, estimated from everything that juror scored in either round.")
+_NODES, _WEIGHTS = np.polynomial.hermite_e.hermegauss(24)  # for E[f(Z)], Z ~ N(0, 1)
+_WEIGHTS = _WEIGHTS / _WEIGHTS.sum()
+
+
+@dataclass
+class Proposal:
+    extra: dict  # entry id -> number of additional jurors (only entries that get some)
+    total: int  # extra score sets proposed (<= budget)
+    budget: int
+    boundaries: tuple[int, ...]
+    p_top: dict  # entry id -> probability of the top N now (entries in the proposal)
+    expected_errors_before: float  # expected number of entries on the wrong side of a boundary
+    expected_errors_after: float
+    reasons: list = field(default_factory=list)  # Reason codes for the UI
+
+    def order(self) -> list:
+        """The proposed entries, most extra jurors first."""
+        return sorted(self.extra, key=lambda i: (-self.extra[i], sort_key(i)))
+
+
+def _phi(z):
+    return 0.5 * special.erfc(-np.asarray(z) / math.sqrt(2.0))
+
+
+def expected_error(mean: np.ndarray, sd: np.ndarray, cut: float, noise_sd: float, extra: np.ndarray) -> np.ndarray:
+    """Expected probability of misplacing each entry relative to ``cut``
+    after ``extra`` more scores of noise ``noise_sd``."""
+    sd = np.maximum(sd, 1e-12)
+    sd_m = 1.0 / np.sqrt(1.0 / sd ** 2 + extra / max(noise_sd, 1e-12) ** 2)
+    spread = np.sqrt(np.maximum(sd ** 2 - sd_m ** 2, 0.0))
+    means = mean[:, None] + spread[:, None] * _NODES[None, :]
+    return (_phi(-np.abs(means - cut) / sd_m[:, None]) * _WEIGHTS[None, :]).sum(axis=1)
+
+
+def propose_final_round(fit: ModelFit, top_n: int, budget: int, *, boundaries: Sequence[int] = (),
+                        max_per_entry: int = 8, available: Mapping[Hashable, int] | None = None) -> Proposal:
+    """Spend ``budget`` extra score sets where they settle the places most.
+
+    ``boundaries``: other places that matter (e.g. 1, 2, 3), besides the top
+    ``top_n``.  ``max_per_entry``: most extra jurors for one entry;
+    ``available``: {entry id: jurors still able to score it} lowers that cap
+    for the entries it lists (jurors who already scored it, or have a
+    conflict, cannot).
+    """
+    if top_n < 1 or budget < 0 or max_per_entry < 0:
+        raise ValueError("top_n must be positive, budget and max_per_entry not negative")
+    d = fit.design
+    bounds = tuple(sorted({int(b) for b in boundaries if 1 <= b < len(d.entries)}
+                          | ({int(top_n)} if top_n < len(d.entries) else set())))
+    mean, sd = posterior_moments(fit)
+    if not bounds or not d.size:
+        return Proposal({}, 0, budget, bounds, {}, 0.0, 0.0)
+    order = np.sort(mean)[::-1]
+    cuts = [(order[b - 1] + order[b]) / 2 for b in bounds]
+    cap = np.full(len(d.entries), max_per_entry)
+    if available is not None:
+        cap = np.minimum(cap, [max(0, int(available.get(i, max_per_entry))) for i in d.entries])
+
+    def error(idx, extra):
+        return sum(expected_error(mean[idx], sd[idx], c, fit.sigma_noise, extra) for c in cuts)
+
+    every = np.arange(len(d.entries))
+    extra = np.zeros(len(d.entries))
+    now = error(every, extra)
+    before = float(now.sum())
+    gain = now - error(every, extra + 1)
+    gain[cap <= 0] = -np.inf
+    for _ in range(budget):
+        best = int(np.argmax(gain))
+        if not gain[best] > 1e-9:
+            break
+        extra[best] += 1
+        now[best] -= gain[best]
+        gain[best] = (now[best] - error([best], extra[[best]] + 1)[0]) if extra[best] < cap[best] else -np.inf
+    p_now = _phi((mean - cuts[bounds.index(int(top_n))]) / np.maximum(sd, 1e-12)) if top_n in bounds else \
+        np.ones(len(mean))
+    chosen = {d.entries[n]: int(extra[n]) for n in np.flatnonzero(extra)}
+    proposal = Proposal(extra=chosen, total=int(extra.sum()), budget=budget, boundaries=bounds,
+                        p_top={d.entries[n]: float(p_now[n]) for n in np.flatnonzero(extra)},
+                        expected_errors_before=before, expected_errors_after=float(now.sum()))
+    proposal.reasons.append(Reason("final_round_proposed", {
+        "entries": len(chosen), "score_sets": proposal.total, "budget": budget, "top_n": top_n,
+        "expected_errors_before": round(before, 2), "expected_errors_after": round(proposal.expected_errors_after, 2)}))
+    return proposal
+
+
+def combine_rounds(*rounds: Mapping[tuple, float]) -> tuple[dict, Reason]:
+    """Every round's ``{(juror, entry): total}`` in one mapping for
+    :func:`judging.aggregation.model.fit_model`, and the Reason that explains
+    the final ranking.  A juror who scored the same entry in two rounds
+    counts once, with the later score (the juror's latest judgement; the two
+    are not independent opinions)."""
+    merged: dict = {}
+    for scores in rounds:
+        merged.update(scores)
+    entries = {i for _, i in merged}
+    return merged, Reason("final_combines_rounds", {"rounds": len(rounds), "entries": len(entries),
+                                                    "score_sets": len(merged)})

@@ -1,0 +1,64 @@
+"""The jury: jurors' profiles, created when missing, changed with an audit record. Flush, never commit."""
+from __future__ import annotations
+
+from sqlalchemy import func, select
+
+from accounts.models import Role, User, UserRole
+from competition.models import City
+from core.audit import record
+from core.db import db
+from judging.models import Assignment, Conflict, JurorProfile
+
+PROFILE_FIELDS = ("languages", "city_id", "country_code", "max_entries", "round1", "final_jury", "active")
+
+
+def profile_of(user: User, edition=None) -> JurorProfile:
+    """The juror's profile; a juror who has just accepted an invitation gets one with the defaults."""
+    profile = db.session.get(JurorProfile, user.id)
+    if profile is None:
+        first = (edition.language_list[:1] if edition else []) or ["en"]
+        profile = JurorProfile(user_id=user.id, languages=",".join(first), country_code="", max_entries=40,
+                               round1=True, final_jury=False, active=True)
+        db.session.add(profile)
+        db.session.flush()
+    return profile
+
+
+def is_juror(user: User) -> bool:
+    return user.has_role(Role.JUROR)
+
+
+def jurors() -> list[dict]:
+    """Every user with the juror role, with their profile (or None), city and counts, by name."""
+    users = db.session.scalars(
+        select(User).join(UserRole).where(UserRole.role == Role.JUROR.value).order_by(func.lower(User.name), User.id)
+    ).unique().all()
+    ids = [u.id for u in users]
+    profiles = {p.user_id: p for p in db.session.scalars(select(JurorProfile).where(JurorProfile.user_id.in_(ids)))}
+    cities = {c.id: c for c in db.session.scalars(select(City))}
+    conflicts = dict(db.session.execute(select(Conflict.juror_id, func.count()).where(Conflict.juror_id.in_(ids))
+                                        .group_by(Conflict.juror_id)).all())
+    assignments = dict(db.session.execute(select(Assignment.juror_id, func.count())
+                                          .where(Assignment.juror_id.in_(ids)).group_by(Assignment.juror_id)).all())
+    return [{"user": u, "profile": profiles.get(u.id), "city": cities.get(profiles[u.id].city_id) if u.id in profiles else None,
+             "conflicts": conflicts.get(u.id, 0), "assignments": assignments.get(u.id, 0)} for u in users]
+
+
+def _state(user: User, profile: JurorProfile) -> dict:
+    return {name: getattr(profile, name) for name in PROFILE_FIELDS}
+
+
+def update_profile(user: User, profile: JurorProfile, values: dict, actor) -> bool:
+    """Apply the values given (a juror's own form has fewer); audit the change. False when nothing changed."""
+    before = _state(user, profile)
+    for name in PROFILE_FIELDS:
+        if name in values:
+            setattr(profile, name, values[name])
+    after = _state(user, profile)
+    if after == before:
+        return False
+    db.session.flush()
+    changed = sorted(k for k in after if after[k] != before[k])
+    record("juror.changed", profile, actor=actor, object_type="juror_profiles", object_id=user.id,
+           changed=changed, old={k: before[k] for k in changed}, new={k: after[k] for k in changed})
+    return True

@@ -1,0 +1,2 @@
+"""Rankings and awards: the stored rankings (store.py), their evidence, ties, publishing and the
+public results."""

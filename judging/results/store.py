@@ -1,0 +1,264 @@
+"""The ranking, computed in the task queue and stored: the ranking page reads it instead of recomputing.
+
+``load_category`` (results_service) loads every submitted score of a category and runs the four
+methods: close to a second at 10,000 entries. Here a task does that when scores change (debounced:
+a burst of submissions costs one run) and stores, per round and category, the rows under every
+method with the *inputs' version*: a digest of the submitted score sets (their number, ids,
+rubrics and last change) and the round's tie-break criterion. The page compares it with the current
+version (one aggregate query) to say whether the stored ranking is up to date.
+
+A stored ranking holds references and titles only: the same as the live page, nothing about pupils.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import OrderedDict
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from types import SimpleNamespace
+
+from flask import render_template
+from flask_babel import get_locale, ngettext
+from markupsafe import Markup
+from sqlalchemy import func, select
+
+from competition.models import Category, Entry
+from core import tasks
+from core.db import db, utcnow
+from judging.aggregation import methods as agg
+from judging.aggregation.ranking import RankedEntry
+from judging.models import Assignment, RankingSnapshot, Round, ScoreSet, ScoreStatus, TieOrder
+from judging.results import service
+
+DEBOUNCE_SECONDS = 5
+_PARSED: OrderedDict = OrderedDict()  # (snapshot id, version) -> parsed data; per process
+_PARSED_SIZE = 16
+_HTML: OrderedDict = OrderedDict()  # rendered rows, see rows_html
+_EVIDENCE: OrderedDict = OrderedDict()  # (round, category, inputs' version, method, N) -> Evidence; see evidence
+
+
+@dataclass
+class Freshness:
+    computed_at: datetime | None
+    stale: bool
+    snapshot: tuple | None = None  # (id, inputs' version) of the stored ranking shown; None when computed live
+    current: str | None = None  # the inputs' version now (the evidence's cache key)
+
+    @property
+    def age_seconds(self) -> int | None:
+        return None if self.computed_at is None else max(0, int((utcnow() - self.computed_at).total_seconds()))
+
+
+class StoredResults(service.CategoryResults):
+    """A ``CategoryResults`` rebuilt from a snapshot: rows, counts, notes; no score-level detail (``group``)."""
+
+    ranked_count: int = 0
+    stored_evidence: dict | None = None  # the evidence the task stored with the ranking (results_store.evidence)
+
+    @property
+    def has_scores(self) -> bool:
+        return self.ranked_count > 0
+
+
+def inputs_version(round_: Round, category_id: int) -> str:
+    """The digest of what the ranking is made from: one aggregate query, whatever the size."""
+    submitted = ScoreSet.status == ScoreStatus.SUBMITTED.value
+    assigned, count, ids, rubrics, changed = db.session.execute(
+        select(func.count(Assignment.id), func.count(ScoreSet.id).filter(submitted),
+               func.coalesce(func.sum(ScoreSet.id).filter(submitted), 0),
+               func.coalesce(func.sum(ScoreSet.rubric_id).filter(submitted), 0),
+               func.max(ScoreSet.updated_at).filter(submitted))
+        .select_from(Assignment).join(Entry, Entry.id == Assignment.entry_id)
+        .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+        .where(service._in_round(round_, category_id))).one()
+    ties, last_tie = db.session.execute(
+        select(func.count(TieOrder.id), func.coalesce(func.max(TieOrder.id), 0))
+        .where(TieOrder.round_id == round_.id, TieOrder.category_id == category_id)).one()
+    text = f"{count}|{ids}|{rubrics}|{changed}|{assigned}|{round_.tie_criterion_key}|{ties}|{last_tie}"
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def schedule(round_id: int, category_id: int, *, delay: float = DEBOUNCE_SECONDS) -> None:
+    """Recompute this round's category after the current transaction commits (one run per burst)."""
+    tasks.defer("results", {"round_id": round_id, "category_id": category_id},
+                key=f"results:{round_id}:{category_id}", delay=delay)
+
+
+@tasks.handler("results")
+def _recompute_task(payload: dict) -> None:
+    round_ = db.session.get(Round, payload["round_id"])
+    category = db.session.get(Category, payload["category_id"])
+    if round_ is not None and category is not None:
+        recompute(round_, category)
+
+
+def recompute(round_: Round, category: Category) -> RankingSnapshot:
+    """Compute and store one category's ranking (flushes; the task or the caller commits)."""
+    version = inputs_version(round_, category.id)  # first: a change made meanwhile leaves it stale
+    res = service.load_category(round_, category)
+    data = _dump(res, _evidence_of(res))  # before the snapshot joins the session (its queries autoflush)
+    snapshot = db.session.scalar(select(RankingSnapshot).where(
+        RankingSnapshot.round_id == round_.id, RankingSnapshot.category_id == category.id))
+    if snapshot is None:
+        snapshot = RankingSnapshot(round_id=round_.id, category_id=category.id)
+        db.session.add(snapshot)
+    snapshot.inputs_version, snapshot.computed_at, snapshot.data = version, utcnow(), data
+    db.session.flush()
+    return snapshot
+
+
+def _evidence_of(res: service.CategoryResults) -> dict | None:
+    """The evidence under the round's method, as stored with the ranking (the page rebuilds it: ``evidence``)."""
+    from judging.results import evidence as evidence_service
+
+    if not res.has_scores:
+        return None
+    ev = evidence_service.for_results(res)
+    return {"method": res.method, "top_n": ev.top_n, "k": ev.k, "components": ev.components,
+            "entries": [asdict(e) for e in ev.entries.values()],
+            "weak_links": [asdict(w) for w in ev.weak_links],
+            "boundary_ties": [[t.boundary, t.rank, list(t.entries), t.value] for t in ev.boundary_ties]}
+
+
+def _evidence_from(data: dict):
+    from judging.aggregation.ranking import BoundaryTie
+    from judging.results.ranking_evidence import EntryEvidence, Evidence, WeakLink
+
+    return Evidence(top_n=data["top_n"], k=data["k"], components=data["components"],
+                    entries={e["entry_id"]: EntryEvidence(**e) for e in data["entries"]},
+                    weak_links=[WeakLink(**{**w, "a": tuple(w["a"]), "b": tuple(w["b"])}) for w in data["weak_links"]],
+                    boundary_ties=[BoundaryTie(b, r, tuple(e), v) for b, r, e, v in data["boundary_ties"]])
+
+
+def _dump(res: service.CategoryResults, evidence: dict | None = None) -> str:
+    stats = {}
+    if res.has_scores:
+        stats = {str(i): [asdict(s)[k] for k in _STAT_FIELDS] for i, s in res.group.entries.items()}
+    warnings = []
+    if res.group is not None:
+        warnings = [[w.code, w.params] for w in res.group.warnings if w.code == "design_not_linked"]
+    return json.dumps({
+        "counts": [res.assigned, res.submitted, res.drafts, res.skipped],
+        "entries": {str(i): list(v) for i, v in res.entries.items()},
+        "stats": stats,
+        "rankings": {m: [[r.entry_id, r.rank, r.value, r.rounded, r.tie_group, r.resolution] for r in ranking.entries]
+                     for m, ranking in res.rankings.items()},
+        "agreement": {m: (None if t != t else t) for m, t in res.agreement.items()},
+        "warnings": warnings,
+        "evidence": evidence,
+    }, separators=(",", ":"))
+
+
+_STAT_FIELDS = ("n", "mean", "median", "sd", "min", "max", "range", "disagreement", "zscore", "bias_adjusted")
+
+
+def _parsed(snapshot_id: int, version: str, method: str) -> tuple[dict, list, dict]:
+    """The snapshot's data and its rows in ``method``'s order, read and built once per process and version."""
+    key = (snapshot_id, version, method)
+    if key not in _PARSED:
+        text = db.session.scalar(select(RankingSnapshot.data).where(RankingSnapshot.id == snapshot_id))
+        data = json.loads(text)
+        entries = {int(i): tuple(v) for i, v in data["entries"].items()}
+        _PARSED[key] = data, _rows(data, method), entries
+        while len(_PARSED) > _PARSED_SIZE:
+            _PARSED.popitem(last=False)
+    _PARSED.move_to_end(key)
+    return _PARSED[key]
+
+
+def _rows(data: dict, method: str) -> list:
+    rankings, entries = data["rankings"], data["entries"]
+    ranks = {m: {row[0]: row[1] for row in rows} for m, rows in rankings.items()}
+    rows = []
+    for entry_id, rank, value, rounded, tie_group, resolution in rankings.get(method, []):
+        stats = agg.EntryStats(entry_id, *data["stats"][str(entry_id)], criterion_means={})
+        ref, title = entries.get(str(entry_id), ("", ""))
+        rows.append(service.Row(entry_id, ref, title, stats, RankedEntry(entry_id, rank, value, rounded, tie_group,
+                                                                         resolution),
+                                {m: ranks[m].get(entry_id) for m in rankings}))
+    return rows
+
+
+def load_ranking(round_: Round, category: Category) -> tuple[service.CategoryResults, Freshness]:
+    """The stored ranking and whether it is up to date; computed here when none is stored yet."""
+    found = db.session.execute(select(RankingSnapshot.id, RankingSnapshot.inputs_version, RankingSnapshot.computed_at)
+                               .where(RankingSnapshot.round_id == round_.id,
+                                      RankingSnapshot.category_id == category.id)).one_or_none()
+    current = inputs_version(round_, category.id)
+    if found is None:  # a new round or category: compute it now, and store it once the page's work is done
+        return service.load_category(round_, category), Freshness(None, True, current=current)
+    method = round_.method if round_.method in service.METHODS else "mean"
+    data, rows, entries = _parsed(found.id, found.inputs_version, method)
+    return _rebuild(round_, category, data, rows, entries), Freshness(found.computed_at, found.inputs_version != current,
+                                                                      (found.id, found.inputs_version), current)
+
+
+def evidence(res: service.CategoryResults, freshness: Freshness):
+    """How sure each place is (``evidence_service.for_results``), computed once per process and inputs' version.
+
+    The results task stores it with the ranking under the round's method; it is used while it is current. Otherwise
+    (another method, a stale ranking, a new shortlist) the category is loaded live (``load_category``, itself cached
+    per input). The key holds the current inputs' version (scores,
+    assignments, tie orders), the method and N (prizes plus the final round's shortlist), so any change that
+    would change the evidence misses the cache.
+    """
+    from judging.results import evidence as evidence_service
+
+    if res.group is not None or not res.has_scores:
+        return evidence_service.for_results(res)
+    n = evidence_service.top_n(res)
+    key = (res.round.id, res.category.id, freshness.current, res.method, n)
+    if key not in _EVIDENCE:
+        stored = getattr(res, "stored_evidence", None)  # made by the task with the ranking, when still current
+        if (stored and not freshness.stale and stored["method"] == res.method and stored["top_n"] == n
+                and stored["k"] == max(1, res.round.jurors_per_entry)):
+            _EVIDENCE[key] = _evidence_from(stored)
+        else:
+            live = service.load_category(res.round, res.category)
+            _EVIDENCE[key] = evidence_service.for_results(live)
+        while len(_EVIDENCE) > _PARSED_SIZE:
+            _EVIDENCE.popitem(last=False)
+    _EVIDENCE.move_to_end(key)
+    return _EVIDENCE[key]
+
+
+def rows_html(res: service.CategoryResults, rows: list, round_: Round, freshness: Freshness,
+              evidence=None) -> Markup | None:
+    """The table rows of a stored ranking, rendered once per process, ranking version, method, language and length,
+    and the evidence's version (its chance bars and flags are in the rows).
+
+    Rendering a hundred rows costs more than everything else on the page; they change only with the stored
+    ranking (whose version covers the tie-break criterion the rows name), the evidence and the language.
+    """
+    if freshness.snapshot is None:
+        return None
+    shown = None if not evidence else (freshness.current, evidence.top_n, evidence.k)
+    key = (*freshness.snapshot, res.method, str(get_locale()), len(rows), shown)
+    if key not in _HTML:
+        _HTML[key] = Markup(render_template("judging/results/_ranking_rows.html", rows=rows, res=res, round=round_,
+                                            evidence=evidence))
+        while len(_HTML) > _PARSED_SIZE * 4:
+            _HTML.popitem(last=False)
+    _HTML.move_to_end(key)
+    return _HTML[key]
+
+
+def _rebuild(round_: Round, category: Category, data: dict, rows: list, entries: dict) -> StoredResults:
+    res = StoredResults(round=round_, category=category, method=round_.method)
+    res.assigned, res.submitted, res.drafts, res.skipped = data["counts"]
+    res.entries = entries  # shared too
+    res.agreement = {m: (float("nan") if t is None else t) for m, t in data["agreement"].items()}
+    res.rows = list(rows)  # the rows are shared by the requests of this process: never changed
+    res.ranked_count = len(res.rows)
+    res.stored_evidence = data.get("evidence")
+    if res.skipped:
+        res.notes.append(ngettext(
+            "%(num)d submitted score set is left out: it misses a value, is off the scale or uses another rubric.",
+            "%(num)d submitted score sets are left out: they miss a value, are off the scale or use another rubric.",
+            res.skipped))
+    for code, params in data["warnings"]:
+        note = service._note(SimpleNamespace(code=code, params=params))
+        if note:
+            res.notes.insert(0, note)
+    return res

@@ -1,0 +1,1 @@
+"""Rounds: opening, closing, progress, the final round's proposal, and the confirmation pages."""

@@ -1,0 +1,1 @@
+"""Rubrics and their criteria: defaults, forms, operations and the secretariat's pages."""
