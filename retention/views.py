@@ -40,7 +40,7 @@ def admin_edition_purge(edition_id: int):
                 return redirect(url_for(".admin_edition_purge", edition_id=edition.id))
             form.password.errors.append(_("The password is not right. Nothing was removed."))
         status = 400
-    return render_template("competition/retention/purge.html", edition=edition, form=form, refusal=refusal,
+    return render_template("retention/purge.html", edition=edition, form=form, refusal=refusal,
                            counts=ops.scope(edition).counts(), purges=ops.purges(edition)), status
 
 

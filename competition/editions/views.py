@@ -35,7 +35,7 @@ secretariat_only = roles_required(Role.SECRETARIAT)
 @secretariat_only
 def admin_editions():
     editions = db.session.scalars(select(Edition).order_by(Edition.deadline_at.desc(), Edition.id.desc())).all()
-    return render_template("competition/admin/editions.html", editions=editions, action=ConfirmForm())
+    return render_template("competition/editions/editions.html", editions=editions, action=ConfirmForm())
 
 
 @bp.route("/admin/editions/new", methods=["GET", "POST"])
@@ -47,7 +47,7 @@ def admin_edition_new():
         db.session.commit()
         _flash_saved(form, _("The edition %(name)s has been created.", name=edition.name))
         return redirect(url_for("competition.admin_edition_edit", edition_id=edition.id))
-    return render_template("competition/admin/edition_form.html", form=form, edition=None)
+    return render_template("competition/editions/edition_form.html", form=form, edition=None)
 
 
 @bp.route("/admin/editions/<int:edition_id>", methods=["GET", "POST"])
@@ -60,7 +60,7 @@ def admin_edition_edit(edition_id: int):
         db.session.commit()
         _flash_saved(form, _("Your changes have been saved.") if changes else _("Nothing was changed."))
         return redirect(url_for("competition.admin_edition_edit", edition_id=edition.id))
-    return render_template("competition/admin/edition_form.html", form=form, edition=edition, action=ConfirmForm())
+    return render_template("competition/editions/edition_form.html", form=form, edition=edition, action=ConfirmForm())
 
 
 def _flash_saved(form: EditionForm, message: str) -> None:
@@ -88,7 +88,7 @@ def admin_edition_make_current(edition_id: int):
 def admin_cities():
     cities = db.session.scalars(select(City).options(selectinload(City.schools))).all()
     cities.sort(key=lambda c: (not c.active, country_name(c.country_code).casefold(), c.name.casefold()))
-    return render_template("competition/admin/cities.html", cities=cities, country_name=country_name)
+    return render_template("competition/editions/cities.html", cities=cities, country_name=country_name)
 
 
 @bp.route("/admin/cities/new", methods=["GET", "POST"])
@@ -100,7 +100,7 @@ def admin_city_new():
         db.session.commit()
         flash(_("%(name)s has been added.", name=city.name), "success")
         return redirect(url_for("competition.admin_cities"))
-    return render_template("competition/admin/city_form.html", form=form, city=None)
+    return render_template("competition/editions/city_form.html", form=form, city=None)
 
 
 @bp.route("/admin/cities/<int:city_id>", methods=["GET", "POST"])
@@ -113,7 +113,7 @@ def admin_city_edit(city_id: int):
         db.session.commit()
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for("competition.admin_city_edit", city_id=city.id))
-    return render_template("competition/admin/city_form.html", form=form, city=city, action=ConfirmForm(),
+    return render_template("competition/editions/city_form.html", form=form, city=city, action=ConfirmForm(),
                            class_counts=ops.class_counts(city.schools))
 
 
@@ -142,7 +142,7 @@ def admin_school_edit(school_id: int):
         db.session.commit()
         flash(_("The school is now called %(name)s.", name=school.name), "success")
         return redirect(url_for("competition.admin_city_edit", city_id=school.city_id))
-    return render_template("competition/admin/school_form.html", school=school, form=form, merge=merge,
+    return render_template("competition/editions/school_form.html", school=school, form=form, merge=merge,
                            classes=ops.class_counts([school]).get(school.id, 0))
 
 
@@ -159,7 +159,7 @@ def admin_school_merge(school_id: int):
         flash(_("%(duplicate)s has been merged into %(keep)s (classes moved: %(n)d).", duplicate=school.name,
                 keep=keep.name, n=moved), "success")
         return redirect(url_for("competition.admin_city_edit", city_id=keep.city_id))
-    return render_template("competition/admin/school_form.html", school=school, form=form, merge=merge,
+    return render_template("competition/editions/school_form.html", school=school, form=form, merge=merge,
                            classes=ops.class_counts([school]).get(school.id, 0))
 
 
@@ -168,7 +168,7 @@ def admin_school_merge(school_id: int):
 @secretariat_only
 def admin_materials(edition_id: int):
     edition = get_or_404(Edition, edition_id)
-    return render_template("competition/admin/materials.html", edition=edition, action=ConfirmForm(),
+    return render_template("competition/editions/materials.html", edition=edition, action=ConfirmForm(),
                            materials=Material.for_edition(edition.id), language_name=language_name,
                            file_size=file_size)
 
@@ -197,7 +197,7 @@ def _material_form(edition: Edition, material: Material | None):
         db.session.commit()  # a file no material uses any more is deleted now (core.file_lifecycle)
         flash(_("The material %(title)s has been saved.", title=material.title), "success")
         return redirect(url_for("competition.admin_materials", edition_id=edition.id))
-    return render_template("competition/admin/material_form.html", form=form, edition=edition, material=material,
+    return render_template("competition/editions/material_form.html", form=form, edition=edition, material=material,
                            file_size=file_size)
 
 

@@ -68,12 +68,12 @@ def _public(response, etag: str):
 def gallery():
     edition = public_edition()
     if edition is None or edition.results_published_at is None:
-        return render_template("results/not_yet.html", edition=edition)
+        return render_template("judging/gallery/not_yet.html", edition=edition)
     edition, results = _published()
     language = current_language()
     sections = [(category_title(c.age_group, c.discipline, language),
                  [i for i in results.for_publication if i.category_id == c.id]) for c in results.categories]
-    return render_template("results/gallery.html", edition=edition, sections=[s for s in sections if s[1]],
+    return render_template("judging/gallery/gallery.html", edition=edition, sections=[s for s in sections if s[1]],
                            credit=credit, award_title=award_title, language=language)
 
 
@@ -84,7 +84,7 @@ def entry(reference: str):
     item = _item(results, reference)
     language = current_language()
     shareable = any(i.reference == reference for i in results.for_social)
-    return render_template("results/entry.html", edition=edition, item=item, shareable=shareable,
+    return render_template("judging/gallery/entry.html", edition=edition, item=item, shareable=shareable,
                            credit=credit(item, language), award=award_title(item.award, language),
                            category=category_title(item.age_group, item.discipline, language),
                            base_url=results.base_url)

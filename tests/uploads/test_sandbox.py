@@ -60,9 +60,11 @@ def test_result_comes_back():
 def test_wall_clock_timeout_kills_the_worker(tmp_path):
     pid_file = tmp_path / "pid"
     start = time.monotonic()
+    # 2 s leaves a busy machine time to start the worker (it writes its pid first); the bound only shows
+    # that the timeout, not the sleep, ended the wait.
     with pytest.raises(SandboxTimeout):
-        run_isolated(sleep_forever, (str(pid_file),), timeout_s=0.5, memory_bytes=512 * MiB)
-    assert time.monotonic() - start < 4
+        run_isolated(sleep_forever, (str(pid_file),), timeout_s=2, memory_bytes=512 * MiB)
+    assert time.monotonic() - start < 30
     assert gone(int(pid_file.read_text()))
 
 
