@@ -1,5 +1,5 @@
 """State changes of campaign submissions. They flush and audit, never commit; each raises CampaignError
-with a translated message. Replaced files leave right after the view's commit (``core.file_lifecycle``)."""
+with a translated message. Replaced files leave right after the request's commit (``core.file_lifecycle``)."""
 from __future__ import annotations
 
 from datetime import datetime

@@ -1,4 +1,4 @@
-"""State changes for schools, classes and pupils. They flush and audit; the view commits once."""
+"""State changes for schools, classes, pupils and class extensions. They flush and audit; the request commits once."""
 from __future__ import annotations
 
 from datetime import datetime

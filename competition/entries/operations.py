@@ -1,6 +1,6 @@
 """State changes of entries. They flush, never commit; each raises EntryError with a translated message.
 
-Files an entry no longer uses (replaced, removed, its entry deleted) are deleted right after the view's
+Files an entry no longer uses (replaced, removed, its entry deleted) are deleted right after the request's
 commit, if no other row shares them: ``core.file_lifecycle`` does it for every path, from the ORM events.
 """
 from __future__ import annotations
