@@ -22,7 +22,6 @@ def invite():
     if form.validate_on_submit():
         roles = [Role(r) for r in form.roles.data]
         operations.send_invitation(form.email.data, roles, form.language.data, current_user)
-        db.session.commit()
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("accounts.invite"))
     invitations = db.session.scalars(
@@ -41,18 +40,15 @@ def accept_invitation(token: str):
         if form.validate_on_submit():
             found = tokens.consume(token, TokenPurpose.INVITATION)
             if existing:
-                for role in found.role_list:
-                    existing.add_role(role)
-                existing.email_confirmed_at = existing.email_confirmed_at or utcnow()
-                db.session.commit()
+                operations.add_roles(existing, found.role_list)
                 flash(_("The new role has been added to your account. Log in to use it."), "success")
                 return redirect(url_for("accounts.login"))
             user = operations.create_user(
                 form.name.data, found.email, form.password.data, found.role_list,
                 language=current_language(), timezone=form.timezone.data,
             )
+            operations.logged_in(user)
             start_session(user)
-            db.session.commit()
             flash(_("Welcome! Your account is ready."), "success")
             return redirect(url_for("core.index"))
     except tokens.TokenError as error:

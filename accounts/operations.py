@@ -1,13 +1,13 @@
-"""Account state changes. They flush; the view commits once per request."""
+"""Account state changes. They flush, never commit: the request commits once (core/transaction.py)."""
 from __future__ import annotations
 
 from flask import current_app
 
 from accounts import tokens
 from accounts.models import Role, TokenPurpose, User, normalise_email
-from accounts.passwords import hash_password
+from accounts.passwords import hash_password, needs_rehash
 from core import mail
-from core.db import db
+from core.db import db, utcnow
 from core.hosts import public_url
 
 
@@ -22,8 +22,6 @@ def create_teacher(name: str, email: str, password_hash: str, language: str, tim
 
 def create_user(name: str, email: str, password: str, roles: list[Role], *, language: str = "en",
                 timezone: str = "Europe/Paris", confirmed: bool = True) -> User:
-    from core.db import utcnow
-
     user = User(
         name=name,
         email=normalise_email(email),
@@ -78,3 +76,52 @@ def send_invitation(email: str, roles: list[Role], language: str, invited_by: Us
 def request_email_change(user: User, new_email: str) -> None:
     raw = tokens.issue(TokenPurpose.CHANGE_EMAIL, current_app.config["TOKEN_MAX_AGE"], user=user, email=normalise_email(new_email))
     mail.send_template(new_email, "change_email", user.language, user=user, link=public_url("accounts.confirm_email_change", token=raw))
+
+
+def logged_in(user: User, password: str | None = None) -> None:
+    """A login that succeeded: its time, and the ``password`` just checked hashed again if the stored hash's
+    parameters are out of date."""
+    if password is not None and needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+    user.last_login_at = utcnow()
+    db.session.flush()
+
+
+def confirm_email(user: User) -> None:
+    """The user proved they read mail at their address (a confirmation, a reset or an invitation link)."""
+    user.email_confirmed_at = user.email_confirmed_at or utcnow()
+    db.session.flush()
+
+
+def reset_password(user: User, password: str) -> None:
+    """A reset link was used: the new password, and the address is confirmed by the same token."""
+    set_password(user, password)
+    confirm_email(user)
+
+
+def add_roles(user: User, roles: list[Role]) -> None:
+    """An invitation accepted by an existing account: its roles are added to the account's."""
+    for role in roles:
+        user.add_role(role)
+    confirm_email(user)
+
+
+def update_profile(user: User, name: str, language: str, timezone: str) -> None:
+    user.name, user.language, user.timezone = name, language, timezone
+    db.session.flush()
+
+
+def change_password(user: User, password: str) -> None:
+    """The user changed their own password: every other session ends, and they are told by email."""
+    set_password(user, password)
+    db.session.flush()
+    mail.send_template(user.email, "password_changed", user.language, user=user)
+
+
+def change_email(user: User, new_email: str) -> None:
+    """A change of address confirmed from the new mailbox: sessions end, and the old address is told."""
+    old = user.email
+    user.email = normalise_email(new_email)
+    user.end_all_sessions()
+    db.session.flush()
+    mail.send_template(old, "email_changed", user.language, user=user, new_email=user.email)

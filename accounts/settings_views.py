@@ -9,7 +9,6 @@ from accounts import bp, operations, tokens
 from accounts.forms import ChangeEmailForm, ChangePasswordForm, ConfirmForm, ProfileForm
 from accounts.models import TokenPurpose, User
 from accounts.passwords import verify_password
-from core import mail
 from core.db import db
 from core.permissions import public, signed_in
 
@@ -35,9 +34,8 @@ def update_profile():
     form = ProfileForm(prefix="profile")
     if not form.validate_on_submit():
         return _render(profile=form, status=400)
-    form.populate_obj(current_user)
+    operations.update_profile(current_user, form.name.data, form.language.data, form.timezone.data)
     session["lang"] = current_user.language
-    db.session.commit()
     flash(_("Your settings are saved."), "success")
     return redirect(url_for("accounts.settings"))
 
@@ -49,10 +47,8 @@ def change_password():
     form = ChangePasswordForm(prefix="password", account_email=user.email, account_name=user.name)
     if form.validate_on_submit():
         if verify_password(user.password_hash, form.current_password.data):
-            operations.set_password(user, form.password.data)
+            operations.change_password(user, form.password.data)
             login_user(user)  # this session continues under the new id; all others end
-            mail.send_template(user.email, "password_changed", user.language, user=user)
-            db.session.commit()
             flash(_("Your password has been changed. You have been logged out everywhere else."), "success")
             return redirect(url_for("accounts.settings"))
         form.current_password.errors.append(_("The current password is not right."))
@@ -69,7 +65,6 @@ def change_email():
         else:
             if form.email.data != current_user.email and User.by_email(form.email.data) is None:
                 operations.request_email_change(current_user, form.email.data)
-                db.session.commit()
             # The same answer whether or not the address is taken: nothing is revealed.
             flash(_("We have sent a link to %(email)s. Open it to confirm the new address.", email=form.email.data), "success")
             return redirect(url_for("accounts.settings"))
@@ -89,11 +84,7 @@ def confirm_email_change(token: str):
             if User.by_email(found.email) is not None:
                 db.session.rollback()
                 return token_problem(tokens.TokenError(tokens.TokenProblem.USED), TokenPurpose.CHANGE_EMAIL)
-            old = found.user.email
-            found.user.email = found.email
-            found.user.end_all_sessions()
-            mail.send_template(old, "email_changed", found.user.language, user=found.user, new_email=found.email)
-            db.session.commit()
+            operations.change_email(found.user, found.email)
             flash(_("Your email address is changed. Log in with the new address."), "success")
             return redirect(url_for("accounts.login"))
     except tokens.TokenError as error:

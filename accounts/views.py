@@ -10,8 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from accounts import bp, operations, tokens
 from accounts.forms import ConfirmForm, ForgotPasswordForm, LoginForm, ResetPasswordForm, SignupForm
 from accounts.models import TokenPurpose, User
-from accounts.passwords import hash_password, needs_rehash, verify_password
-from core.db import db, utcnow
+from accounts.passwords import hash_password, verify_password
+from core.db import db
 from core.extensions import limiter
 from core.permissions import public, signed_in
 from core.security import is_safe_next
@@ -45,7 +45,6 @@ def start_session(user: User) -> None:
         session["lang"] = lang
     login_user(user)
     session.permanent = True
-    user.last_login_at = utcnow()
 
 
 # Failed logins are limited per account *and* address, so that someone who knows a teacher's email cannot lock
@@ -67,13 +66,10 @@ def login():
             form.form_errors.append(_("The email address or the password is not right. Check both and try again."))
         elif user.email_confirmed_at is None:
             operations.send_confirmation(user)
-            db.session.commit()
             form.form_errors.append(_("Please confirm your email address first. We have sent you a new link."))
         else:
-            if needs_rehash(user.password_hash):
-                user.password_hash = hash_password(form.password.data)
+            operations.logged_in(user, form.password.data)
             start_session(user)
-            db.session.commit()
             target = request.args.get("next")
             return redirect(target if is_safe_next(target) else url_for("core.index"))
     return render_template("accounts/login.html", form=form)
@@ -85,7 +81,6 @@ def logout():
     form = ConfirmForm()
     if form.validate_on_submit():
         current_user.end_all_sessions()
-        db.session.commit()
         lang = session.get("lang") or current_user.language
         logout_user()
         session.clear()
@@ -105,13 +100,11 @@ def signup():
         if existing is None:
             try:
                 operations.create_teacher(form.name.data, form.email.data, password_hash, form.language.data, form.timezone.data)
-                db.session.commit()
             except IntegrityError:  # the same address signed up in parallel
                 db.session.rollback()
                 existing = User.by_email(form.email.data)
         if existing is not None:
             operations.send_already_registered(existing)
-            db.session.commit()
         return redirect(url_for("accounts.check_email"))
     return render_template("accounts/signup.html", form=form)
 
@@ -134,8 +127,7 @@ def confirm_email(token: str):
         found = tokens.peek(token, TokenPurpose.CONFIRM_EMAIL)
         if form.validate_on_submit():
             found = tokens.consume(token, TokenPurpose.CONFIRM_EMAIL)
-            found.user.email_confirmed_at = found.user.email_confirmed_at or utcnow()
-            db.session.commit()
+            operations.confirm_email(found.user)
             flash(_("Your email address is confirmed. You can log in now."), "success")
             return redirect(url_for("accounts.login"))
     except tokens.TokenError as error:
@@ -153,7 +145,6 @@ def forgot_password():
         user = User.by_email(form.email.data)
         if user is not None and user.is_active_account:
             operations.send_password_reset(user)
-            db.session.commit()
         return render_template("accounts/forgot_sent.html", email=form.email.data)
     return render_template("accounts/forgot.html", form=form)
 
@@ -166,9 +157,7 @@ def reset_password(token: str):
         form = ResetPasswordForm(account_email=account.email, account_name=account.name)
         if form.validate_on_submit():
             found = tokens.consume(token, TokenPurpose.RESET_PASSWORD)
-            operations.set_password(found.user, form.password.data)
-            found.user.email_confirmed_at = found.user.email_confirmed_at or utcnow()
-            db.session.commit()
+            operations.reset_password(found.user, form.password.data)
             flash(_("Your password has been changed. Log in with the new password."), "success")
             return redirect(url_for("accounts.login"))
     except tokens.TokenError as error:

@@ -11,8 +11,7 @@ from core.db import db
 
 
 def coordinator_city(user) -> City | None:
-    """The city ``user`` coordinates, or None (not a coordinator, or not appointed yet)."""
-    if not getattr(user, "is_authenticated", False):
-        return None
+    """The city ``user`` coordinates, or None (not a coordinator, or not appointed yet). Who coordinates what is
+    ``coordinated_city_ids``'s rule; the campaign only picks the first city."""
     ids = coordinated_city_ids(user)
     return db.session.get(City, min(ids)) if ids else None

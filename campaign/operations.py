@@ -1,5 +1,5 @@
 """State changes of campaign submissions. They flush and audit, never commit; each raises CampaignError
-with a translated message. Replaced files leave right after the view's commit (``core.file_lifecycle``)."""
+with a translated message. Replaced files leave right after the request's commit (``core.file_lifecycle``)."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -8,12 +8,14 @@ from flask import current_app
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
+from accounts.models import User
 from campaign import checks
 from campaign.models import CONSENTS, FilePurpose, Kind, Status, Submission, SubmissionFile
 from campaign.timeline import is_open
 from competition.uploads import UploadLimits, clean_upload, safe_filename
-from core import audit, file_lifecycle
+from core import audit, file_lifecycle, mail
 from core.db import db, utcnow
+from core.hosts import public_url
 
 DOCUMENT_KINDS = {"docx", "odt", "txt"}
 PHOTO_KINDS = {"image"}
@@ -235,6 +237,10 @@ def send_back(sub: Submission, message: str) -> None:
     sub.status, sub.review_message, sub.approved_at = Status.RETURNED.value, message, None
     db.session.flush()
     audit.record("campaign.sent_back", sub, message=message)
+    author = db.session.get(User, sub.created_by_id) if sub.created_by_id else None
+    if author is not None:  # the coordinator who wrote it is told, in their language
+        mail.send_template(author.email, "campaign_returned", author.language, user=author, sub=sub,
+                           link=public_url("campaign.check", sub_id=sub.id))
 
 
 def set_crop(sub: Submission, x: float, y: float, zoom: float) -> None:
@@ -243,3 +249,16 @@ def set_crop(sub: Submission, x: float, y: float, zoom: float) -> None:
     sub.crop_x, sub.crop_y, sub.crop_zoom = x, y, zoom
     db.session.flush()
     audit.record("campaign.cropped", sub, x=x, y=y, zoom=zoom)
+
+
+def set_timeline(edition, *, deadline: datetime | None, launch_on, statements_on, page_on, max_quotes: int) -> None:
+    """The secretariat's campaign dates and quote-card limit on an edition (``deadline`` in UTC, None: the
+    competition's own deadline)."""
+    edition.campaign_deadline_at = deadline
+    edition.campaign_launch_on = launch_on
+    edition.campaign_statements_on = statements_on
+    edition.campaign_page_on = page_on
+    edition.campaign_max_quotes = max_quotes
+    db.session.flush()
+    audit.record("campaign.timeline", edition, deadline=deadline, launch=launch_on, statements=statements_on,
+                 page=page_on, max_quotes=max_quotes)

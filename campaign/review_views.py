@@ -6,7 +6,7 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from accounts.models import Role, User
+from accounts.models import Role
 from campaign import bp
 from campaign import operations as ops
 from campaign.captions import captions
@@ -16,7 +16,6 @@ from campaign.forms import CropForm, FilterForm, ReturnForm, SubmitForm
 from campaign.models import STATUS_TITLES, Kind, Status, Submission
 from campaign.views import current_edition
 from competition.models import City
-from core import mail
 from core.db import db
 from core.files import send_stored
 from core.hosts import public_url
@@ -79,7 +78,6 @@ def approve(sub_id: int):
         db.session.rollback()
         flash(error.message, "error")
     else:
-        db.session.commit()
         flash(_("Approved."), "success")
     return redirect(url_for("campaign.review", sub_id=sub.id))
 
@@ -96,11 +94,6 @@ def send_back(sub_id: int):
             db.session.rollback()
             form.message.errors = [str(error.message)]
         else:
-            author = db.session.get(User, sub.created_by_id) if sub.created_by_id else None
-            if author is not None:
-                mail.send_template(author.email, "campaign_returned", author.language, user=author, sub=sub,
-                                   link=public_url("campaign.check", sub_id=sub.id))
-            db.session.commit()  # the mail is queued with the change (core/tasks.py)
             flash(_("Sent back to the city with your message."), "success")
             return redirect(url_for("campaign.review", sub_id=sub.id))
     return _review_page(sub, return_form=form, status=400)
@@ -120,7 +113,6 @@ def crop(sub_id: int):
             db.session.rollback()
             form.crop_zoom.errors = [str(error.message)]
         else:
-            db.session.commit()
             flash(_("Crop saved: the cards use it now."), "success")
             return redirect(url_for("campaign.review", sub_id=sub.id))
     return _review_page(sub, crop_form=form, status=400)

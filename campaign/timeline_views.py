@@ -10,12 +10,11 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from accounts.models import Role
 from campaign import bp
+from campaign import operations as ops
 from campaign.timeline import timeline
 from campaign.views import current_edition
 from competition.editions.forms import LocalDateField, LocalTimeField
 from competition.editions.operations import NonExistentLocalTime, local_to_utc
-from core import audit
-from core.db import db
 from core.permissions import roles_required
 
 
@@ -54,14 +53,9 @@ def timeline_settings():
         if dates and min(dates) <= (deadline or edition.deadline_at).date():
             form.launch_on.errors = [_("Enter campaign dates after the cities' deadline.")]
         if not form.errors:
-            edition.campaign_deadline_at = deadline
-            edition.campaign_launch_on = form.launch_on.data
-            edition.campaign_statements_on = form.statements_on.data
-            edition.campaign_page_on = form.page_on.data
-            edition.campaign_max_quotes = form.max_quotes.data
-            audit.record("campaign.timeline", edition, deadline=deadline, launch=form.launch_on.data,
-                         statements=form.statements_on.data, page=form.page_on.data, max_quotes=form.max_quotes.data)
-            db.session.commit()
+            ops.set_timeline(edition, deadline=deadline, launch_on=form.launch_on.data,
+                             statements_on=form.statements_on.data, page_on=form.page_on.data,
+                             max_quotes=form.max_quotes.data)
             flash(_("The campaign's timeline is saved."), "success")
             return redirect(url_for("campaign.timeline_settings"))
     return render_template("campaign/review/timeline.html", form=form, edition=edition,

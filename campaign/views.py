@@ -141,7 +141,6 @@ def _save_details(sub: Submission, kind: Kind, new: bool = False):
         else:
             form.form_errors.append(str(error.message))
         return _details_page(None if new else db.session.get(Submission, sub.id), kind, form, 400)
-    db.session.commit()
     if suggestions:
         for code in suggestions:
             flash(str(SUGGESTIONS[code]), "warning")
@@ -167,7 +166,6 @@ def consent(sub_id: int):
             db.session.rollback()
             form.consent_form.errors = [str(error.message)]
         else:
-            db.session.commit()
             flash(_("Consent saved."), "success")
             return redirect(url_for("campaign.check", sub_id=sub.id))
     status = 400 if form.errors else 200
@@ -199,7 +197,6 @@ def submit(sub_id: int):
         return redirect(url_for("campaign.check", sub_id=sub.id))
     mail.send_template(current_user.email, "campaign_receipt", current_user.language, user=current_user, sub=sub,
                        link=public_url("campaign.check", sub_id=sub.id), deadline=timeline(sub.edition).deadline_at)
-    db.session.commit()  # the receipt is queued with the submission (core/tasks.py)
     flash(_("Submitted. A receipt is on its way to %(email)s.", email=current_user.email), "success")
     return redirect(url_for("campaign.check", sub_id=sub.id))
 
@@ -216,7 +213,6 @@ def delete(sub_id: int):
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("campaign.check", sub_id=sub.id))
-    db.session.commit()
     flash(_("Deleted."), "success")
     return redirect(url_for("campaign.index"))
 
@@ -234,7 +230,6 @@ def withdraw_consent(sub_id: int):
             db.session.rollback()
             form.withdraw.errors = [str(error.message)]
         else:
-            db.session.commit()
             flash(_("Consent withdrawn. It applies at once to the campaign page and the cards.") if changed
                   else _("Nothing changed: that consent was not given."), "success")
             return redirect(url_for("campaign.check", sub_id=sub.id))

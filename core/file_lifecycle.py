@@ -164,6 +164,17 @@ def storages() -> list[str]:
     return sorted(_TRACKED)
 
 
+def unreferenced_candidates(session: Session) -> int:
+    """How many stored files the session's coming commit will delete: after a flush, the candidates that no row
+    refers to any more (a view that does not commit can still say what its request removes)."""
+    session.flush()
+    state = session.info.get(INFO_KEY)
+    if not state or not state["candidates"]:
+        return 0
+    connection = session.connection()
+    return sum(len(keys - referenced(connection, storage, keys)) for storage, keys in state["candidates"].items())
+
+
 def deleted_by_last_commit(session: Session) -> int:
     """How many stored files the session's last commit deleted."""
     return _state(session)["deleted"]

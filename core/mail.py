@@ -46,8 +46,8 @@ def send_template(to: str, template: str, language: str, *, timezone: str | None
     Dates in it go through ``maildate``, in the recipient's language and ``timezone`` (not the sender's).
 
     The message is rendered now (in the request, with its links) and sent by the task queue once the
-    current transaction commits: call this before ``db.session.commit()`` (a mail queued after a request's
-    last commit is still committed at the end of the request, see ``core.tasks``). A retried task sends the
+    current transaction commits (in a request, once, after the response: ``core.transaction``; a rolled-back
+    request sends nothing, see ``core.tasks``). A retried task sends the
     same Message-ID, so a receiving server can drop a copy sent twice after a worker crash.
     """
     with force_locale(language or "en"):

@@ -28,7 +28,7 @@ Purging an edition (the secretariat, once its results are out)
 A teacher's copy of their data: ``retention/export.py``.
 
 Operations flush and record audit events; they never commit. Stored files are deleted right after the
-view's commit, and only when no row refers to them any more (storage is content-addressed, so two rows
+request's commit, and only when no row refers to them any more (storage is content-addressed, so two rows
 may share one file): ``core.file_lifecycle`` does it from the rows deleted or changed here.
 """
 from __future__ import annotations

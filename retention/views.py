@@ -33,8 +33,7 @@ def admin_edition_purge(edition_id: int):
         if form.validate_on_submit():
             if verify_password(current_user.password_hash, form.password.data):
                 ops.purge_edition(edition)
-                db.session.commit()
-                deleted = file_lifecycle.deleted_by_last_commit(db.session())  # deleted only by the commit
+                deleted = file_lifecycle.unreferenced_candidates(db.session())  # deleted by the request's commit
                 flash(_("The personal data of %(name)s has been removed. Stored files deleted: %(n)d.",
                         name=edition.name, n=deleted), "success")
                 return redirect(url_for(".admin_edition_purge", edition_id=edition.id))
@@ -48,7 +47,6 @@ def admin_edition_purge(edition_id: int):
 @roles_required(Role.TEACHER)
 def classes_export():
     export = retention_export.teacher_export(current_user._get_current_object())
-    db.session.commit()
     response = send_file(export.archive, mimetype="application/zip", as_attachment=True,
                          download_name=f"my-classes-data-{utcnow():%Y-%m-%d}.zip", max_age=0)
     response.headers["Cache-Control"] = "no-store"

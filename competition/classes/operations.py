@@ -1,12 +1,17 @@
-"""State changes for schools, classes and pupils. They flush and audit; the view commits once."""
+"""State changes for schools, classes, pupils and class extensions. They flush and audit; the request commits once."""
 from __future__ import annotations
 
+from datetime import datetime
+
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from competition.classes.forms import same_name, tidy
+from competition.editions.operations import NonExistentLocalTime, local_to_utc
 from competition.entries.freeze import judged_authors
 from competition.models import City, Edition, Entry, EntryAuthor, Pupil, School, SchoolClass
+from core import mail
 from core.audit import record
 from core.db import db
 
@@ -143,3 +148,38 @@ def last_class_of(teacher) -> SchoolClass | None:
     return db.session.scalar(
         select(SchoolClass).where(SchoolClass.teacher_id == teacher.id).order_by(SchoolClass.id.desc()).limit(1)
     )
+
+
+class ExtensionRefused(ValueError):
+    """An extension the secretariat cannot give; ``message`` says why, in the reader's language."""
+
+    def __init__(self, message):
+        super().__init__(str(message))
+        self.message = message
+
+
+def extend_deadline(school_class: SchoolClass, local: datetime) -> tuple[datetime, bool]:
+    """Give one class until ``local``, a wall-clock time in the edition's time zone, and tell its teacher.
+
+    The time is converted like the edition's deadline (``local_to_utc``): a time the clocks skip is refused, an
+    ambiguous one is the first (summer time). Returns the new deadline in UTC and whether it was ambiguous."""
+    edition = school_class.edition
+    zone = edition.deadline_timezone
+    try:
+        until, ambiguous = local_to_utc(local.date(), local.time(), zone)
+    except NonExistentLocalTime:
+        raise ExtensionRefused(_l(
+            "%(time)s on %(date)s does not exist in %(zone)s: the clocks go forward that night. "
+            "Choose a time outside the change, like 23:59.", time=local.strftime("%H:%M"),
+            date=local.date().isoformat(), zone=zone)) from None
+    if until <= edition.deadline_at:
+        raise ExtensionRefused(_l("Choose a time after the edition's deadline."))
+    previous = school_class.deadline_extended_to
+    school_class.deadline_extended_to = until
+    db.session.flush()
+    record("class.deadline_extended", school_class, until=until.isoformat(),
+           previous=previous.isoformat() if previous else None)
+    teacher = school_class.teacher
+    mail.send_template(teacher.email, "deadline_extended", teacher.language, timezone=teacher.timezone,
+                       school_class=school_class, teacher=teacher, until=until)
+    return until, ambiguous

@@ -131,7 +131,6 @@ def new_class_details():
         school_class = ops.register_class(
             edition, school, current_user, name=form.name.data, age_group=form.age_group.data,
             pupil_count=form.pupil_count.data, language=form.language.data)
-        db.session.commit()
         flash(_("Class %(name)s is registered. Now add its pupils.", name=school_class.name), "success")
         return redirect(url_for(".class_page", class_id=school_class.id))
     return _render("new_class.html", 400 if form.errors else 200, form=form, city=city, school=school,
@@ -174,7 +173,6 @@ def edit_class(class_id: int):
     form = EditClassForm(obj=school_class, school_class=school_class, languages=school_class.edition.language_list)
     if form.validate_on_submit():
         changed = ops.update_class(school_class, **{key: getattr(form, key).data for key in ops.CLASS_FIELDS})
-        db.session.commit()
         flash(_("Your changes are saved.") if changed else _("Nothing was changed."), "success")
         return redirect(url_for(".class_page", class_id=school_class.id))
     return _render("edit_class.html", 400 if form.errors else 200, form=form, school_class=school_class)
@@ -202,7 +200,6 @@ def edit_pupils(class_id: int):
         return _render("pupils.html", 400, form=form, school_class=school_class, authors=authors,
                        problems=form.problems())
     counts = ops.save_pupils(school_class, form.changes())
-    db.session.commit()
     flash(_("The pupils are saved.") if any(counts.values()) else _("Nothing was changed."), "success")
     return redirect(url_for(".class_page", class_id=school_class.id))
 

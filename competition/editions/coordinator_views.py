@@ -7,25 +7,17 @@ from flask import abort, flash, redirect, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from sqlalchemy import select
 
 from accounts.models import Role, User
 from competition import bp
 from competition.editions import operations as ops
-from competition.models import City, CityCoordinator
-from core.db import db
+from competition.models import City, coordinators_of
 from core.forms import ConfirmForm, email_field
 from core.permissions import get_or_404, roles_required
 
 
 class CoordinatorForm(FlaskForm):
     email = email_field(_l("Email address of the coordinator"))
-
-
-def coordinators_of(city: City) -> list[User]:
-    users = db.session.scalars(select(User).join(CityCoordinator, CityCoordinator.user_id == User.id)
-                               .where(CityCoordinator.city_id == city.id).order_by(User.name)).all()
-    return [user for user in users if user.has_role(Role.COORDINATOR)]
 
 
 @bp.post("/admin/cities/<int:city_id>/coordinators")
@@ -40,7 +32,6 @@ def add_coordinator(city_id: int):
                     email=form.email.data), "error")
         else:
             ops.appoint_coordinator(city, user.id)
-            db.session.commit()
             flash(_("%(name)s now coordinates %(city)s.", name=user.name, city=city.name), "success")
     else:
         flash(" ".join(str(e) for e in form.email.errors) or _("Your form expired. Please send it again."), "error")
@@ -57,7 +48,6 @@ def remove_coordinator(city_id: int, user_id: int):
         abort(404)
     if ConfirmForm().validate_on_submit():
         ops.remove_coordinator(city, appointment)
-        db.session.commit()
         flash(_("%(name)s no longer coordinates %(city)s.", name=user.name, city=city.name), "success")
     return redirect(url_for("competition.admin_city_edit", city_id=city.id))
 

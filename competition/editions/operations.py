@@ -1,7 +1,7 @@
 """The secretariat's changes to editions, cities, schools and materials.
 
 Each function changes objects, flushes and records an audit event; none commits.
-The view commits once. Files of materials are stored before the commit (they are
+The request commits once (core/transaction.py). Files of materials are stored before the commit (they are
 content-addressed, so a rolled-back request leaves at most an unused file) and
 deleted right after it once no material uses them (``core.file_lifecycle``).
 """

@@ -44,7 +44,6 @@ def admin_edition_new():
     form = EditionForm(data=new_edition_form_data(utcnow().date()))
     if form.validate_on_submit():
         edition = ops.create_edition(form.edition_values(), form.category_values())
-        db.session.commit()
         _flash_saved(form, _("The edition %(name)s has been created.", name=edition.name))
         return redirect(url_for("competition.admin_edition_edit", edition_id=edition.id))
     return render_template("competition/editions/edition_form.html", form=form, edition=None)
@@ -57,7 +56,6 @@ def admin_edition_edit(edition_id: int):
     form = EditionForm(data=edition_form_data(edition))
     if form.validate_on_submit():
         changes = ops.update_edition(edition, form.edition_values(), form.category_values())
-        db.session.commit()
         _flash_saved(form, _("Your changes have been saved.") if changes else _("Nothing was changed."))
         return redirect(url_for("competition.admin_edition_edit", edition_id=edition.id))
     return render_template("competition/editions/edition_form.html", form=form, edition=edition, action=ConfirmForm())
@@ -76,7 +74,6 @@ def _flash_saved(form: EditionForm, message: str) -> None:
 def admin_edition_make_current(edition_id: int):
     edition = get_or_404(Edition, edition_id)
     ops.make_current(edition)
-    db.session.commit()
     flash(_("%(name)s is now the current edition. Teachers see it on the competition page.", name=edition.name),
           "success")
     return redirect(url_for("competition.admin_editions"))
@@ -97,7 +94,6 @@ def admin_city_new():
     form = CityForm()
     if form.validate_on_submit():
         city = ops.add_city(form.name.data, form.country_code.data)
-        db.session.commit()
         flash(_("%(name)s has been added.", name=city.name), "success")
         return redirect(url_for("competition.admin_cities"))
     return render_template("competition/editions/city_form.html", form=form, city=None)
@@ -110,7 +106,6 @@ def admin_city_edit(city_id: int):
     form = CityForm(obj=city, city=city)
     if form.validate_on_submit():
         ops.update_city(city, form.name.data, form.country_code.data)
-        db.session.commit()
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for("competition.admin_city_edit", city_id=city.id))
     return render_template("competition/editions/city_form.html", form=form, city=city, action=ConfirmForm(),
@@ -125,7 +120,6 @@ def admin_city_set_active(city_id: int):
         abort(400)
     active = request.form["active"] == "1"
     ops.set_city_active(city, active)
-    db.session.commit()
     flash(_("%(name)s is active again: teachers can choose it.", name=city.name) if active else
           _("%(name)s is deactivated: teachers can no longer choose it.", name=city.name), "success")
     return redirect(url_for("competition.admin_city_edit", city_id=city.id))
@@ -139,7 +133,6 @@ def admin_school_edit(school_id: int):
     merge = MergeSchoolForm(school=school, prefix="merge")
     if form.validate_on_submit():
         ops.rename_school(school, form.name.data)
-        db.session.commit()
         flash(_("The school is now called %(name)s.", name=school.name), "success")
         return redirect(url_for("competition.admin_city_edit", city_id=school.city_id))
     return render_template("competition/editions/school_form.html", school=school, form=form, merge=merge,
@@ -155,7 +148,6 @@ def admin_school_merge(school_id: int):
     if merge.validate_on_submit():
         keep = merge.target_school
         moved = ops.merge_schools(school, keep)
-        db.session.commit()
         flash(_("%(duplicate)s has been merged into %(keep)s (classes moved: %(n)d).", duplicate=school.name,
                 keep=keep.name, n=moved), "success")
         return redirect(url_for("competition.admin_city_edit", city_id=keep.city_id))
@@ -194,7 +186,6 @@ def _material_form(edition: Edition, material: Material | None):
                   "url": form.url.data or None, "language": form.language.data or None}
         material = ops.save_material(edition, material, values, form.pdf_bytes,
                                      form.file.data.filename if form.pdf_bytes else None, form.remove_file.data)
-        db.session.commit()  # a file no material uses any more is deleted now (core.file_lifecycle)
         flash(_("The material %(title)s has been saved.", title=material.title), "success")
         return redirect(url_for("competition.admin_materials", edition_id=edition.id))
     return render_template("competition/editions/material_form.html", form=form, edition=edition, material=material,
@@ -207,7 +198,6 @@ def admin_material_delete(material_id: int):
     material = get_or_404(Material, material_id)
     edition_id, title = material.edition_id, material.title
     ops.delete_material(material)
-    db.session.commit()
     flash(_("The material %(title)s has been removed.", title=title), "success")
     return redirect(url_for("competition.admin_materials", edition_id=edition_id))
 
@@ -217,6 +207,5 @@ def admin_material_delete(material_id: int):
 def admin_material_move(material_id: int, direction: str):
     material = get_or_404(Material, material_id)
     ops.move_material(material, direction)
-    db.session.commit()
     anchor = f"m{material.id}"
     return redirect(url_for("competition.admin_materials", edition_id=material.edition_id, _anchor=anchor))

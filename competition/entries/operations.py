@@ -1,6 +1,6 @@
 """State changes of entries. They flush, never commit; each raises EntryError with a translated message.
 
-Files an entry no longer uses (replaced, removed, its entry deleted) are deleted right after the view's
+Files an entry no longer uses (replaced, removed, its entry deleted) are deleted right after the request's
 commit, if no other row shares them: ``core.file_lifecycle`` does it for every path, from the ORM events.
 """
 from __future__ import annotations
@@ -27,7 +27,7 @@ from competition.models import (
 )
 from competition.models.entry import HIDDEN_SOURCE
 from competition.uploads import UploadLimits, clean_upload, safe_filename
-from core import audit, file_lifecycle
+from core import audit, file_lifecycle, mail
 from core.db import db, utcnow
 
 WRITTEN_KINDS = {"pdf", "docx", "odt", "txt"}
@@ -330,6 +330,30 @@ def withdraw(entry: Entry) -> None:
     entry.withdrawn_at = utcnow()
     db.session.flush()
     audit.record("entry.withdrawn", entry)
+
+
+def disqualify(entry: Entry, reason: str) -> None:
+    """The secretariat takes a submitted entry out of the competition, and the teacher is told why by email."""
+    if entry.status != EntryStatus.SUBMITTED.value:
+        raise EntryError(_l("Only a submitted entry can be disqualified."))
+    entry.status = EntryStatus.DISQUALIFIED.value
+    entry.disqualified_reason = reason
+    db.session.flush()
+    audit.record("entry.disqualified", entry, reason=reason)
+    teacher = entry.school_class.teacher
+    mail.send_template(teacher.email, "entry_disqualified", teacher.language, entry=entry, teacher=teacher,
+                       reason=reason)
+
+
+def reinstate(entry: Entry) -> None:
+    """Undo a disqualification: the entry is submitted again, and its reason is kept in the audit only."""
+    if entry.status != EntryStatus.DISQUALIFIED.value:
+        raise EntryError(_l("Only a disqualified entry can be reinstated."))
+    previous = entry.disqualified_reason
+    entry.status = EntryStatus.SUBMITTED.value
+    entry.disqualified_reason = ""
+    db.session.flush()
+    audit.record("entry.reinstated", entry, previous_reason=previous)
 
 
 def receipt_lines(entry: Entry) -> list[dict]:

@@ -11,10 +11,11 @@ from sqlalchemy.orm import selectinload
 
 from accounts.models import Role
 from competition import bp
+from competition.classes import operations as class_ops
+from competition.entries import operations as ops
 from competition.entries.secretariat_forms import DisqualifyForm, EntryFilterForm, ExtensionForm
 from competition.models import Category, City, Edition, Entry, EntryStatus, School, SchoolClass, coordinated_city_ids
 from competition.models.entry import HIDDEN_SOURCE
-from core import audit, mail
 from core.audit import AuditEvent
 from core.converters import MAX_ID, id_from
 from core.db import db
@@ -112,13 +113,7 @@ def disqualify_entry(entry_id: int):
         flash(_("Only a submitted entry can be disqualified."), "error")
         return redirect(url_for("competition.entry", entry_id=entry.id))
     if form.validate_on_submit():
-        entry.status = EntryStatus.DISQUALIFIED.value
-        entry.disqualified_reason = form.reason.data
-        audit.record("entry.disqualified", entry, reason=form.reason.data)
-        teacher = entry.school_class.teacher
-        mail.send_template(teacher.email, "entry_disqualified", teacher.language, entry=entry, teacher=teacher,
-                           reason=form.reason.data)
-        db.session.commit()
+        ops.disqualify(entry, form.reason.data)
         flash(_("The entry is disqualified and the teacher has been told by email."), "success")
         return redirect(url_for("competition.entry", entry_id=entry.id))
     from competition.entries.freeze import judging_counts
@@ -132,10 +127,7 @@ def disqualify_entry(entry_id: int):
 def reinstate_entry(entry_id: int):
     entry = get_or_404(Entry, entry_id)
     if entry.status == EntryStatus.DISQUALIFIED.value and ConfirmForm().validate_on_submit():
-        entry.status = EntryStatus.SUBMITTED.value
-        audit.record("entry.reinstated", entry, previous_reason=entry.disqualified_reason)
-        entry.disqualified_reason = ""
-        db.session.commit()
+        ops.reinstate(entry)
         flash(_("The entry is back in the competition."), "success")
     return redirect(url_for("competition.entry", entry_id=entry.id))
 
@@ -144,23 +136,22 @@ def reinstate_entry(entry_id: int):
 @roles_required(Role.SECRETARIAT)
 def class_extension(class_id: int):
     school_class = get_or_404(SchoolClass, class_id)
-    zone = ZoneInfo(school_class.edition.deadline_timezone)
+    zone_name = school_class.edition.deadline_timezone
     form = ExtensionForm()
-    form.until.description = _("In the edition's time zone (%(tz)s).", tz=school_class.edition.deadline_timezone)
+    form.until.description = _("In the edition's time zone (%(tz)s).", tz=zone_name)
     if request.method == "GET" and school_class.deadline_extended_to:
-        form.until.data = school_class.deadline_extended_to.astimezone(zone).replace(tzinfo=None)
+        form.until.data = school_class.deadline_extended_to.astimezone(ZoneInfo(zone_name)).replace(tzinfo=None)
     if form.validate_on_submit():
-        until = form.until.data.replace(tzinfo=zone)
-        if until <= school_class.edition.deadline_at:
-            form.until.errors.append(_("Choose a time after the edition's deadline."))
+        try:
+            until, ambiguous = class_ops.extend_deadline(school_class, form.until.data)
+        except class_ops.ExtensionRefused as refused:
+            form.until.errors.append(str(refused.message))
         else:
-            school_class.deadline_extended_to = until
-            audit.record("class.deadline_extended", school_class, until=until.isoformat())
-            teacher = school_class.teacher
-            mail.send_template(teacher.email, "deadline_extended", teacher.language, timezone=teacher.timezone,
-                               school_class=school_class, teacher=teacher, until=until)
-            db.session.commit()
             flash(_("The class can submit until %(when)s.", when=localdatetime(until, "d MMMM y, HH:mm")), "success")
+            if ambiguous:
+                flash(_("%(time)s happens twice on %(date)s in %(zone)s, when the clocks go back. The first one, in "
+                        "summer time, is the deadline.", time=form.until.data.strftime("%H:%M"),
+                        date=form.until.data.date().isoformat(), zone=zone_name), "info")
             return redirect(url_for("competition.all_entries"))
     return render_template("competition/secretariat/extension.html", school_class=school_class, form=form), (400 if form.errors else 200)
 

@@ -78,7 +78,6 @@ def _details_page(school_class: SchoolClass, entry: Entry | None, saved_message:
             db.session.rollback()
             form.form_errors.append(error.message)
         else:
-            db.session.commit()
             flash(saved_message, "success")
             return redirect(url_for(next_endpoint, entry_id=entry.id))
     status = 400 if form.errors or form.form_errors else 200
@@ -147,7 +146,6 @@ def submit_entry(entry_id: int):
         return redirect(url_for("competition.entry", entry_id=entry.id))
     mail.send_template(current_user.email, "entry_receipt", current_user.language, timezone=current_user.timezone, entry=entry,
                        lines=ops.receipt_lines(entry), link=public_url("competition.entry_receipt", entry_id=entry.id))
-    db.session.commit()  # the receipt is queued with the submission, and sent once it is saved
     return redirect(url_for("competition.entry_receipt", entry_id=entry.id))
 
 

@@ -17,7 +17,6 @@ from competition.entries import operations as ops
 from competition.entries.forms import ConsentWithdrawalForm, WithdrawForm
 from competition.entries.views import viewable_entry
 from competition.models import Entry
-from core.db import db
 from core.permissions import roles_required
 
 
@@ -64,7 +63,6 @@ def entry_consent_withdraw(entry_id: int):
             form.withdraw.errors.append(_("Tick the consent to withdraw."))
         elif form.confirm.data == "yes":
             ops.withdraw_consent(entry, set(chosen))
-            db.session.commit()
             flash(_("Consent withdrawn. The public results page, the results feed and the cards follow at once."),
                   "success")
             return redirect(url_for("competition.entry", entry_id=entry.id))
@@ -85,7 +83,6 @@ def withdraw_entry(entry_id: int):
         return redirect(url_for("competition.entry", entry_id=entry.id))
     if form.validate_on_submit():
         ops.withdraw(entry)
-        db.session.commit()
         flash(_("The entry \"%(title)s\" is withdrawn. It will not be judged.", title=entry.title), "success")
         return redirect(url_for("competition.index"))
     return render_template("competition/entries/withdraw.html", entry=entry, form=form)

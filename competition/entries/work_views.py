@@ -61,7 +61,6 @@ def entry_work_text(entry_id: int):
     for stored in entry.work_files():
         ops.remove_file(entry, stored)  # typed text replaces an uploaded file
     ops.set_text(entry, form.text.data)
-    db.session.commit()
     flash(_("The text is saved."), "success")
     return redirect(url_for("competition.entry", entry_id=entry.id))
 
@@ -85,7 +84,6 @@ def entry_work_upload(entry_id: int):
         db.session.rollback()
         form.file.errors.append(str(rejected.message))
         return _render_work(entry, upload_form=form, status=400)
-    db.session.commit()
     flash(_("The file is uploaded and checked."), "success")
     return redirect(url_for("competition.entry", entry_id=entry.id))
 
@@ -100,7 +98,6 @@ def entry_file_remove(entry_id: int, file_id: int):
     if stored is None or not WithdrawForm().validate_on_submit():
         abort(404)
     ops.remove_file(entry, stored)
-    db.session.commit()
     flash(_("The file is removed."), "success")
     return redirect(url_for("competition.entry", entry_id=entry.id))
 
@@ -114,7 +111,6 @@ def entry_translation(entry_id: int):
     form = TranslationForm(obj=entry)
     if form.validate_on_submit():
         ops.set_translation(entry, form.translation_language.data, form.translation_text.data or "")
-        db.session.commit()
         flash(_("The translation is saved."), "success")
         return redirect(url_for("competition.entry", entry_id=entry.id))
     return render_template("competition/entries/translation.html", entry=entry, form=form), (400 if form.errors else 200)
@@ -137,7 +133,6 @@ def entry_consent(entry_id: int):
             db.session.rollback()
             form.consent_form.errors.append(str(rejected.message))
         else:
-            db.session.commit()
             flash(_("Consent is saved."), "success")
             return redirect(url_for("competition.entry", entry_id=entry.id))
     return render_template("competition/entries/consent.html", entry=entry, form=form), (400 if form.errors else 200)

@@ -53,12 +53,28 @@ class CityCoordinator(db.Model):
     __table_args__ = (UniqueConstraint("user_id", "city_id"),)
 
 
+def _coordinates(user) -> bool:
+    """The one rule: an appointment counts only while its user holds the coordinator role."""
+    from accounts.models import Role
+
+    return bool(getattr(user, "is_authenticated", False)) and user.has_role(Role.COORDINATOR)
+
+
 def coordinated_city_ids(user) -> set[int]:
     """The cities a user coordinates: appointments, and only while the user holds the coordinator role."""
     from sqlalchemy import select
 
-    from accounts.models import Role
-
-    if not user.is_authenticated or not user.has_role(Role.COORDINATOR):
+    if not _coordinates(user):
         return set()
     return set(db.session.scalars(select(CityCoordinator.city_id).where(CityCoordinator.user_id == user.id)))
+
+
+def coordinators_of(city: City) -> list:
+    """The users who coordinate ``city`` (the same rule, seen from the city), by name."""
+    from sqlalchemy import select
+
+    from accounts.models import User
+
+    users = db.session.scalars(select(User).join(CityCoordinator, CityCoordinator.user_id == User.id)
+                               .where(CityCoordinator.city_id == city.id).order_by(User.name)).all()
+    return [user for user in users if _coordinates(user)]
