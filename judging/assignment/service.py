@@ -6,7 +6,7 @@ since (a juror who dropped out, conflicts declared or implied by another role)
 and fills the open slots. Declaring a conflict never changes a juror's list by
 itself: it waits for that batch, which then releases *all* the juror's unstarted
 entries, so the list cannot tell which entries a declaration matched. Everything
-flushes and never commits: the view commits once.
+flushes and never commits: the request commits once (core/transaction.py).
 """
 from __future__ import annotations
 

@@ -66,7 +66,7 @@ def is_stale(job: ExportJob) -> bool:
 
 
 def create(edition: Edition, kind: str, user) -> ExportJob:
-    """Add the job row and audit it; the view commits, then calls ``launch``."""
+    """Add the job row and audit it (flush, never commit); then ``launch`` it."""
     if kind not in service.KINDS:
         raise ValueError(kind)
     job = ExportJob(edition_id=edition.id, kind=kind, created_by_id=getattr(user, "id", None),
@@ -78,7 +78,7 @@ def create(edition: Edition, kind: str, user) -> ExportJob:
 
 
 def launch(job: ExportJob, language: str, base_url: str) -> None:
-    """Queue the export; it starts once the view commits the job row (core/tasks.py)."""
+    """Queue the export; it starts once the request commits the job row (core/tasks.py)."""
     tasks.defer("export", {"job_id": job.id, "language": language, "base_url": base_url}, key=f"export:{job.id}")
 
 

@@ -37,6 +37,7 @@ from judging.exports.freshness import Freshness
 from judging.exports.model import slugify
 from judging.exports.wording import card_size_title, output_title, reason_text
 from judging.models import ExportJob, ExportKind, JobStatus, Round, RoundStatus
+from judging.results import operations as results_operations
 
 PREVIEW_CARDS = 3
 FORMATS = {
@@ -133,8 +134,7 @@ def export_results(fmt: str):
             write_feed(results, text)
         buffer.write(text.getvalue().encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     buffer.seek(0)
-    audit.record("export.downloaded", edition, format=fmt)
-    db.session.commit()
+    audit.record("export.downloaded", edition, format=fmt)  # committed with the download (200)
     name = f"{slugify(edition.name) or 'edition'}-results-{utcnow():%Y-%m-%d}.{fmt}"
     response = send_file(buffer, mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
     response.headers["Content-Disposition"] = content_disposition("attachment", name)
@@ -172,8 +172,7 @@ def start_export():
     job = jobs.running_job(edition, kind)
     if job is None:
         job = jobs.create(edition, kind, current_user)
-        jobs.launch(job, current_language(), _base_url())
-        db.session.commit()  # the task reaches the queue with the job row
+        jobs.launch(job, current_language(), _base_url())  # the task reaches the queue with the job row's commit
         flash(_("The export has started. You can leave this page: it goes on, and the file appears here when ready."),
               "success")
     return redirect(url_for("judging.exports", _anchor=f"job-{job.id}"))
@@ -249,18 +248,13 @@ def publish_results():
     if not form.validate_on_submit() or action not in ("publish", "unpublish"):
         abort(400)
     if action == "publish":
-        if open_rounds(edition):
-            flash(_("Close the rounds that are still open first: jurors who are still scoring would see the "
-                    "authors' names on the public page."), "error")
+        try:
+            results_operations.publish(edition)
+        except results_operations.PublishRefused as refused:
+            flash(str(refused.message), "error")
             return redirect(url_for("judging.exports"))
-        if not collect(edition, ranked=False).for_publication:
-            flash(_("Nothing can be published yet: no winner or selected entry has consent to publication."), "error")
-            return redirect(url_for("judging.exports"))
-        edition.results_published_at = edition.results_published_at or utcnow()
         flash(_("The results are public on the campaign page."), "success")
     else:
-        edition.results_published_at = None
+        results_operations.unpublish(edition)
         flash(_("The results are no longer public."), "success")
-    audit.record(f"results.{action}ed", edition)
-    db.session.commit()
     return redirect(url_for("judging.exports"))

@@ -14,12 +14,12 @@ from sqlalchemy import func, select
 
 from accounts.models import Role
 from competition.models import City, School
-from core.audit import record
 from core.db import db
 from core.forms import ConfirmForm
 from core.permissions import roles_required
 from judging import bp
 from judging.assignment import service
+from judging.jury import operations as ops
 from judging.models import Conflict, ConflictKind, JurorProfile
 from judging.rounds.forms import CityConflictForm, CodeForm, SchoolConflictForm
 from judging.scoring import boundary
@@ -67,18 +67,14 @@ def my_conflicts():
             if city_id is None:
                 city_form.city.errors.append(_("Choose a city from the list."))
             else:
-                added = Conflict(juror_id=profile.user_id, kind=ConflictKind.CITY.value, city_id=city_id)
+                added = ops.declare_conflict(profile, city_id=city_id)
         elif school_form.school.data and school_form.validate_on_submit():
             school_id = _declared(school_form.school, {s.id for s in schools})
             if school_id is None:
                 school_form.school.errors.append(_("Choose a school from the list."))
             else:
-                added = Conflict(juror_id=profile.user_id, kind=ConflictKind.SCHOOL.value, school_id=school_id)
+                added = ops.declare_conflict(profile, school_id=school_id)
         if added is not None:
-            db.session.add(added)
-            db.session.flush()
-            record("conflict_declared", added, kind=added.kind)
-            db.session.commit()
             flash(_("Your conflict of interest has been recorded. The secretariat applies it at the next "
                     "reassignment: then every entry you have not started yet is given out again."), "success")
             return redirect(url_for("judging.my_conflicts"))
@@ -103,9 +99,7 @@ def delete_conflict(conflict_id: int):
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    record("conflict_deleted", conflict, kind=conflict.kind)
-    db.session.delete(conflict)
-    db.session.commit()
+    ops.delete_conflict(conflict)
     flash(_("The conflict of interest has been deleted."), "success")
     return redirect(url_for("judging.my_conflicts"))
 
@@ -124,10 +118,8 @@ def declare_entry_conflict():
         abort(404)
     try:
         service.declare_entry_conflict(assignment, profile)
-    except service.RoundClosed:
-        db.session.rollback()
+    except service.RoundClosed:  # refused before anything was changed
         flash(_("Scoring for this round is closed, so nothing can be changed. Nothing was recorded."), "error")
         return redirect(url_for("judging.score_entry", code=code))
-    db.session.commit()
     flash(_("Thank you. This work has been taken off your list and will be scored by another juror."), "success")
     return redirect(url_for("judging.index"))

@@ -1,4 +1,5 @@
-"""The jury: jurors' profiles, created when missing, changed with an audit record. Flush, never commit."""
+"""The jury: jurors' profiles (created when missing, changed with an audit record) and their declared conflicts.
+Flush and audit, never commit: the request commits once (core/transaction.py)."""
 from __future__ import annotations
 
 from sqlalchemy import func, select
@@ -7,7 +8,7 @@ from accounts.models import Role, User, UserRole
 from competition.models import City
 from core.audit import record
 from core.db import db
-from judging.models import Assignment, Conflict, JurorProfile
+from judging.models import Assignment, Conflict, ConflictKind, JurorProfile
 
 PROFILE_FIELDS = ("languages", "city_id", "country_code", "max_entries", "round1", "final_jury", "active")
 
@@ -62,3 +63,39 @@ def update_profile(user: User, profile: JurorProfile, values: dict, actor) -> bo
     record("juror.changed", profile, actor=actor, object_type="juror_profiles", object_id=user.id,
            changed=changed, old={k: before[k] for k in changed}, new={k: after[k] for k in changed})
     return True
+
+
+def update_juror(user: User, profile: JurorProfile, values: dict, actor) -> bool:
+    """The secretariat's change of a juror (``update_profile``). A juror who drops out (no longer active) loses
+    their unscored entries to other jurors, who are told by mail; the scores already given stay."""
+    was_active = profile.active
+    changed = update_profile(user, profile, values, actor)
+    if was_active and not profile.active:
+        from judging.assignment.service import reassign_open_rounds
+        from judging.rounds.operations import tell_jurors
+
+        for judging_round, outcome in reassign_open_rounds(user.id):
+            tell_jurors(judging_round, outcome.created)
+    return changed
+
+
+def declare_conflict(profile: JurorProfile, *, city_id: int | None = None, school_id: int | None = None) -> Conflict:
+    """A juror's conflict with a member city or a school. It changes nothing in their list at once: the
+    secretariat's next reassignment applies it (``assignment.service.reassign``)."""
+    if (city_id is None) == (school_id is None):
+        raise ValueError("a conflict is with one city or one school")
+    kind = ConflictKind.CITY.value if city_id is not None else ConflictKind.SCHOOL.value
+    conflict = Conflict(juror_id=profile.user_id, kind=kind, city_id=city_id, school_id=school_id)
+    db.session.add(conflict)
+    db.session.flush()
+    record("conflict_declared", conflict, kind=conflict.kind)
+    return conflict
+
+
+def delete_conflict(conflict: Conflict) -> None:
+    """Withdraw a declared city or school conflict; "I know this work" (an entry conflict) stays."""
+    if conflict.kind == ConflictKind.ENTRY.value:
+        raise ValueError("an entry conflict cannot be withdrawn")
+    record("conflict_deleted", conflict, kind=conflict.kind)
+    db.session.delete(conflict)
+    db.session.flush()

@@ -8,7 +8,6 @@ from flask_login import current_user
 from accounts.models import Role, User
 from competition.editions.forms import country_name, language_name
 from competition.models import Edition
-from core.db import db
 from core.permissions import get_or_404, roles_required
 from judging import bp
 from judging.jury import operations as ops
@@ -30,24 +29,11 @@ def juror_edit(user_id: int):
     profile = ops.profile_of(user, edition)
     form = JurorForm(data=profile_form_data(user, profile), edition=edition, user=user, profile=profile)
     if form.validate_on_submit():
-        was_active = profile.active
-        changed = ops.update_profile(user, profile, form.profile_values(), current_user)
-        outcomes = []
-        if was_active and not profile.active:
-            # Dropped out: their unscored entries go to other jurors; scores already given stay.
-            from judging.assignment.service import reassign_open_rounds
-
-            outcomes = reassign_open_rounds(user.id)
-        if outcomes:
-            from judging.rounds.views import tell_jurors
-
-            for judging_round, outcome in outcomes:
-                tell_jurors(judging_round, outcome.created)
-        db.session.commit()  # the mails go with it
+        changed = ops.update_juror(user, profile, form.profile_values(), current_user)  # a drop-out is reassigned
         flash(_("The profile of %(name)s has been saved.", name=user.name) if changed else _("Nothing was changed."),
               "success")
         return redirect(url_for("judging.jury"))
-    db.session.commit()  # a juror without a profile gets one with the defaults, as shown
+    # A juror without a profile gets one with the defaults, as shown: the page's answer (200) commits it.
     return render_template("judging/jury/edit.html", form=form, juror=user, profile=profile)
 
 
@@ -60,8 +46,6 @@ def my_profile():
                        profile=profile)
     if form.validate_on_submit():
         changed = ops.update_profile(current_user, profile, form.profile_values(), current_user)
-        db.session.commit()
         flash(_("Your profile has been saved.") if changed else _("Nothing was changed."), "success")
         return redirect(url_for("judging.my_profile"))
-    db.session.commit()
     return render_template("judging/jury/my_profile.html", form=form)

@@ -1,6 +1,6 @@
 """The page that confirms publishing or unpublishing the results, with the counts of what the public will see.
 
-The button posts to judging.publish_results (exports_views.py), which does the work and audits it.
+The button posts to judging.publish_results (exports/views.py), which calls operations.publish or unpublish.
 """
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 Every loader here issues the same number of SQL queries whatever the number of entries, jurors
 or scores (tests/judging/results/test_query_count.py). The state changes (method, shortlist,
-awards) flush and audit; the view commits.
+awards, ties, publishing) are in operations.py.
 """
 from __future__ import annotations
 
@@ -15,7 +15,6 @@ from sqlalchemy import and_, case, func, select
 
 from accounts.models import User
 from competition.models import Category, Entry, EntryStatus
-from core import audit
 from core.db import db
 from judging.aggregation import methods as agg
 from judging.models import (
@@ -24,7 +23,6 @@ from judging.models import (
     AwardKind,
     Criterion,
     Round,
-    RoundStatus,
     ScoreSet,
     ScoreStatus,
     ScoreValue,
@@ -269,16 +267,6 @@ def entry_scores(round_: Round, entry_id: int) -> list[ScoreSet]:
         .order_by(Assignment.position, Assignment.id)).unique())
 
 
-# -- state changes: flush and audit; the view commits ----------------------------------------------------
-def set_method(round_: Round, method: str) -> None:
-    if method not in METHODS:
-        raise ValueError(method)
-    if method != round_.method:
-        audit.record("round.method_changed", round_, before=round_.method, after=method)
-        round_.method = method
-        db.session.flush()
-
-
 def shortlist_ids(results: CategoryResults, top_n: int | None = None, threshold: float | None = None) -> list[int]:
     """Top ``top_n`` by rank (a tie at the boundary goes through together), or value at or above ``threshold``."""
     if top_n is not None:
@@ -288,25 +276,6 @@ def shortlist_ids(results: CategoryResults, top_n: int | None = None, threshold:
 
 def final_round(edition_id: int) -> Round | None:
     return db.session.scalar(select(Round).where(Round.edition_id == edition_id, Round.number == FINAL_ROUND_NUMBER))
-
-
-def make_shortlist(round_: Round, picked: dict[int, list[int]], rule: dict) -> tuple[Round, int]:
-    """Create (or reuse) round 2 "Final" and add the picked entries ({category id: [entry ids]})."""
-    final = final_round(round_.edition_id)
-    if final is None:
-        final = Round(edition_id=round_.edition_id, number=FINAL_ROUND_NUMBER, name="Final",
-                      jurors_per_entry=round_.jurors_per_entry, status=RoundStatus.SETUP.value,
-                      method=round_.method, tie_criterion_key=round_.tie_criterion_key, seed=round_.seed)
-        db.session.add(final)
-        db.session.flush()
-        audit.record("round.created", final, number=final.number, source_round=round_.id)
-    present = set(db.session.scalars(select(ShortlistEntry.entry_id).where(ShortlistEntry.round_id == final.id)))
-    added = [i for ids in picked.values() for i in ids if i not in present]
-    db.session.add_all(ShortlistEntry(round_id=final.id, entry_id=i) for i in added)
-    db.session.flush()
-    audit.record("round.shortlisted", final, source_round=round_.id, method=round_.method, added=added,
-                 **{k: v for k, v in rule.items() if v is not None})
-    return final, len(added)
 
 
 def shortlist_counts(final: Round | None) -> dict[int, int]:
@@ -379,23 +348,3 @@ def exception_message(exceptions: list[str], entry: Entry, results: CategoryResu
                                 reference=entry.reference)}
     return " ".join([*(texts[code] for code in exceptions),
                      _("Choose another entry, or type the reason for this award: it is recorded in the audit log.")])
-
-
-def give_award(edition_id: int, category: Category, entry: Entry, kind: str, note: str, actor, *,
-               exceptions: list[str] = (), reason: str = "") -> Award:
-    """Give the award; ``exceptions`` (from ``award_exceptions``) need a ``reason``, recorded in the audit."""
-    if exceptions and not reason.strip():
-        raise ValueError("an award that breaks a rule needs a reason")
-    award = Award(edition_id=edition_id, category_id=category.id, entry_id=entry.id, kind=kind, note=note,
-                  decided_by_id=getattr(actor, "id", None))
-    db.session.add(award)
-    db.session.flush()
-    extra = {"exceptions": list(exceptions), "reason": reason} if exceptions else {}
-    audit.record("award.given", award, entry=entry.reference, kind=kind, category=category.id, note=note, **extra)
-    return award
-
-
-def remove_award(award: Award) -> None:
-    audit.record("award.removed", award, entry_id=award.entry_id, kind=award.kind, category=award.category_id)
-    db.session.delete(award)
-    db.session.flush()

@@ -7,12 +7,10 @@ from flask_login import current_user
 
 from accounts.models import Role
 from core.converters import id_from
-from core.db import db
 from core.permissions import get_or_404, roles_required
 from judging import bp
 from judging.models import Round
-from judging.results import service
-from judging.results import store as results_store
+from judging.results import operations, service
 from judging.results import ties as tie_service
 from judging.results.forms import TieOrderForm
 from judging.results.views import _category, _context
@@ -33,9 +31,7 @@ def decide_tie(round_id: int, rank: int):
     if form.validate_on_submit():
         problem = tie_service.order_problem(tie, order, form.reason.data or "")
         if problem is None:
-            tie_service.decide(round_, res, tie, order, form.reason.data, current_user)
-            results_store.schedule(round_.id, category.id, delay=0)  # the stored ranking takes the order at once
-            db.session.commit()
+            operations.decide_tie(round_, res, tie, order, form.reason.data, current_user)  # ranked again at once
             flash(_("The order of the tie at place %(rank)d is recorded.", rank=rank), "success")
             return redirect(url_for("judging.results", round_id=round_.id, category=category.id))
         field, message = problem

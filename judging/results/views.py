@@ -15,7 +15,7 @@ from core.permissions import get_or_404, roles_required
 from core.templating import localfixed
 from judging import bp
 from judging.models import Award, AwardKind, Round, ScoringMethod
-from judging.results import charts, service, store
+from judging.results import charts, operations, service, store
 from judging.results import evidence as evidence_service
 from judging.results.forms import AwardForm, MethodForm, ShortlistForm
 
@@ -74,8 +74,7 @@ def recompute_results(round_id: int):
     if not FlaskForm().validate_on_submit():
         abort(400)
     _categories, category = _category_from(round_, request.form.get("category", type=int))
-    store.schedule(round_.id, category.id, delay=0)
-    db.session.commit()
+    store.schedule(round_.id, category.id, delay=0)  # queued with the request's commit
     flash(_("The ranking is being updated. Reload the page in a few seconds."), "success")
     return redirect(url_for("judging.results", round_id=round_.id, category=category.id))
 
@@ -97,8 +96,7 @@ def set_method(round_id: int):
     form = MethodForm()
     category = request.form.get("category", type=int)
     if form.validate_on_submit():
-        service.set_method(round_, form.method.data)
-        db.session.commit()
+        operations.set_method(round_, form.method.data)
         flash(_("The ranking method is now: %(method)s.", method=ScoringMethod(round_.method).title), "success")
         return redirect(url_for("judging.results", round_id=round_.id, category=category))
     categories, chosen = _category(round_)
@@ -166,9 +164,8 @@ def shortlist(round_id: int):
         for category in categories:
             res = service.load_category(round_, category)
             picked[category.id] = service.shortlist_ids(res, form.top_n.data, form.threshold.data)
-        final, added = service.make_shortlist(round_, picked, {"rule": form.rule.data, "top_n": form.top_n.data,
-                                                               "threshold": form.threshold.data})
-        db.session.commit()
+        final, added = operations.make_shortlist(round_, picked, {"rule": form.rule.data, "top_n": form.top_n.data,
+                                                                  "threshold": form.threshold.data})
         flash(ngettext("%(num)d entry added to the final round.", "%(num)d entries added to the final round.", added) if added else
               _("No entry was added: they are already in the final round, or none matches."), "success")
         return redirect(url_for("judging.shortlist", round_id=round_.id))
@@ -211,9 +208,8 @@ def awards(round_id: int):
             if exceptions and not form.reason.data:
                 problem = "reason", service.exception_message(exceptions, entry, res)
             if problem is None:
-                service.give_award(round_.edition_id, category, entry, form.kind.data, form.note.data or "", current_user,
-                                   exceptions=exceptions, reason=form.reason.data or "")
-                db.session.commit()
+                operations.give_award(round_.edition_id, category, entry, form.kind.data, form.note.data or "",
+                                      current_user, exceptions=exceptions, reason=form.reason.data or "")
                 flash(_("%(award)s given to %(reference)s.", award=AwardKind(form.kind.data).title,
                         reference=entry.reference), "success")
                 return redirect(url_for("judging.awards", round_id=round_.id, category=category.id))
@@ -229,7 +225,6 @@ def remove_award(round_id: int, award_id: int):
     round_ = get_or_404(Round, round_id)
     award = get_or_404(Award, award_id, lambda a: a.edition_id == round_.edition_id)
     category_id = award.category_id
-    service.remove_award(award)
-    db.session.commit()
+    operations.remove_award(award)
     flash(_("The award was removed."), "success")
     return redirect(url_for("judging.awards", round_id=round_.id, category=category_id))

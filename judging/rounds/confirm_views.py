@@ -1,6 +1,6 @@
 """The pages that confirm closing and reopening a round, with the counts of what is left unfinished.
 
-The buttons post to judging.round_status (round_views.py), which does the work and audits it.
+The buttons post to judging.round_status (views.py), which calls operations.set_status.
 """
 from __future__ import annotations
 

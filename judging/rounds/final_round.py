@@ -4,7 +4,7 @@
 need more scores and how many more jurors each (only jurors of the final jury who have not scored the entry
 yet). ``create`` turns the proposal into the final round: each proposed entry is shortlisted with its number
 of extra jurors (``ShortlistEntry.extra_jurors``), which the assignment then gives it
-(``assignment_service.build_specs``), never with a juror who scored it before. Flush and audit; the view commits.
+(``assignment_service.build_specs``), never with a juror who scored it before. Flush and audit, never commit.
 """
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from judging.aggregation.final_round import Proposal, propose_final_round
 from judging.assignment import service as assignment_service
 from judging.models import Round, ShortlistEntry
 from judging.results import evidence as evidence_service
-from judging.results import service
+from judging.results import operations, service
 from judging.results.ranking_evidence import PRIZE_PLACES
 
 MAX_PER_ENTRY = 8
@@ -77,7 +77,7 @@ def create(the_plan: Plan) -> tuple[Round, int]:
     if proposal is None or not proposal.extra:
         raise ValueError("nothing to create: the proposal is empty")
     extra = {row.entry_id: n for row, n, _p in the_plan.rows}
-    final, added = service.make_shortlist(the_plan.round, {the_plan.category.id: list(extra)}, {
+    final, added = operations.make_shortlist(the_plan.round, {the_plan.category.id: list(extra)}, {
         "rule": "final_round_proposal", "workload": the_plan.workload, "top_n": the_plan.top_n})
     for item in db.session.scalars(select(ShortlistEntry).where(ShortlistEntry.round_id == final.id,
                                                                 ShortlistEntry.entry_id.in_(list(extra)))):

@@ -6,7 +6,6 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 
 from accounts.models import Role
-from core.db import db
 from core.permissions import get_or_404, roles_required
 from judging import bp
 from judging.models import Round
@@ -40,7 +39,6 @@ def _create(round_, categories, category):
         the_plan = planner.plan(round_, category, form.workload.data)
         if the_plan.proposal is not None and the_plan.proposal.extra:
             final, added = planner.create(the_plan)
-            db.session.commit()
             flash(ngettext("%(num)d entry added to the final round with its extra jurors.",
                            "%(num)d entries added to the final round with their extra jurors.", added)
                   if added else _("The final round already holds these entries; their extra jurors are updated."),

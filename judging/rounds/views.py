@@ -8,19 +8,18 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user
-from sqlalchemy import func, select
+from sqlalchemy import select
 
-from accounts.models import Role, User
+from accounts.models import Role
 from competition.models import Category, Edition, Entry
-from core import mail
-from core.audit import record
+from core.converters import id_from
 from core.db import db
 from core.forms import ConfirmForm
-from core.hosts import public_url
 from core.permissions import get_or_404, roles_required
 from judging import bp
 from judging.assignment import service
 from judging.models import Assignment, Round, RoundStatus
+from judging.rounds import operations as ops
 from judging.rounds.forms import AddJurorForm, ReminderForm, RoundForm
 from judging.rounds.progress import explain_problem, explain_remedy, explain_warning, overlap, round_progress
 
@@ -53,17 +52,10 @@ def round_new():
     edition = Edition.current()
     if edition is None:
         abort(404)
-    number = (db.session.scalar(select(func.max(Round.number)).where(Round.edition_id == edition.id)) or 0) + 1
+    number = ops.next_number(edition)
     form = RoundForm()
     if form.validate_on_submit():
-        judging_round = Round(edition_id=edition.id, number=number, name=_("Round %(n)d", n=number),
-                              jurors_per_entry=form.jurors_per_entry.data, seed=form.seed.data,
-                              closes_at=_closes_at(form))
-        db.session.add(judging_round)
-        db.session.flush()
-        record("round_created", judging_round, number=number, k=judging_round.jurors_per_entry,
-               seed=judging_round.seed)
-        db.session.commit()
+        judging_round = ops.create_round(edition, form.jurors_per_entry.data, form.seed.data, _closes_at(form))
         flash(_("Round %(n)d has been created. Check the assignment before you open it.", n=number), "success")
         return redirect(url_for("judging.round_detail", round_id=judging_round.id))
     return render_template("judging/rounds/new.html", form=form, number=number), (400 if form.errors else 200)
@@ -80,11 +72,7 @@ def round_edit(round_id: int):
         local = judging_round.closes_at.astimezone(ZoneInfo(current_user.timezone or "UTC"))
         form.closes_on.data, form.closes_time.data = local.date(), local.time().replace(second=0, microsecond=0)
     if form.validate_on_submit():
-        judging_round.jurors_per_entry = form.jurors_per_entry.data
-        judging_round.seed = form.seed.data
-        judging_round.closes_at = _closes_at(form)
-        record("round_changed", judging_round, k=judging_round.jurors_per_entry, seed=judging_round.seed)
-        db.session.commit()
+        ops.change_round(judging_round, form.jurors_per_entry.data, form.seed.data, _closes_at(form))
         flash(_("Your changes have been saved."), "success")
         return redirect(url_for("judging.round_detail", round_id=round_id))
     return render_template("judging/rounds/new.html", form=form, number=judging_round.number,
@@ -119,20 +107,11 @@ def round_status(round_id: int, action: str):
     judging_round = get_or_404(Round, round_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    wanted = {"open": (RoundStatus.SETUP, RoundStatus.OPEN), "close": (RoundStatus.OPEN, RoundStatus.CLOSED),
-              "reopen": (RoundStatus.CLOSED, RoundStatus.OPEN)}
-    before, after = wanted[action]
-    if judging_round.status != before.value:
-        flash(_("The round is %(status)s; nothing was changed.", status=RoundStatus(judging_round.status).title), "error")
-    elif action in ("open", "reopen") and judging_round.edition.results_published_at is not None:
-        # The public gallery names the authors who consented: no juror may score while it is up.
-        flash(_("The results are public: take them off the public page (Exports) before opening a round."), "error")
+    try:
+        ops.set_status(judging_round, action)  # opening tells the jurors: the mails go with the request's commit
+    except ops.RoundRefused as refused:
+        flash(str(refused.message), "error")
     else:
-        judging_round.status = after.value
-        record("round_" + action, judging_round)
-        if action == "open":
-            tell_jurors(judging_round)
-        db.session.commit()  # the mails go with it
         flash({"open": _("Scoring is open."), "close": _("The round is closed."),
                "reopen": _("The round is open again: jurors can finish their scores.")}[action], "success")
     return redirect(url_for("judging.round_detail", round_id=judging_round.id))
@@ -171,12 +150,9 @@ def round_assign(round_id: int):
     judging_round = get_or_404(Round, round_id)
     if not ConfirmForm().validate_on_submit() or judging_round.status == RoundStatus.CLOSED.value:
         abort(400)
-    outcome = service.run_assignment(judging_round)
-    if not outcome.complete:
-        db.session.rollback()
+    outcome = ops.assign(judging_round)
+    if not outcome.complete:  # nothing was changed
         return _render_preview(judging_round, outcome, 409)
-    tell_jurors(judging_round, outcome.created)
-    db.session.commit()  # the mails go with it
     flash(_saved_message(len(outcome.created)), "success")
     return redirect(url_for("judging.round_detail", round_id=judging_round.id))
 
@@ -187,9 +163,7 @@ def round_reassign(round_id: int):
     judging_round = get_or_404(Round, round_id)
     if not ConfirmForm().validate_on_submit():
         abort(400)
-    outcome = service.reassign(judging_round)
-    tell_jurors(judging_round, outcome.created)
-    db.session.commit()  # the mails go with it
+    outcome = ops.reassign(judging_round)
     flash(_("%(removed)d assignments removed and %(created)d made. %(short)d entries still need jurors.",
             removed=outcome.removed, created=len(outcome.created), short=len(outcome.result.unassigned)),
           "success" if not outcome.result.unassigned else "error")
@@ -199,26 +173,6 @@ def round_reassign(round_id: int):
 def _saved_message(n: int) -> str:
     return ngettext("The assignment is saved: %(num)d new assignment.",
                     "The assignment is saved: %(num)d new assignments.", n)
-
-
-def tell_jurors(judging_round, created=None) -> None:
-    """Email jurors about new entries (counts and a link, nothing about the entries), once scoring is open.
-
-    ``created``: the new assignments; None tells every juror of the round (when scoring opens).
-    """
-    if judging_round.status != RoundStatus.OPEN.value:
-        return
-    if created is None:
-        created = db.session.scalars(select(Assignment).where(Assignment.round_id == judging_round.id)).all()
-    new: dict[int, int] = {}
-    for a in created:
-        new[a.juror_id] = new.get(a.juror_id, 0) + 1
-    for juror_id, n in sorted(new.items()):
-        juror = db.session.get(User, juror_id)
-        total = db.session.scalar(select(func.count()).select_from(Assignment).where(
-            Assignment.round_id == judging_round.id, Assignment.juror_id == juror_id))
-        mail.send_template(juror.email, "juror_assigned", juror.language, juror=juror, round=judging_round,
-                           new=n, total=total, link=public_url("judging.index"))
 
 
 @bp.route("/rounds/<int:round_id>/entries/<int:entry_id>", methods=["GET", "POST"])
@@ -243,7 +197,6 @@ def round_entry(round_id: int, entry_id: int):
             form.juror.errors.append(_("Choose a juror from the list."))
         else:
             service.add_manual(judging_round, entry, juror)
-            db.session.commit()
             flash(_("%(name)s has been added.", name=juror.name), "success")
             return redirect(url_for("judging.round_entry", round_id=round_id, entry_id=entry_id))
     return render_template("judging/rounds/entry.html", round=judging_round, entry=entry, assignments=assignments,
@@ -262,7 +215,6 @@ def assignment_remove(assignment_id: int):
     form = ConfirmForm()
     if form.validate_on_submit():
         service.remove(assignment)
-        db.session.commit()
         flash(_("The assignment has been removed."), "success")
         return redirect(back)
     return render_template("judging/rounds/remove.html", assignment=assignment, form=form, back=back)
@@ -275,18 +227,8 @@ def send_reminders(round_id: int):
     form = ReminderForm()
     if not form.validate_on_submit():
         abort(400)
-    progress = round_progress(judging_round)
-    targets = [jp for jp in progress.jurors if jp.unfinished > 0
-               and (not form.juror.data or str(jp.juror.id) == form.juror.data)]
-    for jp in targets:
-        juror = jp.juror
-        closes = mail.mail_date(judging_round.closes_at, language=juror.language or "en",
-                                timezone=juror.timezone or "UTC") if judging_round.closes_at else None
-        mail.send_template(juror.email, "juror_reminder", juror.language, timezone=juror.timezone, juror=juror, round=judging_round,
-                           assigned=jp.total["assigned"], submitted=jp.total["submitted"],
-                           unfinished=jp.unfinished, closes=closes, link=public_url("judging.index"))
-    record("reminders_sent", judging_round, jurors=[jp.juror.id for jp in targets])
-    db.session.commit()
+    only = None if not form.juror.data else {id_from(form.juror.data)} - {None}  # None: every juror
+    targets = ops.send_reminders(judging_round, only)
     if targets:
         flash(ngettext("A reminder has been sent to %(num)d juror.", "A reminder has been sent to %(num)d jurors.",
                        len(targets)), "success")

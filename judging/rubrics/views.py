@@ -26,8 +26,7 @@ def _current_edition() -> Edition:
 @roles_required(Role.SECRETARIAT)
 def rubrics():
     edition = Edition.current()
-    rows = ops.current_rubrics(edition) if edition else []
-    db.session.commit()  # the default rubrics, created on first visit
+    rows = ops.current_rubrics(edition) if edition else []  # the default rubrics, created on first visit
     return render_template("judging/rubrics/index.html", edition=edition, rows=rows, shares=ops.shares)
 
 
@@ -57,9 +56,8 @@ def rubric_edit(category_id: int):
         else:
             try:
                 saved, outcome = ops.save_rubric(rubric, form.criterion_values(), current_user)
-                db.session.commit()
-            except IntegrityError:
-                db.session.rollback()
+            except IntegrityError:  # at the flush: a parallel save took the version first
+                db.session.rollback()  # the session must start again before the redirect commits
                 flash(_("Someone saved this rubric at the same moment. Nothing was saved: look at the rubric "
                         "again and make your changes once more."), "error")
                 return redirect(url_for("judging.rubric_edit", category_id=category.id))
@@ -72,7 +70,7 @@ def rubric_edit(category_id: int):
 
 
 def _render(form, category, rubric, in_use, notice):
-    db.session.commit()  # the default rubrics, created on first visit; nothing from the form is saved
+    # Answered with 200: the default rubrics created on a first visit are kept; nothing from the form was saved.
     form.add_blank_bands()
     return render_template("judging/rubrics/edit.html", form=form, category=category, rubric=rubric, in_use=in_use,
                            notice=notice, shares=ops.shares(rubric))

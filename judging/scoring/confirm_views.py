@@ -59,7 +59,6 @@ def confirm_submit_scores(code: str):
             db.session.rollback()
             flash(str(refused.message), "error")
             return redirect(back)
-        db.session.commit()
         flash(_("Your scores are submitted. Thank you."), "success")
         return redirect(back)
     left = view.progress.total - view.progress.done - 1

@@ -1,4 +1,4 @@
-"""Blind scoring: a juror's list, saving drafts, submitting. Operations flush and audit; the view commits."""
+"""Blind scoring: a juror's list, saving drafts, submitting. Operations flush and audit; the request commits once."""
 from __future__ import annotations
 
 import re

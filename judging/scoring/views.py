@@ -86,14 +86,12 @@ def score_entry(code: str):
         if submitting and request.form.get("confirmed") != "1":
             # Submitting is final: keep what was typed as a draft, then ask (judging/scoring/confirm_views.py).
             _save(code, view, form, False)
-            db.session.commit()
             return redirect(url_for("judging.confirm_submit_scores", code=code))
         _save(code, view, form, submitting)
     except ops.ScoringRefused as refused:
         db.session.rollback()
         flash(str(refused.message), "error")
         return redirect(url_for("judging.score_entry", code=code))
-    db.session.commit()
     flash(_("Your scores are submitted. Thank you.") if submitting else _("Your draft is saved."), "success")
     return redirect(url_for("judging.score_entry", code=code))
 
@@ -111,7 +109,6 @@ def autosave(code: str):
     except ops.ScoringRefused as refused:
         db.session.rollback()
         return jsonify(saved=False, errors={}, message=str(refused.message)), 409
-    db.session.commit()
     now = utcnow()
     return jsonify(saved=True, at=now.isoformat(), message=_("Saved at %(time)s", time=format_time(now, "short")))
 

@@ -81,10 +81,10 @@ def test_a_reason_too_long_is_refused(as_secretariat, post, unranked, round1):
 
 
 def test_give_award_itself_refuses_an_exception_without_a_reason(unranked, round1):
-    from judging.results import service
+    from judging.results import operations, service
 
     _entries, late = unranked
     exceptions = service.award_exceptions(service.load_category(round1, late.category), late)
     assert exceptions == [service.NOT_RANKED, service.SCORING_OPEN]
     with pytest.raises(ValueError):
-        service.give_award(round1.edition_id, late.category, late, "special", "", None, exceptions=exceptions)
+        operations.give_award(round1.edition_id, late.category, late, "special", "", None, exceptions=exceptions)
