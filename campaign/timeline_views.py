@@ -12,10 +12,10 @@ from accounts.models import Role
 from campaign import bp
 from campaign.timeline import timeline
 from campaign.views import current_edition
-from competition.editions.forms import LocalDateField, LocalTimeField
 from competition.editions.operations import NonExistentLocalTime, local_to_utc
 from core import audit
 from core.db import db
+from core.forms import LocalDateField, LocalTimeField
 from core.permissions import roles_required
 
 

@@ -6,7 +6,6 @@ import re
 import unicodedata
 from functools import lru_cache
 
-
 #: Letters that NFKD does not decompose, and a few punctuation unifications.
 _EXPLICIT: dict[str, str] = {
     "ß": "ss", "ẞ": "ss",

@@ -144,7 +144,7 @@ def test_a_change_by_the_secretariat_shows_on_the_public_page(admin, post, as_ro
     ("en", 77, "1 kB"), ("en", 350_400, "350 kB"), ("en", 1_234_567, "1.2 MB"), ("fr", 1_234_567, "1,2"),
 ])
 def test_file_sizes_read_in_the_viewers_language(app, language, size, text):
-    from competition.editions.forms import file_size
+    from core.i18n import file_size
 
     with app.test_request_context(headers={"Accept-Language": language}):
         assert file_size(size).startswith(text)
