@@ -13,7 +13,7 @@ from PIL import Image
 from judging.exports.cards import SIZES, Block, card_png, layout_card, render_card
 from judging.exports.fonts import coverage, fit_text, place_lines, printable, text_width
 from judging.exports.model import Author, WorkFile
-from tests.exports.conftest import image_file, make_item, missing_file
+from tests.judging.exports.records import image_file, make_item, missing_file
 
 pytestmark = pytest.mark.usefixtures("app")
 

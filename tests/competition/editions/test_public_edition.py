@@ -9,7 +9,7 @@ from accounts.models import Role
 from competition.editions.public_views import countdown_script_texts, countdown_text, time_left
 from competition.models import Category, Material
 from core.db import db, utcnow
-from tests.competition_admin.conftest import count, edition_form
+from tests.competition.editions.conftest import count, edition_form
 
 UTC = timezone.utc
 PAGE = "/competition/about"

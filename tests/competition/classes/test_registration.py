@@ -9,7 +9,7 @@ from sqlalchemy import select
 from accounts.models import Role
 from competition.models import School, SchoolClass
 from core.db import db
-from tests.competition_classes.helpers import audit_actions, count, text_of
+from tests.competition.classes.helpers import audit_actions, count, text_of
 
 CLASS = {"name": "6B", "age_group": "5-10", "pupil_count": "24", "language": "pt"}
 

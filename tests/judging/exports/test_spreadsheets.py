@@ -17,7 +17,7 @@ from judging.exports.spreadsheets import (
     write_csv,
     write_xlsx,
 )
-from tests.exports.conftest import make_item, make_results
+from tests.judging.exports.records import make_item, make_results
 
 pytestmark = pytest.mark.usefixtures("app")
 

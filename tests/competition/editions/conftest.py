@@ -16,11 +16,6 @@ CATEGORY_KEYS = [f"{age}_{discipline}" for age in ("younger", "older")
 
 
 @pytest.fixture()
-def secretariat(make_user):
-    return make_user("secretariat@example.org", roles=(Role.SECRETARIAT,), name="Sam Secretariat")
-
-
-@pytest.fixture()
 def as_role(app, make_user, sign_in):
     """A new client signed in with one role (or anonymous for None)."""
 

@@ -23,8 +23,8 @@ from judging.exports.fonts import Font, draw_line, printable
 from judging.exports.model import Author
 from judging.exports.publication import build_publication
 from judging.exports.scripts import BY_NAME, code_points, visual_runs
-from tests.exports.conftest import make_item, make_results
-from tests.exports.test_publication import PDFTOPPM
+from tests.judging.exports.records import make_item, make_results
+from tests.judging.exports.test_publication import PDFTOPPM
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -7,7 +7,7 @@ from flask import url_for
 from accounts.models import Role
 from competition.models import Material, School
 from core.db import db
-from tests.competition_admin.conftest import count
+from tests.competition.editions.conftest import count
 from tests.conftest import csrf_token_of
 
 ADMIN_PATH = "/competition/admin/"

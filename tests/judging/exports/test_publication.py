@@ -15,7 +15,7 @@ from pypdf import PdfReader
 from judging.exports import publication_pages
 from judging.exports.model import WorkFile
 from judging.exports.publication import build_publication
-from tests.exports.conftest import POEM, image_file, make_item, make_results, missing_file, pdf_file
+from tests.judging.exports.records import POEM, image_file, make_item, make_results, missing_file, pdf_file
 
 A4_POINTS = (595.28, 841.89)
 PDFTOPPM = "/usr/bin/pdftoppm"

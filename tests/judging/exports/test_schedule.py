@@ -12,7 +12,7 @@ import icalendar
 import pytest
 
 from judging.exports.schedule import Post, plan, write_schedule_csv, write_schedule_ics
-from tests.exports.conftest import make_item
+from tests.judging.exports.records import make_item
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -17,7 +17,7 @@ from sqlalchemy import select
 from core import file_lifecycle
 from core.db import db
 from core.files import get_storage
-from tests.competition_entries.conftest import jpeg_bytes
+from tests.fixtures import jpeg_bytes
 from tests.uploads.builders import simple_pdf, tagged_jpeg
 
 

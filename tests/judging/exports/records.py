@@ -1,11 +1,11 @@
-"""Hand-made result records for the export renderers: no database, real image and PDF files on disk."""
+"""Hand-made result records for the export renderers: no database, real image and PDF files on disk.
+
+Plain builders imported by the renderer tests (and the campaign bench), not fixtures."""
 from __future__ import annotations
 
-import io
 from dataclasses import replace
 from datetime import date, datetime, timezone
 
-import pytest
 from PIL import Image
 
 from judging.exports.model import Author, Category, Item, Results, WorkFile
@@ -67,15 +67,6 @@ def make_results(*items: Item, **overrides) -> Results:
                 base_url="https://example.org")
     base.update(overrides)
     return Results(**base)
-
-
-@pytest.fixture()
-def png_bytes():
-    def _make(size=(10, 10)):
-        buffer = io.BytesIO()
-        Image.new("RGB", size, "white").save(buffer, "PNG")
-        return buffer.getvalue()
-    return _make
 
 
 __all__ = ["POEM", "image_file", "make_item", "make_results", "missing_file", "pdf_file", "replace"]

@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from competition.models import Pupil
 from core.db import db
-from tests.competition_classes.helpers import audit_actions, count, text_of
+from tests.competition.classes.helpers import audit_actions, count, text_of
 
 
 def rows(*pupils, start=0):

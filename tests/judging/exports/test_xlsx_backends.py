@@ -6,7 +6,7 @@ from openpyxl import load_workbook
 
 from judging.exports.spreadsheets import write_xlsx
 from judging.exports.xlsx_backends import BACKENDS
-from tests.exports.conftest import make_item, make_results
+from tests.judging.exports.records import make_item, make_results
 
 
 def _book(tmp_path, results, backend):

@@ -11,7 +11,7 @@ from core.db import db
 def cities_of(email: str) -> list[int]:
     user = User.by_email(email)
     return list(db.session.scalars(select(CityCoordinator.city_id).where(CityCoordinator.user_id == user.id)))
-from tests.competition_entries.test_secretariat import client_for
+from tests.competition.entries.test_secretariat import client_for
 
 
 def test_secretariat_adds_and_removes_a_coordinator(app, make_user, school_class):

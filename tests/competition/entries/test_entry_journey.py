@@ -13,7 +13,7 @@ from accounts.models import Role
 from competition.models import Entry, EntryFile
 from core.audit import AuditEvent
 from core.db import db, utcnow
-from tests.competition_entries.conftest import jpeg_bytes
+from tests.fixtures import jpeg_bytes
 from tests.uploads.builders import simple_pdf
 
 POEM = "I am many things.\nI am a sister,\nI like football.\n\nI am more\nthan one word."

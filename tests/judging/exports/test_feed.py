@@ -8,7 +8,7 @@ import pytest
 
 from judging.exports.feed import SCHEMA, build_feed, excerpt, write_feed
 from judging.exports.model import Author
-from tests.exports.conftest import POEM, image_file, make_item, make_results, missing_file
+from tests.judging.exports.records import POEM, image_file, make_item, make_results, missing_file
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -12,7 +12,7 @@ from competition.models import Entry, EntryFile, FilePurpose
 from core.db import db
 from core.files import get_storage
 from core.queue_model import QueuedTask
-from tests.competition_entries.conftest import jpeg_bytes
+from tests.fixtures import jpeg_bytes
 
 
 def _illustration(app, school_class):

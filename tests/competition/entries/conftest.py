@@ -5,7 +5,6 @@ import io
 from datetime import date, timedelta
 
 import pytest
-from PIL import Image
 
 from accounts.models import Role
 from core.db import db, utcnow
@@ -60,12 +59,6 @@ def draft(post, login, school_class):
                     {"discipline": "poem", "title": "Many things", "language": "pt", "whole_class": "y"})
     assert response.status_code == 302, response.get_data(as_text=True)[:3000]
     return db.session.query(Entry).one()
-
-
-def jpeg_bytes(size=(640, 480), color=(200, 30, 90)) -> bytes:
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, "JPEG", quality=85)
-    return buffer.getvalue()
 
 
 def pdf_bytes(text="A poem about many things", author=None) -> bytes:

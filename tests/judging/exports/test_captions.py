@@ -5,7 +5,7 @@ import pytest
 
 from judging.exports.captions import LIMIT, caption_languages, caption_name, captions, length, opening
 from judging.exports.model import Author
-from tests.exports.conftest import make_item
+from tests.judging.exports.records import make_item
 
 pytestmark = pytest.mark.usefixtures("app")
 

@@ -5,7 +5,7 @@ from datetime import datetime, timezone
 
 from core.db import db
 from core.mail import mail_date
-from tests.competition_entries.test_entry_journey import consent, upload
+from tests.competition.entries.test_entry_journey import consent, upload
 from tests.uploads.builders import simple_pdf
 
 

@@ -11,7 +11,7 @@ from accounts.models import Role
 from competition.models import Entry, EntryAuthor, EntryFile, Pupil
 from core.audit import AuditEvent
 from core.db import db, utcnow
-from tests.competition_entries.test_secretariat import client_for
+from tests.competition.entries.test_secretariat import client_for
 
 POEM = "I am many things.\nI am more than one word."
 FROZEN = {
