@@ -25,12 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from competition.blindness import (
-    IdentityMatcher,
-    Needle,
-    _cached_matcher,
-    find_identity_hits,
-)
+from competition.blindness import IdentityMatcher, Needle, find_identity_hits
+from competition.blindness.matcher import _cached_matcher
 
 WORDS = (
     "the a of and to in is was that for it with as his on be at by this had not are but "

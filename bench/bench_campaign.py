@@ -53,7 +53,7 @@ def main() -> None:
         from core.db import utcnow
         from demo.campaign import STORY, STORY_EN, portrait
         from judging.exports.cards import card_png as competition_card
-        from tests.exports.conftest import make_item
+        from tests.judging.exports.records import make_item
 
         edition = Edition(name="Bench", deadline_at=utcnow() + timedelta(days=3), results_on=date(2026, 12, 6),
                           is_current=True)

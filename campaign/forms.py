@@ -70,10 +70,6 @@ class ConsentForm(FlaskForm):
                              description=_l("PDF, JPEG or PNG: a scan or photo of the signed form."))
 
 
-class SubmitForm(FlaskForm):
-    pass
-
-
 class ConsentWithdrawalForm(FlaskForm):
     withdraw = MultiCheckboxField(_l("Which consent does the participant withdraw?"), validate_choice=False, choices=[
         ("publication", _l("Publication on the campaign page and in the publication")),

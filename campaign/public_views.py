@@ -4,7 +4,7 @@ Consent is read on every request, and nothing here is cached: a withdrawal appli
 """
 from __future__ import annotations
 
-from flask import abort, render_template
+from flask import render_template
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload

@@ -12,12 +12,13 @@ from campaign import operations as ops
 from campaign.captions import captions
 from campaign.cards import SIZES
 from campaign.checks import length
-from campaign.forms import CropForm, FilterForm, ReturnForm, SubmitForm
+from campaign.forms import CropForm, FilterForm, ReturnForm
 from campaign.models import STATUS_TITLES, Kind, Status, Submission
 from campaign.views import current_edition
 from competition.models import City
 from core.db import db
 from core.files import send_stored
+from core.forms import ConfirmForm
 from core.hosts import public_url
 from core.permissions import get_or_404, roles_required
 
@@ -60,7 +61,7 @@ def _review_page(sub, return_form=None, crop_form=None, status=200):
     crop_form = crop_form or CropForm(data={"crop_x": round(sub.crop_x * 100), "crop_y": round(sub.crop_y * 100),
                                             "crop_zoom": sub.crop_zoom})
     return render_template("campaign/review/review.html", sub=sub, return_form=return_form or ReturnForm(),
-                           crop_form=crop_form, approve_form=SubmitForm(), sizes=SIZES, Status=Status,
+                           crop_form=crop_form, approve_form=ConfirmForm(), sizes=SIZES, Status=Status,
                            size_titles={"portrait": _("Portrait"), "square": _("Square"), "landscape": _("Landscape")},
                            size=length(sub.text) if sub.kind == Kind.STORY.value else None,
                            captions=captions(sub, public_url("campaign.page"))), status
@@ -70,7 +71,7 @@ def _review_page(sub, return_form=None, crop_form=None, status=200):
 @roles_required(Role.SECRETARIAT)
 def approve(sub_id: int):
     sub = reviewable(sub_id)
-    if not SubmitForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         ops.approve(sub)

@@ -13,8 +13,8 @@ from campaign import bp
 from campaign import operations as ops
 from campaign.timeline import timeline
 from campaign.views import current_edition
-from competition.editions.forms import LocalDateField, LocalTimeField
 from competition.editions.operations import NonExistentLocalTime, local_to_utc
+from core.forms import LocalDateField, LocalTimeField
 from core.permissions import roles_required
 
 

@@ -11,7 +11,7 @@ from campaign import bp
 from campaign import operations as ops
 from campaign.checks import length, quote_suggestions
 from campaign.cities import coordinator_city
-from campaign.forms import ConsentForm, ConsentWithdrawalForm, SubmitForm, details_form
+from campaign.forms import ConsentForm, ConsentWithdrawalForm, details_form
 from campaign.messages import SUGGESTIONS, TEXT_MISSING
 from campaign.models import CONSENTS, FilePurpose, Kind, Status, Submission
 from campaign.timeline import is_open, timeline
@@ -20,7 +20,9 @@ from competition.uploads import UploadRejected
 from core import mail
 from core.db import db
 from core.files import send_stored
+from core.forms import ConfirmForm
 from core.hosts import public_url
+from core.i18n import language_name as _language_name
 from core.permissions import get_or_404, roles_required
 
 COORDINATOR = (Role.COORDINATOR,)
@@ -43,12 +45,6 @@ def my_city():
 def my_submission(sub_id: int) -> Submission:
     """A submission of the coordinator's own city; any other is a 404."""
     return get_or_404(Submission, sub_id, lambda s: s.is_coordinated_by(current_user))
-
-
-def _language_name(code: str) -> str:
-    from competition.entries.views import language_name
-
-    return language_name(code)
 
 
 @bp.get("/")
@@ -179,7 +175,7 @@ def check(sub_id: int):
     suggestions = quote_suggestions(sub.text, sub.language) if sub.kind == Kind.QUOTE.value else []
     return render_template("campaign/check.html", sub=sub, can_change=ops.can_change(sub), missing=ops.missing_items(sub),
                            suggestions=[SUGGESTIONS[code] for code in suggestions],
-                           size=length(sub.text) if sub.kind == Kind.STORY.value else None, submit_form=SubmitForm(),
+                           size=length(sub.text) if sub.kind == Kind.STORY.value else None, submit_form=ConfirmForm(),
                            Status=Status)
 
 
@@ -187,7 +183,7 @@ def check(sub_id: int):
 @roles_required(*COORDINATOR)
 def submit(sub_id: int):
     sub = my_submission(sub_id)
-    if not SubmitForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         ops.submit(sub)
@@ -205,7 +201,7 @@ def submit(sub_id: int):
 @roles_required(*COORDINATOR)
 def delete(sub_id: int):
     sub = my_submission(sub_id)
-    if not SubmitForm().validate_on_submit():
+    if not ConfirmForm().validate_on_submit():
         abort(400)
     try:
         ops.delete(sub)

@@ -4,11 +4,16 @@ from __future__ import annotations
 import re
 import unicodedata
 
+from babel import Locale
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SelectMultipleField, StringField
-from wtforms.validators import Email, Length, ValidationError
+from wtforms import DateField, IntegerField, SelectMultipleField, StringField, TimeField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import Email, Length, StopValidation, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
+
+from core.i18n import country_name, language_name
 
 _FORBIDDEN = re.compile(r"[<>\x00-\x1f\x7f\u202a-\u202e\u2066-\u2069]")
 
@@ -79,6 +84,49 @@ class MultiCheckboxField(SelectMultipleField):
 
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class _Lenient:
+    """A value that does not parse becomes None; the field's validators then say how to fix it."""
+
+    def process_formdata(self, valuelist):
+        try:
+            super().process_formdata([v.strip() for v in valuelist])
+        except ValueError:
+            self.data = None
+
+
+NumberField = type("NumberField", (_Lenient, IntegerField), {})
+LocalDateField = type("LocalDateField", (_Lenient, DateField), {})
+LocalTimeField = type("LocalTimeField", (_Lenient, TimeField), {})
+
+
+def Present(message):  # noqa: N802 - used like a validator class
+    """The field holds a value (after parsing); otherwise stop with ``message``."""
+
+    def check(form, field):
+        if field.data is None:
+            raise StopValidation(message)
+
+    return check
+
+
+def language_choices(codes) -> list[SelectChoice]:
+    """One choice per language code, named in the reader's language with its code: "French (fr)"."""
+    return [SelectChoice(code, f"{language_name(code)} ({code})") for code in codes]
+
+
+# Babel's territories that are not countries.
+NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
+
+
+def country_codes() -> set[str]:
+    return {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()} - NOT_COUNTRIES
+
+
+def country_choices() -> list[SelectChoice]:
+    names = sorted(((country_name(code), code) for code in country_codes()), key=lambda pair: pair[0].casefold())
+    return [SelectChoice("", _("Choose a country"))] + [SelectChoice(code, name) for name, code in names]
 
 
 class ConfirmForm(FlaskForm):

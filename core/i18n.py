@@ -1,10 +1,13 @@
-"""Language and timezone selection, and the language switcher."""
+"""Language and timezone selection, the language switcher, and names and sizes in the reader's language."""
 from __future__ import annotations
 
 from zoneinfo import ZoneInfo, available_timezones
 
+from babel import Locale, UnknownLocaleError
+from babel.numbers import format_decimal
 from flask import current_app, has_request_context, request, session
 from flask_babel import Babel, get_locale
+from flask_babel import gettext as _
 from flask_login import current_user
 
 babel = Babel()
@@ -53,5 +56,47 @@ def valid_timezone(name: str | None) -> bool:
     return name in timezone_choices() or name == "UTC"
 
 
+def _names_locale(locale: str | None) -> Locale:
+    """Babel's data for ``locale``, by default the reader's language (English outside a request)."""
+    return Locale.parse(locale or str(get_locale() or "en"))
+
+
+def language_name(code: str | None, locale: str | None = None, *, capitalised: bool = False) -> str:
+    """Language ``code``'s name in ``locale`` (by default the reader's language), from Babel's locale data.
+
+    As CLDR writes it inside a sentence: "French", "français". ``capitalised`` gives the form French uses
+    where the name stands alone, in a menu or a table ("Français"). A regional code is named by its
+    language ("pt-BR": "Portuguese"), an unknown code is given back as it is, and no code gives "".
+    """
+    if not code:
+        return ""
+    base = code.replace("-", "_").split("_")[0].lower()
+    try:
+        name = _names_locale(locale).languages.get(base) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+    return name[:1].upper() + name[1:] if capitalised else name
+
+
+def country_name(code: str | None, locale: str | None = None) -> str:
+    """Country ``code``'s name ("FR") in ``locale`` (by default the reader's language), from Babel's data."""
+    if not code:
+        return ""
+    try:
+        return _names_locale(locale).territories.get(code) or code
+    except (ValueError, TypeError, UnknownLocaleError):
+        return code
+
+
+def file_size(size: int | None) -> str:
+    """A file's size in the reader's language: "350 kB", "1.2 MB" ("1,2 Mo" in French)."""
+    size = size or 0
+    if size < 1_000_000:
+        return _("%(size)s kB", size=format_decimal(max(1, round(size / 1000)), locale=_names_locale(None)))
+    return _("%(size)s MB", size=format_decimal(round(size / 1_000_000, 1), locale=_names_locale(None)))
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    for helper in (language_name, country_name, file_size):
+        app.add_template_global(helper)

@@ -24,6 +24,9 @@ try:  # property tests: no per-example wall-clock deadline (tests never assert t
 except ImportError:  # pragma: no cover - hypothesis is a test extra
     pass
 
+# Fixtures and helpers shared by several test folders.
+pytest_plugins = ["tests.fixtures"]
+
 TEST_PASSWORD = "correct horse battery staple"
 
 

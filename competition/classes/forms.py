@@ -4,7 +4,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -15,6 +14,7 @@ from wtforms.widgets import TextInput
 
 from competition.models.edition import AGE_GROUP_TITLES, AgeGroup
 from core.forms import PlainText
+from core.i18n import country_name, language_name
 
 NEW_SCHOOL = "new"
 MAX_PUPILS = 60
@@ -30,15 +30,6 @@ def tidy(value):
 
 def same_name(a: str, b: str) -> bool:
     return tidy(a).casefold() == tidy(b).casefold()
-
-
-def language_name(code: str) -> str:
-    name = get_locale().languages.get(code) or code
-    return name[:1].upper() + name[1:]
-
-
-def country_name(code: str) -> str:
-    return get_locale().territories.get(code) or code
 
 
 class WholeNumberField(Field):
@@ -147,7 +138,7 @@ class ClassForm(FlaskForm):
     def __init__(self, *args, languages=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.language.choices = [SelectChoice("", _("Choose a language"))] + [
-            SelectChoice(code, language_name(code)) for code in languages
+            SelectChoice(code, language_name(code, capitalised=True)) for code in languages
         ]
 
     def validate_age_group(self, field):

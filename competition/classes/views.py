@@ -16,12 +16,11 @@ from competition.classes.forms import (
     EditClassForm,
     PupilsForm,
     SchoolForm,
-    country_name,
-    language_name,
 )
 from competition.entries.freeze import judged_authors
 from competition.models import Edition, Entry, SchoolClass
 from core.db import db
+from core.i18n import country_name, language_name
 from core.permissions import get_or_404, roles_required, signed_in
 
 T = "competition/classes/"

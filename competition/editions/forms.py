@@ -5,91 +5,41 @@ import unicodedata
 from datetime import date, datetime, time
 from urllib.parse import urlsplit
 
-from babel import Locale
-from babel.numbers import format_decimal
-from flask_babel import LazyString, get_locale
+from flask_babel import LazyString
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from sqlalchemy import func, select
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField, TimeField
+from wtforms import BooleanField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, StopValidation, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
 
 from competition.editions.operations import NonExistentLocalTime, local_to_utc
 from competition.models import City, School
 from competition.models.edition import AGE_GROUP_TITLES, DISCIPLINE_TITLES, AgeGroup, Discipline
 from core.db import db
-from core.forms import MultiCheckboxField, NoNul, PlainText, strip_filter
+from core.forms import (
+    LocalDateField,
+    LocalTimeField,
+    MultiCheckboxField,
+    NoNul,
+    NumberField,
+    PlainText,
+    Present,
+    country_choices,
+    country_codes,
+    language_choices,
+    strip_filter,
+)
 from core.i18n import timezone_choices, valid_timezone
 
 # The languages an edition may accept (ISO 639-1), in the order they are offered.
 LANGUAGE_CODES = "en fr de es it pt pl el hr nl sv no da fi cs sk sl ro hu bg uk ru tr ar fa".split()
-# Babel's territories that are not countries.
-NOT_COUNTRIES = {"EU", "EZ", "QO", "UN", "XA", "XB", "ZZ"}
 MATERIAL_MAX_MB = 20
 
 
-# Names in the viewer's language ---------------------------------------------
-def _viewer_locale() -> Locale:
-    return Locale.parse(str(get_locale() or "en"))
-
-
-def language_name(code: str) -> str:
-    return _viewer_locale().languages.get(code, code)
-
-
-def language_choices() -> list[SelectChoice]:
-    return [SelectChoice(code, f"{language_name(code)} ({code})") for code in LANGUAGE_CODES]
-
-
-def file_size(size: int) -> str:
-    """A file's size in the viewer's language: "350 kB", "1.2 MB"."""
-    if size < 1_000_000:
-        return _("%(size)s kB", size=format_decimal(max(1, round(size / 1000)), locale=_viewer_locale()))
-    return _("%(size)s MB", size=format_decimal(round(size / 1_000_000, 1), locale=_viewer_locale()))
-
-
-def country_codes() -> set[str]:
-    return {code for code in Locale("en").territories if len(code) == 2 and code.isalpha()} - NOT_COUNTRIES
-
-
-def country_name(code: str) -> str:
-    return _viewer_locale().territories.get(code, code)
-
-
-def country_choices() -> list[SelectChoice]:
-    names = sorted(((country_name(code), code) for code in country_codes()), key=lambda pair: pair[0].casefold())
-    return [SelectChoice("", _("Choose a country"))] + [SelectChoice(code, name) for name, code in names]
-
-
 # Fields and validators --------------------------------------------------------
-class _Lenient:
-    """A value that does not parse becomes None; the field's validators then say how to fix it."""
-
-    def process_formdata(self, valuelist):
-        try:
-            super().process_formdata([v.strip() for v in valuelist])
-        except ValueError:
-            self.data = None
-
-
-NumberField = type("NumberField", (_Lenient, IntegerField), {})
-LocalDateField = type("LocalDateField", (_Lenient, DateField), {})
-LocalTimeField = type("LocalTimeField", (_Lenient, TimeField), {})
-
-
-def Present(message):  # noqa: N802 - used like a validator class
-    """The field holds a value (after parsing); otherwise stop with ``message``."""
-
-    def check(form, field):
-        if field.data is None:
-            raise StopValidation(message)
-
-    return check
-
-
 def _known_timezone(form, field):
     if not valid_timezone(field.data):
         raise ValidationError(_l("Choose a time zone from the list, like Europe/Paris."))
@@ -158,7 +108,7 @@ class EditionForm(FlaskForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.languages.choices = language_choices()
+        self.languages.choices = language_choices(LANGUAGE_CODES)
         self.deadline_utc: datetime | None = None
         self.deadline_ambiguous = False
 
@@ -336,7 +286,7 @@ class MaterialForm(FlaskForm):
     def __init__(self, *args, material=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.material = material
-        self.language.choices = [SelectChoice("", _("Any or several languages"))] + language_choices()
+        self.language.choices = [SelectChoice("", _("Any or several languages"))] + language_choices(LANGUAGE_CODES)
         self.pdf_bytes: bytes | None = None
 
     def validate_language(self, field):

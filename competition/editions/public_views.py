@@ -9,10 +9,10 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from competition import bp
-from competition.editions.forms import file_size, language_name
 from competition.models import AgeGroup, Discipline, Edition, Material
 from core.db import utcnow
 from core.files import send_stored
+from core.i18n import file_size, language_name
 from core.permissions import get_or_404, public
 
 # gettext plural forms for the countdown, with the number left for the template (or the script) to fill in.

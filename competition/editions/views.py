@@ -15,15 +15,13 @@ from competition.editions.forms import (
     MaterialForm,
     MergeSchoolForm,
     SchoolForm,
-    country_name,
     edition_form_data,
-    file_size,
-    language_name,
     new_edition_form_data,
 )
 from competition.models import City, Edition, Material, School
 from core.db import db, utcnow
 from core.forms import ConfirmForm
+from core.i18n import country_name, file_size, language_name
 from core.permissions import get_or_404, roles_required
 
 secretariat_only = roles_required(Role.SECRETARIAT)

@@ -82,10 +82,6 @@ class SubmitForm(FlaskForm):
     confirm_names = BooleanField(_l("I have checked these: they do not identify the pupils. Submit anyway."))
 
 
-class WithdrawForm(FlaskForm):
-    pass
-
-
 class ConsentWithdrawalForm(FlaskForm):
     """Withdraw consent at any time: the choices are the consents given (publication, social media, names)."""
 

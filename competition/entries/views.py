@@ -18,6 +18,7 @@ from core import mail
 from core.audit import AuditEvent
 from core.db import db
 from core.hosts import public_url
+from core.i18n import language_name
 from core.permissions import get_or_404, roles_required, signed_in
 
 
@@ -52,19 +53,6 @@ def _details_form(school_class: SchoolClass, entry: Entry | None = None) -> Entr
         else:
             form.language.data = school_class.language
     return form
-
-
-@bp.app_template_global()
-def language_name(code: str) -> str:
-    from babel import Locale
-    from flask_babel import get_locale
-
-    if not code:
-        return _("No words")
-    try:
-        return Locale.parse(code).get_display_name(get_locale()) or code
-    except (ValueError, TypeError):
-        return code
 
 
 def _details_page(school_class: SchoolClass, entry: Entry | None, saved_message: str, next_endpoint: str):
@@ -168,14 +156,6 @@ def hit_kind_label(kind: str) -> str:
         "city": _("The city's name"),
     }
     return labels.get(kind, kind)
-
-
-@bp.app_template_global("file_size")
-def file_size_text(size: int) -> str:
-    """A file's size in the viewer's language ("1,2 Mo" in French): competition.editions.forms.file_size."""
-    from competition.editions.forms import file_size
-
-    return file_size(size or 0)
 
 
 @bp.app_template_global()

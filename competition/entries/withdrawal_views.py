@@ -14,9 +14,10 @@ from flask_login import current_user
 from accounts.models import Role
 from competition import bp
 from competition.entries import operations as ops
-from competition.entries.forms import ConsentWithdrawalForm, WithdrawForm
+from competition.entries.forms import ConsentWithdrawalForm
 from competition.entries.views import viewable_entry
 from competition.models import Entry
+from core.forms import ConfirmForm
 from core.permissions import roles_required
 
 
@@ -77,7 +78,7 @@ def entry_consent_withdraw(entry_id: int):
 def withdraw_entry(entry_id: int):
     """Withdraw an entry, after saying what it does: at any time, like consent."""
     entry = _own_entry(entry_id)
-    form = WithdrawForm()
+    form = ConfirmForm()
     if entry.status not in ops.LIVE_STATUSES:
         flash(_("Only a draft or a submitted entry can be withdrawn."), "error")
         return redirect(url_for("competition.entry", entry_id=entry.id))

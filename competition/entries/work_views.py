@@ -8,12 +8,13 @@ from flask_login import current_user
 from accounts.models import Role
 from competition import bp
 from competition.entries import operations as ops
-from competition.entries.forms import ConsentForm, TranslationForm, WithdrawForm, WorkTextForm, WorkUploadForm
+from competition.entries.forms import ConsentForm, TranslationForm, WorkTextForm, WorkUploadForm
 from competition.entries.views import editable_entry, viewable_entry
 from competition.models import Discipline, EntryFile, FilePurpose
 from competition.uploads import UploadRejected
 from core.db import db
 from core.files import send_stored
+from core.forms import ConfirmForm
 from core.permissions import roles_required, signed_in
 
 
@@ -21,7 +22,7 @@ def _render_work(entry, text_form=None, upload_form=None, status=200):
     return render_template(
         "competition/entries/work.html", entry=entry,
         text_form=text_form or WorkTextForm(obj=entry), upload_form=upload_form or WorkUploadForm(),
-        remove_form=WithdrawForm(), is_illustration=entry.category.discipline == Discipline.ILLUSTRATION.value,
+        remove_form=ConfirmForm(), is_illustration=entry.category.discipline == Discipline.ILLUSTRATION.value,
         max_mb=_max_mb(),
     ), status
 
@@ -95,7 +96,7 @@ def entry_file_remove(entry_id: int, file_id: int):
     if blocked:
         return blocked
     stored = next((f for f in entry.files if f.id == file_id), None)
-    if stored is None or not WithdrawForm().validate_on_submit():
+    if stored is None or not ConfirmForm().validate_on_submit():
         abort(404)
     ops.remove_file(entry, stored)
     flash(_("The file is removed."), "success")

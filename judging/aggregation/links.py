@@ -35,7 +35,7 @@ from __future__ import annotations
 import math
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Hashable, Iterable, Mapping
+from typing import Iterable, Mapping
 
 import numpy as np
 from scipy import linalg

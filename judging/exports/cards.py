@@ -16,11 +16,11 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from babel import Locale
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from PIL import Image, ImageColor, ImageDraw, ImageOps, JpegImagePlugin
 
+from core.i18n import language_name
 from judging.exports.fonts import RAQM, Box, Font, Line, coverage, draw_line, fit_text, is_rtl, place_lines, printable
 from judging.exports.model import HASHTAGS, SLOGAN, Item, WorkFile
 from judging.exports.wording import award_title, category_title, credit
@@ -80,14 +80,6 @@ def _text(role: str, text: str, box: Box, sizes: tuple[int, int], weight: str = 
     return Block(role, box, tuple(place_lines(fitted, box, align, valign)), fitted.size, weight, fill, direction)
 
 
-def _language_name(code: str, language: str) -> str:
-    base = code.replace("_", "-").split("-")[0].lower()
-    try:
-        return Locale.parse(language).languages.get(base) or code
-    except (ValueError, TypeError):
-        return code
-
-
 def _excerpt(body: str, discipline: str, most: int) -> str:
     """The opening of a text: a poem's first lines (breaks kept), an essay's first words."""
     if discipline == "poem":
@@ -117,7 +109,7 @@ def _reading(item: Item, language: str, lines: int) -> tuple[str, str, str, str 
     body = printable(item.body).strip()
     if body and coverage(item.body) >= 0.5:
         return "text", "", _excerpt(body, item.discipline, lines), "rtl" if RAQM and is_rtl(body) else None
-    name = _language_name(item.language, language)
+    name = language_name(item.language, language)
     with force_locale(language):
         if item.translation_text.strip() and coverage(item.translation_text) >= 0.5:
             note = _("Translation — original in %(language)s", language=name)

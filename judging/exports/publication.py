@@ -16,13 +16,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import BinaryIO
 
-from babel import Locale
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from pypdf import PageObject, PdfReader, PdfWriter, Transformation
 from pypdf.errors import PyPdfError
 from pypdf.generic import NameObject, TextStringObject
 
+from core.i18n import language_name
 from judging.exports.fonts import is_rtl, printable
 from judging.exports.model import Item, Results
 from judging.exports.publication_fonts import UNDRAWABLE, drawable_share, lost_symbols, printable_lines
@@ -131,7 +131,7 @@ class _Builder:
         for upload in uploads:
             pdf.insert_after(len(upload.pages), upload)
         if item.translation_text.strip():
-            name = _language_name(item.translation_language, language)
+            name = language_name(item.translation_language, language)
             pdf.subheading(_("Translation (%(language)s)", language=name) if name else _("Translation"))
             self._text(pdf, item.discipline, item.translation_text, item.translation_language)
         pdf.running = ""
@@ -147,7 +147,7 @@ class _Builder:
             return
         share = drawable_share(text)
         if share < UNDRAWABLE:
-            name = _language_name(text_language, self.language) or text_language
+            name = language_name(text_language, self.language)
             pdf.note(_("The original is in %(language)s and can be read on the campaign page.", language=name))
             return
         shown = printable_lines(text)
@@ -207,16 +207,6 @@ def _body(item: Item) -> str:
     if item.text.strip():
         return item.text
     return "\n\n".join(f.text for f in item.work_files if f.text.strip() and not (f.kind == "pdf" and f.path))
-
-
-def _language_name(code: str, language: str) -> str:
-    """``code``'s language named in ``language`` as Babel writes it ("English", "anglais"); "" when unknown."""
-    if not code:
-        return ""
-    try:
-        return Locale.parse(language).languages.get(code.replace("-", "_").split("_")[0], "")
-    except (ValueError, TypeError):
-        return ""
 
 
 def _open_upload(path: Path) -> PdfReader | None:

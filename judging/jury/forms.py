@@ -9,10 +9,9 @@ from wtforms import BooleanField, SelectField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, NumberRange, ValidationError
 
-from competition.editions.forms import NumberField, Present, country_choices, country_codes, language_name
 from competition.models import City
 from core.db import db
-from core.forms import MultiCheckboxField
+from core.forms import MultiCheckboxField, NumberField, Present, country_choices, country_codes, language_choices
 
 # Offered to every juror besides the edition's own languages.
 COMMON_LANGUAGES = ["en", "fr", "de", "es", "it", "pt", "nl", "pl", "ar"]
@@ -43,7 +42,7 @@ class ProfileForm(FlaskForm):
         super().__init__(*args, **kwargs)
         current = profile.language_list if profile else []
         self.language_codes = language_codes(edition, current)
-        self.languages.choices = [SelectChoice(code, f"{language_name(code)} ({code})") for code in self.language_codes]
+        self.languages.choices = language_choices(self.language_codes)
         cities = db.session.scalars(select(City).order_by(City.name)).all()
         self._cities = {str(c.id): c for c in cities if c.active or (profile is not None and c.id == profile.city_id)}
         self.city_id.choices = [SelectChoice("", _("None of the member cities"))] + [

@@ -6,8 +6,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from accounts.models import Role, User
-from competition.editions.forms import country_name, language_name
 from competition.models import Edition
+from core.i18n import country_name, language_name
 from core.permissions import get_or_404, roles_required
 from judging import bp
 from judging.jury import operations as ops

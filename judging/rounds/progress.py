@@ -4,12 +4,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from competition.models import Category
 from core.db import db
+from core.i18n import language_name
 from judging.assignment.service import eligible_entries, entry_languages
 from judging.models import Assignment, Round, ScoreStatus
 
@@ -72,10 +73,6 @@ def round_progress(judging_round: Round) -> RoundProgress:
     categories = sorted(categories, key=lambda c: (c.age_group, c.discipline))
     ordered = sorted(jurors.values(), key=lambda jp: jp.juror.name.lower())
     return RoundProgress(round=judging_round, jurors=ordered, categories=categories, short=short, total=total)
-
-
-def language_name(code: str) -> str:
-    return get_locale().languages.get(code, code) if code else ""
 
 
 def language_list(codes) -> str:

@@ -12,8 +12,7 @@ from wtforms import BooleanField, Field, FieldList, Form, FormField, HiddenField
 from wtforms.validators import DataRequired, Length, NumberRange, ValidationError
 from wtforms.widgets import TextInput
 
-from competition.editions.forms import Present
-from core.forms import NoNul, PlainText, strip_filter
+from core.forms import NoNul, PlainText, Present, strip_filter
 
 MAX_CRITERIA = 20
 MAX_BANDS = 8

@@ -3,13 +3,11 @@ consent) and submits it; the secretariat filters, sends one back with a message,
 plan; the public page shows both languages. English and French, 1280 px and 360 px, axe on every page."""
 from __future__ import annotations
 
-import io
 import re
 from datetime import timedelta
 
 import pytest
 from PIL import Image, ImageDraw
-from sqlalchemy import select
 
 from core.db import db, utcnow
 

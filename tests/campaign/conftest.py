@@ -59,11 +59,6 @@ def other_coordinator(make_user, cities):
 
 
 @pytest.fixture()
-def secretariat(make_user):
-    return make_user("secretariat@example.org", roles=(Role.SECRETARIAT,), name="Sam Secretariat")
-
-
-@pytest.fixture()
 def signed_in_coordinator(client, sign_in, coordinator, edition):
     sign_in(client, coordinator)
     return coordinator

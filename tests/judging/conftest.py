@@ -1,20 +1,15 @@
-"""Factories for judging tests: submitted entries, jurors with profiles, a round, assignments, rubrics."""
+"""Factories for judging tests: submitted entries, jurors with profiles, a round, assignments, rubrics, scores
+and files with identifying metadata."""
 from __future__ import annotations
 
+import random
 from datetime import date, timedelta
 
 import pytest
 
 from accounts.models import Role
 from core.db import db, utcnow
-
-NAMES = {
-    "pupils": [("Amira", "K", 12), ("Tiago", "S", 13), ("Lina", "B", 14)],
-    "teacher": "Tina Marquez",
-    "school": "Escola Básica Camões",
-    "class": "6B",
-    "city": "Lisbon",
-}
+from tests.fixtures import NAMES, add_scores, category_of
 
 
 @pytest.fixture()
@@ -29,10 +24,6 @@ def edition(app):
     db.session.add(edition)
     db.session.commit()
     return edition
-
-
-def category_of(edition, age_group="11-18", discipline="poem"):
-    return next(c for c in edition.categories if c.age_group == age_group and c.discipline == discipline)
 
 
 @pytest.fixture()
@@ -104,3 +95,101 @@ def assign(app):
         return assignment
 
     return _assign
+
+
+# Shared by the scoring, results and exports tests and the identity-leak tests beside them ----------
+@pytest.fixture()
+def juror(make_juror):
+    return make_juror()
+
+
+@pytest.fixture()
+def as_secretariat(client, sign_in, secretariat):
+    return sign_in(client, secretariat)
+
+
+@pytest.fixture()
+def scored(app, make_entries, make_juror, round1):
+    """``scored(n, jurors=4, k=3, severities=None)``: n poems, each scored by k jurors (all submitted)."""
+    from judging.models import Assignment
+
+    def _scored(n=10, jurors=4, k=3, severities=None, seed=1, discipline="poem"):
+        rng = random.Random(seed)
+        entries = make_entries(n, discipline=discipline)
+        people = [make_juror(f"juror{j}-{discipline}@example.org", name=f"Juror {j}") for j in range(jurors)]
+        severities = severities or [0] * jurors
+        quality = {e.id: rng.uniform(3, 9) for e in entries}
+        for i, entry in enumerate(entries):
+            for j in range(k):
+                juror_no = (i + j) % jurors
+                a = Assignment(round=round1, entry=entry, juror=people[juror_no], position=i)
+                db.session.add(a)
+                base = quality[entry.id] + severities[juror_no]
+                add_scores(a, {key: max(0, min(10, round(base + rng.uniform(-1, 1))))
+                               for key in ("relevance", "originality", "expression", "impression")})
+        db.session.commit()
+        return entries, people
+
+    return _scored
+
+
+def identifying_jpeg() -> bytes:
+    """A drawing whose EXIF carries GPS, the teacher as artist and the city as description."""
+    import io
+
+    from PIL import Image
+
+    from demo.files import drawing
+    image = Image.open(io.BytesIO(drawing(7, size=(900, 700), exif_gps=True)))
+    exif = image.getexif()
+    exif[0x013B] = NAMES["teacher"]
+    exif[0x010E] = f"{NAMES['class']} {NAMES['city']}"
+    out = io.BytesIO()
+    image.save(out, "JPEG", exif=exif)
+    return out.getvalue()
+
+
+def identifying_pdf() -> bytes:
+    from demo.files import text_pdf
+    return text_pdf("We are more", ["One of us came from far away, and we all speak two languages."],
+                    author=NAMES["teacher"])
+
+
+@pytest.fixture()
+def attach_file(app):
+    """``attach_file(entry, purpose, data, name)``: clean an upload and store it as the competition does."""
+    from competition.models import EntryFile
+    from competition.uploads import clean_upload
+    from core.files import get_storage
+
+    def _attach(entry, purpose, data, name, accept=("image", "pdf", "docx", "odt", "txt")):
+        cleaned = clean_upload(data, set(accept))
+        storage = get_storage()
+        stored = EntryFile(
+            entry=entry, purpose=purpose, kind=cleaned.kind, original_name=name, original_key=storage.put(data),
+            original_size=len(data), cleaned_key=storage.put(cleaned.cleaned), cleaned_mime=cleaned.cleaned_mime,
+            cleaned_ext=cleaned.cleaned_ext, cleaned_size=len(cleaned.cleaned),
+            web_key=storage.put(cleaned.web) if cleaned.web else None,
+            thumb_key=storage.put(cleaned.thumb) if cleaned.thumb else None, text=cleaned.text or "",
+            page_count=cleaned.page_count, width=cleaned.width, height=cleaned.height)
+        db.session.add(stored)
+        db.session.commit()
+        return stored
+
+    return _attach
+
+
+@pytest.fixture()
+def file_entries(make_entries, juror, round1, assign, attach_file):
+    """An illustration and a PDF essay with identifying metadata, a TXT translation and a consent form."""
+    illustration = make_entries(1, discipline="illustration")[0]
+    illustration.text = ""
+    essay = make_entries(1, discipline="essay")[0]
+    essay.text = ""
+    db.session.commit()
+    attach_file(illustration, "work", identifying_jpeg(), f"{NAMES['pupils'][0][0]}_{NAMES['city']}.jpg")
+    attach_file(essay, "work", identifying_pdf(), f"{NAMES['teacher']} essay.pdf")
+    attach_file(essay, "translation", "Nous sommes plus.\nDeuxième ligne.".encode(), "translation.txt")
+    attach_file(essay, "consent_form", identifying_pdf(), f"consent {NAMES['school']}.pdf")
+    return {"illustration": assign(round1, illustration, juror, position=5),
+            "essay": assign(round1, essay, juror, position=6)}

@@ -9,8 +9,8 @@ from __future__ import annotations
 import base64
 import io
 import re
-import zlib
 import unicodedata
+import zlib
 from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
@@ -19,14 +19,7 @@ from PIL import Image
 
 from core.db import db
 from tests.conftest import without_tokens
-from tests.judging.conftest import NAMES
-from tests.judging.scoring import conftest as scoring
-from tests.judging.scoring.conftest import GOOD, token_of
-
-# The scoring tests' fixtures, shared here: an illustration and a PDF with identifying metadata.
-juror = scoring.juror
-attach_file = scoring.attach_file
-file_entries = scoring.file_entries
+from tests.fixtures import GOOD, NAMES, token_of
 
 VARIANTS = ("web", "cleaned", "translation", "original", "thumb", "consent_form")
 JUDGING_URL = re.compile(r"^/judging/((entries(/[A-Z0-9]{10}(/file/[a-z_]+|/autosave)?)?/?)|profile|conflicts)?$")

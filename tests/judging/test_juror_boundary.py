@@ -14,13 +14,7 @@ import pytest
 from sqlalchemy import event, inspect, select
 
 from core.db import db
-from tests.judging.scoring import conftest as scoring
-from tests.judging.scoring.conftest import GOOD, token_of
-
-# The scoring tests' fixtures: an illustration and a PDF essay with identifying metadata, a translation.
-juror = scoring.juror
-attach_file = scoring.attach_file
-file_entries = scoring.file_entries
+from tests.fixtures import GOOD, token_of
 
 FORBIDDEN_TABLES = {"classes", "pupils", "entry_authors", "tokens", "audit_events"}
 ROOT = Path(__file__).resolve().parents[2]

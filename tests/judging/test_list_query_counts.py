@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import event, insert, select
 
 from accounts.models import Role
-from core.db import db, utcnow
+from core.db import db
 
 
 @contextmanager

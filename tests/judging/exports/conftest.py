@@ -5,7 +5,6 @@ import pytest
 from sqlalchemy import select
 
 from core.db import db
-from tests.judging.results.conftest import add_scores, as_secretariat, scored, secretariat  # noqa: F401
 
 AWARDS = ("first", "second", "third", "publication")
 

@@ -11,6 +11,7 @@ import json
 import re
 
 import pytest
+
 from core.db import db
 from tests.conftest import form_post
 from tests.judging.exports.test_gallery import publish
@@ -185,7 +186,7 @@ def test_public_images_and_the_feed_have_a_short_max_age_an_etag_and_answer_304(
 def add_picture(entry, tmp_path):
     from competition.models import EntryFile
     from core.files import get_storage
-    from tests.competition_entries.conftest import jpeg_bytes
+    from tests.fixtures import jpeg_bytes
 
     key = get_storage().put(jpeg_bytes())
     entry.files.append(EntryFile(purpose="work", kind="image", original_name="drawing.jpg", original_key=key,

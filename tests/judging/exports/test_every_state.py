@@ -30,7 +30,7 @@ def every_state(scored, make_entries, edition):
     from competition.models import EntryAuthor, EntryFile, Pupil
     from core.files import get_storage
     from judging.models import Award
-    from tests.competition_entries.conftest import jpeg_bytes
+    from tests.fixtures import jpeg_bytes
 
     combos = list(itertools.product(STATUSES, AWARDS, CONSENTS))
     entries, _jurors = scored(len(combos) + 3, jurors=3, k=2)

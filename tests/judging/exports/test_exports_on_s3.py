@@ -66,7 +66,7 @@ def test_the_archive_is_made_from_the_bucket_and_kept_there(client, awarded, as_
 
 def test_the_public_gallery_serves_a_published_drawing_from_the_bucket(client, awarded, as_secretariat, post, app,
                                                                       sign_in):
-    from tests.competition_entries.conftest import jpeg_bytes
+    from tests.fixtures import jpeg_bytes
     from tests.judging.exports.test_gallery import publish
 
     first = awarded["first"]

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from accounts.models import Role
 from core.audit import AuditEvent
 from core.db import db
-from tests.judging.conftest import category_of
+from tests.fixtures import category_of
 
 
 def _actions(name):

@@ -5,7 +5,7 @@ import pytest
 from sqlalchemy import event
 
 from core.db import db
-from tests.judging.conftest import category_of
+from tests.fixtures import category_of
 
 
 def _count(client, url) -> int:

@@ -12,8 +12,7 @@ from competition.models import City
 from core.audit import AuditEvent
 from core.db import db
 from judging.models import Assignment, Award
-from tests.judging.conftest import category_of
-from tests.judging.results.conftest import add_scores
+from tests.fixtures import add_scores, category_of
 
 KEYS = ("relevance", "originality", "expression", "impression")
 

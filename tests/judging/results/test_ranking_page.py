@@ -8,8 +8,7 @@ from sqlalchemy import select
 
 from core.audit import AuditEvent
 from core.db import db
-from tests.judging.conftest import category_of
-from tests.judging.results.conftest import add_scores
+from tests.fixtures import add_scores, category_of
 
 
 def test_ranking_lists_entries_best_first_with_method_named(as_secretariat, scored, round1, edition):

@@ -10,7 +10,7 @@ from judging.models import Assignment, RankingSnapshot, ScoreSet, ScoreValue
 from judging.results import service as results_service
 from judging.results import store as results_store
 from tests.conftest import form_post
-from tests.judging.conftest import category_of
+from tests.fixtures import category_of
 
 
 def _page(client, round1, category, **args) -> str:

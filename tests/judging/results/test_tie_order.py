@@ -7,8 +7,7 @@ from sqlalchemy import func, select
 from core.audit import AuditEvent
 from core.db import db
 from judging.models import TieOrder
-from tests.judging.conftest import category_of
-from tests.judging.results.conftest import add_scores
+from tests.fixtures import add_scores, category_of
 
 KEYS = ("relevance", "originality", "expression", "impression")
 

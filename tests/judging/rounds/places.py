@@ -5,7 +5,7 @@ from datetime import timedelta
 
 from accounts.models import Role
 from core.db import db, utcnow
-from tests.judging.conftest import category_of
+from tests.fixtures import category_of
 
 
 def make_class(edition, teacher, school, name="6B", poems=3):

@@ -6,7 +6,7 @@ from urllib.parse import quote
 import pytest
 
 from accounts.models import Role
-from tests.judging.conftest import category_of
+from tests.fixtures import category_of
 
 SECRETARIAT_PAGES = ["/judging/rubrics", "/judging/rubrics/{category}", "/judging/jury", "/judging/jury/{juror}"]
 JUROR_PAGES = ["/judging/profile"]

@@ -10,7 +10,7 @@ from core.audit import AuditEvent
 from core.db import db
 from judging.models import Conflict, JurorProfile
 from tests.conftest import without_tokens
-from tests.judging.conftest import NAMES
+from tests.fixtures import NAMES
 from tests.judging.rubrics_jury.conftest import audit_actions, with_changes
 
 

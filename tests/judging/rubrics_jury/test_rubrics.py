@@ -11,7 +11,7 @@ from core.audit import AuditEvent
 from core.db import db
 from judging.models import Rubric, ScoreSet
 from judging.rubrics.defaults import current_rubric
-from tests.judging.conftest import category_of
+from tests.fixtures import category_of
 from tests.judging.rubrics_jury.conftest import audit_actions, with_changes
 
 

@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from core.audit import AuditEvent
 from core.db import db, utcnow
 from tests.conftest import RequestIsolatedClient
-from tests.judging.scoring.conftest import GOOD, score_sets, token_of
+from tests.fixtures import GOOD, score_sets, token_of
 
 
 @pytest.mark.parametrize("raw, message", [

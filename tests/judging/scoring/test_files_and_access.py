@@ -6,7 +6,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.judging.scoring.conftest import GOOD, score_sets
+from tests.fixtures import GOOD, score_sets
 
 
 def test_illustration_page_shows_web_image_with_zoom_and_full_size_link(juror_client, file_entries):

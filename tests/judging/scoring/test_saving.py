@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from core.audit import AuditEvent
 from core.db import db
-from tests.judging.scoring.conftest import GOOD, score_sets
+from tests.fixtures import GOOD, score_sets
 
 
 def events(action):

@@ -1,7 +1,7 @@
 """"Submit scores" saves the draft and asks first: submitted scores are final."""
 from __future__ import annotations
 
-from tests.judging.scoring.conftest import GOOD, score_sets, token_of
+from tests.fixtures import GOOD, score_sets, token_of
 
 
 def test_submit_asks_first_then_submits(assignments, juror_client):
