@@ -10,18 +10,7 @@ from accounts.models import Role
 from competition.models import City, Entry
 from core.audit import AuditEvent
 from core.db import db, utcnow
-from tests.conftest import TEST_PASSWORD
-
-
-def client_for(app, email):
-    client = app.test_client()
-    page = client.get("/").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/account/login", data={"email": email, "password": TEST_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
-    # The session is renewed at login, so the form token is too.
-    client.token = client.get("/").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
-    return client
+from tests.competition.entries.conftest import client_for
 
 
 @pytest.fixture()
@@ -32,12 +21,6 @@ def submitted(post, draft):
     db.session.expire_all()
     assert draft.status == "submitted"
     return draft
-
-
-@pytest.fixture()
-def secretariat(app, make_user):
-    make_user("sec@example.org", roles=(Role.SECRETARIAT,), name="Sofia Sec")
-    return client_for(app, "sec@example.org")
 
 
 def test_secretariat_lists_every_entry_with_counts_and_filters(secretariat, submitted, make_class, make_user):
