@@ -11,6 +11,10 @@ def init_app(app):
     app.register_blueprint(bp)
     cli.init_app(app)
     _register_navigation(app)
+    from competition.audit_words import category_titles
+    from core.audit_wording import register_stored_words
+
+    register_stored_words(app, category_titles)
 
 
 def _register_navigation(app) -> None:
