@@ -15,6 +15,9 @@ def init_app(app):
 
     gallery_views.init_app(app)
     cli.init_app(app)
+    from judging import competition_hooks
+
+    competition_hooks.init_app(app)  # the freeze and the withdrawal page ask the jury through these
     _register_navigation(app)
     _register_template_globals(app)
 

@@ -19,7 +19,7 @@ EXPECTED = {
 
 
 def nav_links(html: str) -> list[str]:
-    nav = re.search(r'<ul class="nav-list">(.*?)</ul>', html, re.S)
+    nav = re.search(r'<ul class="nav-list">(.*?)</ul>', html, re.DOTALL)
     assert nav, "no site navigation on the page"
     return re.findall(r'<a href="([^"]+)"', nav.group(1))
 
