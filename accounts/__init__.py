@@ -9,3 +9,33 @@ def init_app(app):
 
     app.register_blueprint(bp)
     cli.init_app(app)
+    _register_login(app)
+    _register_navigation(app)
+
+
+def _register_login(app) -> None:
+    """Flask-Login (set up in core.extensions) learns from accounts who is signed in and where to log in."""
+    from sqlalchemy import select
+
+    from accounts.models import Role, User
+    from core.db import db
+
+    manager = app.login_manager
+    manager.login_view = "accounts.login"
+
+    @manager.user_loader
+    def load_user(alternative_id: str):
+        user = db.session.scalar(select(User).where(User.alternative_id == alternative_id))
+        return user if user is not None and user.is_active else None
+
+    app.jinja_env.globals["Role"] = Role  # templates compare roles: current_user.has_role(Role.JUROR)
+
+
+def _register_navigation(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from accounts.models import Role
+    from core import navigation
+
+    navigation.register(app, "accounts.invite", _l("Invitations"), roles=(Role.SECRETARIAT,), order=110)
+    navigation.register(app, "accounts.settings", _l("Your account"), roles=navigation.SIGNED_IN, order=130)

@@ -8,6 +8,16 @@ def init_app(app):
     from campaign import views  # noqa: F401  (registers the routes on bp)
 
     app.register_blueprint(bp)
+    _register_navigation(app)
+
+
+def _register_navigation(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from accounts.models import Role
+    from core import navigation
+
+    navigation.register(app, "campaign.index", _l("Campaign"), roles=(Role.SECRETARIAT, Role.COORDINATOR), order=50)
 
 
 @bp.app_template_filter("campaign_kind")

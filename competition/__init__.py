@@ -10,3 +10,23 @@ def init_app(app):
 
     app.register_blueprint(bp)
     cli.init_app(app)
+    _register_navigation(app)
+    from competition.audit_words import category_titles
+    from core.audit_wording import register_stored_words
+
+    register_stored_words(app, category_titles)
+
+
+def _register_navigation(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from accounts.models import Role
+    from core import navigation
+
+    add = navigation.register
+    add(app, "competition.public_edition", _l("The competition"), order=10)
+    add(app, "competition.classes", _l("Your classes"), roles=(Role.TEACHER,), order=30)
+    add(app, "competition.all_entries", _l("Entries"), roles=(Role.SECRETARIAT, Role.COORDINATOR), order=40)
+    add(app, "competition.admin_editions", _l("Editions"), roles=(Role.SECRETARIAT,), order=90)
+    add(app, "competition.admin_cities", _l("Cities"), roles=(Role.SECRETARIAT,), order=100)
+    add(app, "competition.audit_log", _l("Audit"), roles=(Role.SECRETARIAT,), order=120)

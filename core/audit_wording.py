@@ -2,10 +2,12 @@
 
 Events store codes ("entry.changed", "entries", "characters": 85) so that they stay true whatever the
 language; these turn them into words when the page is drawn. A code with no words here is shown as is
-(inside <code>), so a new action is never hidden.
+(inside <code>), so a new action is never hidden. Words a package stored as English text are registered by
+that package (``register_stored_words``).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date, datetime
 
 from flask_babel import lazy_gettext as _l
@@ -110,17 +112,21 @@ def detail_value(value) -> Markup:
     return escape(str(value))
 
 
+def register_stored_words(app, words: Callable[[], dict[str, str]]) -> None:
+    """A package's words that some of its events stored as English text (competition: a category's title,
+    "Ages 11–18 · Poem"). ``words()`` is called when a page is drawn and returns {English text: the same
+    words in the reader's language}. Packages register at their init_app: core knows none of them."""
+    app.extensions.setdefault("audit_stored_words", []).append(words)
+
+
 def _stored_in_english() -> dict[str, str]:
-    """Words some events stored as English text (a category's title, "Ages 11–18 · Poem"), to their title
-    in the reader's language."""
-    from flask_babel import force_locale
+    """Every registered English text, to its words in the reader's language."""
+    from flask import current_app
 
-    from competition.models.edition import AGE_GROUP_TITLES, DISCIPLINE_TITLES
-
-    pairs = [(age, discipline) for age in AGE_GROUP_TITLES for discipline in DISCIPLINE_TITLES]
-    with force_locale("en"):
-        english = [f"{AGE_GROUP_TITLES[a]} · {DISCIPLINE_TITLES[d]}" for a, d in pairs]
-    return {text: f"{AGE_GROUP_TITLES[a]} · {DISCIPLINE_TITLES[d]}" for text, (a, d) in zip(english, pairs)}
+    found: dict[str, str] = {}
+    for words in current_app.extensions.get("audit_stored_words", ()):
+        found.update(words())
+    return found
 
 
 def detail(key: str, value) -> Markup:

@@ -26,9 +26,7 @@ def render_item(type_, obj, autogen_context):
 
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy import select
 
-    from accounts.models import User
     from core.db import db
 
     csrf.init_app(app)
@@ -38,13 +36,10 @@ def init_app(app) -> None:
     )
     limiter.init_app(app)
 
+    # Who is signed in, and where to log in, are for accounts to say: it registers its user loader and
+    # login view at its own init_app (accounts/__init__.py).
     login_manager.init_app(app)
-    login_manager.login_view = "accounts.login"
     login_manager.login_message = _l("Please log in to see this page.")
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
-    @login_manager.user_loader
-    def load_user(alternative_id: str):
-        user = db.session.scalar(select(User).where(User.alternative_id == alternative_id))
-        return user if user is not None and user.is_active else None

@@ -52,7 +52,7 @@ def _make_storage(name: str):
 
 def content_disposition(kind: str, filename: str) -> str:
     """RFC 6266: an ASCII fallback plus the UTF-8 name in ``filename*``."""
-    from competition.uploads import ascii_filename
+    from core.filenames import ascii_filename
 
     fallback = ascii_filename(filename).replace('"', "").replace("\\", "")
     return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"

@@ -1,46 +1,13 @@
-"""Template helpers: navigation by role, dates in the viewer's timezone, languages."""
+"""Template helpers: dates in the viewer's timezone, numbers and languages, and the navigation (``core.navigation``).
+
+Packages add what their own templates need at ``init_app`` (accounts: ``Role``; judging: ``criterion_title``)."""
 from __future__ import annotations
 
 from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime
-from flask_babel import lazy_gettext as _l
-from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
-from accounts.models import Role
-
-# (endpoint, label, who sees it): "anyone", "signed_in", or a tuple of roles.
-NAVIGATION = [
-    ("competition.public_edition", _l("The competition"), "anyone"),
-    ("results.gallery", _l("Results"), "anyone"),
-    ("competition.classes", _l("Your classes"), (Role.TEACHER,)),
-    ("competition.all_entries", _l("Entries"), (Role.SECRETARIAT, Role.COORDINATOR)),
-    ("campaign.index", _l("Campaign"), (Role.SECRETARIAT, Role.COORDINATOR)),
-    ("judging.index", _l("Judging"), (Role.JUROR, Role.SECRETARIAT)),
-    ("judging.my_profile", _l("Juror profile"), (Role.JUROR,)),
-    ("judging.my_conflicts", _l("Conflicts of interest"), (Role.JUROR,)),
-    ("competition.admin_editions", _l("Editions"), (Role.SECRETARIAT,)),
-    ("competition.admin_cities", _l("Cities"), (Role.SECRETARIAT,)),
-    ("accounts.invite", _l("Invitations"), (Role.SECRETARIAT,)),
-    ("competition.audit_log", _l("Audit"), (Role.SECRETARIAT,)),
-    ("accounts.settings", _l("Your account"), "signed_in"),
-]
-
-
-def navigation():
-    if not has_request_context():  # emails use the same context processors, also from the CLI
-        return []
-    signed_in = current_user.is_authenticated
-    items = []
-    for endpoint, label, who in NAVIGATION:
-        if endpoint not in current_app.view_functions:
-            continue
-        if who == "signed_in" and not signed_in:
-            continue
-        if isinstance(who, tuple) and not (signed_in and current_user.has_role(*who)):
-            continue
-        items.append((endpoint, label))
-    return items
+from core.navigation import navigation
 
 
 def escape_lazy_strings(value):
@@ -71,15 +38,6 @@ def localnumber(value) -> str:
     if value is None:
         return ""
     return format_decimal(Decimal(str(value)).normalize(), format="#,##0.####")
-
-
-def criterion_title(key: str) -> str:
-    """A rubric criterion named by its key (the tie-break order), in the reader's language: the default
-    rubric's title for a default key ("relevance" → "Pertinence par rapport au thème"), else the key."""
-    from judging.rubrics.defaults import DEFAULT_CRITERIA
-
-    found = next((c["title"] for c in DEFAULT_CRITERIA if c["key"] == key), None)
-    return str(found) if found is not None else key
 
 
 def in_language(obj, field: str, language: str | None = None) -> str:
@@ -124,10 +82,8 @@ def init_app(app) -> None:
     app.jinja_env.filters["localdatetime"] = localdatetime
     app.jinja_env.filters["localdate"] = localdate
     app.jinja_env.globals["csrf_token"] = generate_csrf
-    app.jinja_env.globals["Role"] = Role
     app.jinja_env.globals["catalogue_text"] = catalogue_text
     app.jinja_env.globals["in_language"] = in_language
-    app.jinja_env.globals["criterion_title"] = criterion_title
     from core import audit_wording
 
     app.jinja_env.globals.update(audit_action=audit_wording.action_title, audit_object=audit_wording.object_title,

@@ -15,3 +15,27 @@ def init_app(app):
 
     gallery_views.init_app(app)
     cli.init_app(app)
+    from judging import competition_hooks
+
+    competition_hooks.init_app(app)  # the freeze and the withdrawal page ask the jury through these
+    _register_navigation(app)
+    _register_template_globals(app)
+
+
+def _register_navigation(app) -> None:
+    from flask_babel import lazy_gettext as _l
+
+    from accounts.models import Role
+    from core import navigation
+
+    add = navigation.register
+    add(app, "results.gallery", _l("Results"), order=20)
+    add(app, "judging.index", _l("Judging"), roles=(Role.JUROR, Role.SECRETARIAT), order=60)
+    add(app, "judging.my_profile", _l("Juror profile"), roles=(Role.JUROR,), order=70)
+    add(app, "judging.my_conflicts", _l("Conflicts of interest"), roles=(Role.JUROR,), order=80)
+
+
+def _register_template_globals(app) -> None:
+    from judging.rubrics.defaults import criterion_title
+
+    app.jinja_env.globals["criterion_title"] = criterion_title

@@ -176,7 +176,7 @@ def material_storage() -> Storage:
 def save_material(edition: Edition, material: Material | None, values: dict, pdf: bytes | None = None,
                   pdf_name: str | None = None, remove_file: bool = False) -> Material:
     """Create or change a material. A file it no longer uses is deleted after the commit."""
-    from competition.uploads.filenames import safe_filename
+    from core.filenames import safe_filename
 
     created = material is None
     if created:

@@ -10,14 +10,18 @@ names, and withdrawing the entry, stay possible at any time (``entry_operations.
 The check lives in ``Entry.can_edit`` (views and templates) and in every operation that changes an
 entry's work (``entry_operations``), so a route that forgot the first still meets the second. The
 pupils who made a frozen entry keep their name and age too (``judged_authors``): they are its credit.
+
+What a juror has seen is the jury's to say: judging registers the conditions at its init_app
+(``competition.judging_hooks``, filled by ``judging/competition_hooks.py``), so competition never imports judging.
 """
 from __future__ import annotations
 
 import enum
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import exists, func, literal, or_, select, union_all
+from sqlalchemy import literal, or_, select, union_all
 
+from competition.judging_hooks import judging_hooks
 from core.db import db
 
 
@@ -43,16 +47,12 @@ ORDER = (Frozen.AWARDED, Frozen.SCORED, Frozen.ASSIGNED)
 
 
 def _judged(entry_id) -> dict[Frozen, object]:
-    """The condition for each reason, on ``entry_id`` (a number, or a column for a set-based query)."""
-    from judging.models import Assignment, Award, Round, RoundStatus, ScoreSet
-
-    seen = (RoundStatus.OPEN.value, RoundStatus.CLOSED.value)
-    return {
-        Frozen.AWARDED: exists().where(Award.entry_id == entry_id),
-        Frozen.SCORED: exists().where(ScoreSet.assignment_id == Assignment.id, Assignment.entry_id == entry_id),
-        Frozen.ASSIGNED: exists().where(Assignment.entry_id == entry_id, Round.id == Assignment.round_id,
-                                        Round.status.in_(seen)),
-    }
+    """The condition for each reason, on ``entry_id`` (a number, or a column for a set-based query): the jury
+    says what it has seen (``competition.judging_hooks``)."""
+    conditions = {Frozen(reason): condition for reason, condition in judging_hooks().judged(entry_id).items()}
+    if set(conditions) != set(Frozen):
+        raise RuntimeError(f"The jury's freeze hook gave {sorted(conditions)}, not one condition per reason")
+    return conditions
 
 
 def frozen_reason(entry) -> Frozen | None:
@@ -76,10 +76,4 @@ def judged_authors(school_class) -> set[int]:
 
 def judging_counts(entry) -> dict[str, int]:
     """How far the jury got with ``entry``: assignments, submitted score sets and awards (the disqualify page)."""
-    from judging.models import Assignment, Award, ScoreSet
-
-    assigned = db.session.scalar(select(func.count(Assignment.id)).where(Assignment.entry_id == entry.id))
-    submitted = db.session.scalar(select(func.count(ScoreSet.id)).join(Assignment, Assignment.id == ScoreSet.assignment_id)
-                                  .where(Assignment.entry_id == entry.id, ScoreSet.status == "submitted"))
-    awards = db.session.scalar(select(func.count(Award.id)).where(Award.entry_id == entry.id))
-    return {"assigned": assigned or 0, "submitted": submitted or 0, "awards": awards or 0}
+    return judging_hooks().counts(entry)

@@ -37,16 +37,11 @@ def consent_choices(entry: Entry) -> list[tuple[str, str]]:
 
 
 def anonymous_credit(entry: Entry, language: str) -> str:
-    """How the work is credited without consent to names ("a pupil from Lisbon"), in ``language``."""
-    from judging.exports.model import Author, Item
-    from judging.exports.wording import credit
+    """How the work is credited without consent to names ("a pupil from Lisbon"), in ``language``: in the outputs'
+    own words, which the jury registers (``competition.judging_hooks``)."""
+    from competition.judging_hooks import judging_hooks
 
-    item = Item(entry_id=entry.id, reference=entry.reference, title=entry.title, language=entry.language,
-                discipline=entry.category.discipline, age_group=entry.category.age_group,
-                category_id=entry.category_id, whole_class=entry.whole_class,
-                authors=tuple(Author(a.pupil.first_name, a.pupil.initial, a.pupil.age) for a in entry.authors),
-                city=entry.school_class.school.city.name, consent_name=False)
-    return credit(item, language)
+    return judging_hooks().anonymous_credit(entry, language)
 
 
 @bp.route("/entries/<int:entry_id>/consent/withdraw", methods=["GET", "POST"])

@@ -16,9 +16,9 @@ photo's EXIF Artist...), for the name check only: never show it to jurors.
 """
 
 from competition.uploads.errors import UploadRejected
-from competition.uploads.filenames import ascii_filename, safe_filename
 from competition.uploads.model import KINDS, CleanedFile, UploadLimits
 from competition.uploads.pipeline import clean_upload
+from core.filenames import ascii_filename, safe_filename  # names are core's: downloads use them too
 
 __all__ = [
     "KINDS",

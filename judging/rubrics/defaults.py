@@ -46,6 +46,14 @@ DEFAULT_CRITERIA = [
 ]
 
 
+def criterion_title(key: str) -> str:
+    """A rubric criterion named by its key (the tie-break order), in the reader's language: the default
+    rubric's title for a default key ("relevance" → "Pertinence par rapport au thème"), else the key.
+    A template global (``judging.init_app``)."""
+    found = next((c["title"] for c in DEFAULT_CRITERIA if c["key"] == key), None)
+    return str(found) if found is not None else key
+
+
 def default_rubric(category) -> Rubric:
     """Stored in English whoever creates it; pages show it through the catalogue (``catalogue_text``)."""
     with force_locale("en"):

@@ -1,4 +1,8 @@
-"""Display names for uploaded files. The stored file never uses them."""
+"""Display names for files people upload and download, and their ASCII fallback for a Content-Disposition header.
+
+The stored file never uses them. Plain text in, plain text out: no Flask app needed (competition.uploads
+and the campaign name uploads with ``safe_filename``; ``core.files.content_disposition`` uses ``ascii_filename``).
+"""
 
 from __future__ import annotations
 
