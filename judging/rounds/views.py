@@ -61,7 +61,7 @@ def round_new():
                               closes_at=_closes_at(form))
         db.session.add(judging_round)
         db.session.flush()
-        record("round_created", judging_round, number=number, k=judging_round.jurors_per_entry,
+        record("round.created", judging_round, number=number, k=judging_round.jurors_per_entry,
                seed=judging_round.seed)
         db.session.commit()
         flash(_("Round %(n)d has been created. Check the assignment before you open it.", n=number), "success")
