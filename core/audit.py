@@ -3,16 +3,12 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from typing import TYPE_CHECKING
 
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.audit_actions import AuditAction
 from core.db import UTCDateTime, db, utcnow
-
-if TYPE_CHECKING:
-    from accounts.models import User  # only for the annotation; "User" is resolved by the mapper registry
 
 
 class AuditEvent(db.Model):
@@ -26,7 +22,7 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None]
     details_json: Mapped[str] = mapped_column(Text, default="{}")
 
-    actor: Mapped[User | None] = relationship("User")
+    actor: Mapped[User | None] = relationship("User")  # noqa: F821  (accounts' model, found by the mapper registry)
 
     __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
 
