@@ -10,7 +10,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import JSONList, UTCDateTime, db, str_enum, utcnow
 
 
 class Role(enum.StrEnum):
@@ -105,13 +105,10 @@ class UserRole(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[Role] = mapped_column(str_enum(Role, name="role", length=20))
     user: Mapped[User] = relationship(back_populates="roles")
 
-    __table_args__ = (
-        UniqueConstraint("user_id", "role"),
-        CheckConstraint("role in ('teacher', 'juror', 'secretariat', 'coordinator')", name="role"),
-    )
+    __table_args__ = (UniqueConstraint("user_id", "role"),)
 
 
 class TokenPurpose(enum.StrEnum):
@@ -131,12 +128,12 @@ class Token(db.Model):
     __tablename__ = "tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    purpose: Mapped[str] = mapped_column(String(20))
+    purpose: Mapped[TokenPurpose] = mapped_column(str_enum(TokenPurpose, name="purpose", length=20))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
     # For invitations (no user yet) and email changes (the new address).
     email: Mapped[str | None] = mapped_column(String(254))
-    roles: Mapped[str | None] = mapped_column(String(100))
+    roles: Mapped[list[str] | None] = mapped_column(JSONList())  # an invitation's roles
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime())
     used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -144,13 +141,6 @@ class Token(db.Model):
 
     user: Mapped[User | None] = relationship(foreign_keys=[user_id])
 
-    __table_args__ = (
-        CheckConstraint(
-            "purpose in ('confirm_email', 'reset_password', 'invitation', 'change_email')",
-            name="purpose",
-        ),
-    )
-
     @property
     def role_list(self) -> list[Role]:
-        return [Role(r) for r in (self.roles or "").split(",") if r]
+        return [Role(r) for r in self.roles or []]

@@ -65,7 +65,7 @@ def set_password(user: User, password: str) -> None:
 def send_invitation(email: str, roles: list[Role], language: str, invited_by: User) -> None:
     raw = tokens.issue(
         TokenPurpose.INVITATION, current_app.config["TOKEN_MAX_AGE"], email=normalise_email(email),
-        roles=",".join(r.value for r in roles), created_by=invited_by,
+        roles=[r.value for r in roles], created_by=invited_by,
     )
     mail.send_template(
         email, "invitation", language, inviter=invited_by, roles=roles,

@@ -26,7 +26,7 @@ class TokenError(Exception):
 
 
 def issue(purpose: TokenPurpose, max_age: timedelta, *, user: User | None = None, email: str | None = None,
-          roles: str | None = None, created_by: User | None = None) -> str:
+          roles: list[str] | None = None, created_by: User | None = None) -> str:
     raw = secrets.token_urlsafe(32)
     db.session.add(
         Token(

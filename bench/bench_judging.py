@@ -88,7 +88,7 @@ def build(url: str, n_entries: int, n_jurors: int, seed: int = 1) -> dict:
                                                 "email_confirmed_at": utcnow()} for i, (e, _) in enumerate(people)])
         db.session.execute(insert(UserRole), [{"user_id": i + 1, "role": r.value} for i, (_, r) in enumerate(people)])
         juror_ids = list(range(3, 3 + n_jurors))
-        db.session.execute(insert(JurorProfile), [{"user_id": j, "languages": "en,fr", "max_entries": 10000} for j in juror_ids])
+        db.session.execute(insert(JurorProfile), [{"user_id": j, "languages": ["en", "fr"], "max_entries": 10000} for j in juror_ids])
         cats = edition.categories
         classes = [{"id": c + 1, "edition_id": edition.id, "school_id": school.id, "teacher_id": 2, "name": f"Class {c}",
                         "age_group": cats[c % len(cats)].age_group, "pupil_count": 25, "language": "en"}

@@ -8,6 +8,11 @@ def init_app(app):
     from campaign import views  # noqa: F401  (registers the routes on bp)
 
     app.register_blueprint(bp)
+    from campaign.models import FilePurpose, Kind, Status
+
+    # Templates compare with members, never with strings (tests/test_templates_use_enums.py).
+    app.jinja_env.globals.update(CampaignKind=Kind, CampaignStatus=Status, CampaignFilePurpose=FilePurpose)
+
     _register_navigation(app)
 
 

@@ -11,8 +11,9 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Role
 from campaign.cities import coordinator_city
 from competition.models import City, Edition
+from competition.uploads.model import FileKind
 from core import file_lifecycle
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, db, str_enum, utcnow
 
 
 class Kind(enum.StrEnum):
@@ -62,8 +63,8 @@ class Submission(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
     city_id: Mapped[int] = mapped_column(ForeignKey("cities.id", ondelete="RESTRICT"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))
-    status: Mapped[str] = mapped_column(String(12), default=Status.DRAFT.value)
+    kind: Mapped[Kind] = mapped_column(str_enum(Kind, name="kind", length=12))
+    status: Mapped[Status] = mapped_column(str_enum(Status, name="status", length=12), default=Status.DRAFT)
     # The participant's first name (quote, story) or the official's name; the official's title.
     person_name: Mapped[str] = mapped_column(String(120), default="")
     person_title: Mapped[str] = mapped_column(String(200), default="")
@@ -92,8 +93,6 @@ class Submission(db.Model):
         back_populates="submission", cascade="all, delete-orphan", order_by="SubmissionFile.id", lazy="selectin")
 
     __table_args__ = (
-        CheckConstraint("kind in ('quote', 'story', 'statement')", name="kind"),
-        CheckConstraint("status in ('draft', 'submitted', 'returned', 'approved')", name="status"),
         CheckConstraint("crop_x between 0 and 1 and crop_y between 0 and 1 and crop_zoom between 1 and 4",
                         name="crop"),
     )
@@ -148,8 +147,8 @@ class SubmissionFile(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     submission_id: Mapped[int] = mapped_column(ForeignKey("campaign_submissions.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(10))
+    purpose: Mapped[FilePurpose] = mapped_column(str_enum(FilePurpose, name="purpose", length=20))
+    kind: Mapped[FileKind] = mapped_column(str_enum(FileKind, name="kind", length=10))
     original_name: Mapped[str] = mapped_column(String(255))
     original_key: Mapped[str] = mapped_column(String(64))
     original_size: Mapped[int] = mapped_column(BigInteger)
@@ -166,8 +165,6 @@ class SubmissionFile(db.Model):
 
     __table_args__ = (
         UniqueConstraint("submission_id", "purpose"),
-        CheckConstraint("purpose in ('photo', 'document', 'consent_form')", name="purpose"),
-        CheckConstraint("kind in ('image', 'pdf', 'docx', 'odt', 'txt')", name="kind"),
     )
 
 

@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from core.audit_actions import AuditAction
 from core.db import UTCDateTime, db, utcnow
 
 
@@ -21,7 +22,7 @@ class AuditEvent(db.Model):
     object_id: Mapped[int | None]
     details_json: Mapped[str] = mapped_column(Text, default="{}")
 
-    actor = relationship("User")
+    actor: Mapped[User | None] = relationship("User")  # noqa: F821  (accounts' model, found by the mapper registry)
 
     __table_args__ = (Index("ix_audit_events_object", "object_type", "object_id"),)
 
@@ -30,15 +31,24 @@ class AuditEvent(db.Model):
         return json.loads(self.details_json or "{}")
 
 
-def record(action: str, obj=None, *, actor=None, object_type: str | None = None, object_id: int | None = None, **details) -> AuditEvent:
-    """Add an audit event to the session (the request's single commit saves it with the change)."""
+def record(action: AuditAction | str, obj=None, *, actor=None, object_type: str | None = None,
+           object_id: int | None = None, **details) -> AuditEvent:
+    """Add an audit event to the session (the request's single commit saves it with the change).
+
+    ``action`` is an ``AuditAction`` (or its value); anything else is a ValueError, so no event is ever
+    recorded under a code that has no words and no place in the list."""
     from flask_login import current_user
+
+    try:
+        action = AuditAction(action)
+    except ValueError:
+        raise ValueError(f"unknown audit action {action!r}: add it to core.audit_actions.AuditAction") from None
 
     if actor is None and current_user and getattr(current_user, "is_authenticated", False):
         actor = current_user
     event = AuditEvent(
         actor_id=getattr(actor, "id", None),
-        action=action,
+        action=action.value,
         object_type=object_type or (obj.__tablename__ if obj is not None else "site"),
         object_id=object_id if object_id is not None else getattr(obj, "id", None),
         details_json=json.dumps(details, default=str, sort_keys=True, ensure_ascii=False),

@@ -1,10 +1,11 @@
 """The database handle, the declarative base and shared column types."""
 from __future__ import annotations
 
+import enum
 from datetime import datetime, timezone
 
 from flask_sqlalchemy import SQLAlchemy
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import JSON, DateTime, Enum, MetaData, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -42,6 +43,39 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=timezone.utc)
+
+
+def enum_values(enum_class: type[enum.StrEnum]) -> list[str]:
+    return [member.value for member in enum_class]
+
+
+def str_enum(enum_class: type[enum.StrEnum], *, name: str, length: int) -> Enum:
+    """A ``StrEnum`` column: its value in a VARCHAR(length), and a CHECK generated from the enum's values,
+    named ``ck_<table>_<name>`` (give the column's name). Rows load as members, which equal their values,
+    so code comparing with the plain strings keeps working; a value outside the enum is refused when bound."""
+    return Enum(enum_class, name=name, length=length, native_enum=False, create_constraint=True,
+                values_callable=enum_values, validate_strings=True)
+
+
+class JSONList(TypeDecorator):
+    """A list kept as a JSON array (was comma-separated text). Refuses anything but a list or tuple, so a
+    forgotten "en,fr" fails loudly instead of being stored as one JSON string."""
+
+    impl = JSON
+    cache_ok = True
+
+    def __init__(self) -> None:
+        super().__init__(none_as_null=True)  # None is SQL NULL, not the JSON text "null"
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if not isinstance(value, (list, tuple)):
+            raise TypeError(f"a list is stored here, not {type(value).__name__}: {value!r}")
+        return list(value)
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else list(value)
 
 
 def utcnow() -> datetime:

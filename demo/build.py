@@ -77,7 +77,7 @@ def _edition(name: str, deadline_day: date, is_current: bool):
         deadline_at=datetime.combine(deadline_day, time(23, 59), tzinfo=PARIS),
         deadline_timezone="Europe/Paris",
         results_on=deadline_day + timedelta(days=RESULTS_AFTER),
-        languages="en,fr,pt,es,it,de,pl,el,hr,no,sv",
+        languages=["en", "fr", "pt", "es", "it", "de", "pl", "el", "hr", "no", "sv"],
         is_current=is_current,
     )
     for age_group in AgeGroup:

@@ -107,7 +107,7 @@ def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None) -
         profile = db.session.get(JurorProfile, user.id)  # one profile per juror, across editions
         if profile is None:
             city_id = db.session.scalar(select(City.id).where(City.name == JUROR_CITIES[email])) if email in JUROR_CITIES else None
-            profile = JurorProfile(user_id=user.id, languages=languages, max_entries=40, city_id=city_id)
+            profile = JurorProfile(user_id=user.id, languages=languages.split(","), max_entries=40, city_id=city_id)
             db.session.add(profile)
         profiles.append(profile)
         if email == MAIN_JUROR:

@@ -177,10 +177,10 @@ def build_world(make_user) -> World:
         return [Category(age_group=g.value, discipline=d.value) for g in AgeGroup for d in Discipline]
 
     edition = Edition(name="More than migrants", theme="Identity", deadline_at=now - timedelta(days=3),
-                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages="en,fr,pt",
+                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages=["en", "fr", "pt"],
                       is_current=True, categories=categories(), campaign_page_on=(now - timedelta(days=1)).date())
     old = Edition(name="Last year", theme="Cities", deadline_at=now - timedelta(days=400),
-                  deadline_timezone="Europe/Paris", results_on=date(2025, 12, 6), languages="en,fr",
+                  deadline_timezone="Europe/Paris", results_on=date(2025, 12, 6), languages=["en", "fr"],
                   is_current=False, categories=categories())
     lisbon, strasbourg = City(name="Lisbon", country_code="PT"), City(name="Strasbourg", country_code="FR")
     school_a = School(name="Escola Básica Camões", city=lisbon)
@@ -237,8 +237,8 @@ def build_world(make_user) -> World:
     db.session.flush()
 
     # Jurors, a round, assignments, the juror's submitted scores, a conflict.
-    db.session.add_all([JurorProfile(user_id=juror.id, languages="en,fr", max_entries=40),
-                        JurorProfile(user_id=other_juror.id, languages="en,fr", max_entries=40)])
+    db.session.add_all([JurorProfile(user_id=juror.id, languages=["en", "fr"], max_entries=40),
+                        JurorProfile(user_id=other_juror.id, languages=["en", "fr"], max_entries=40)])
     ensure_rubrics(edition)
     round1 = Round(edition=edition, number=1, name="Round 1", jurors_per_entry=1, status="open")
     db.session.add(round1)
@@ -305,7 +305,7 @@ def build_world(make_user) -> World:
 
     # An invitation for a new juror.
     invitation = tokens.issue(TokenPurpose.INVITATION, timedelta(days=7), email="invitee@example.org",
-                              roles="juror", created_by=secretariat)
+                              roles=["juror"], created_by=secretariat)
     db.session.commit()
 
     people = {T: teacher, OT: other_teacher, J: juror, OJ: other_juror, C: coordinator, S: secretariat}

@@ -116,12 +116,12 @@ def add_rows_the_demo_lacks(app: Flask) -> None:
         db.session.add_all([
             Material(edition_id=round_.edition_id, title='Poème « ☀ » "quoted"\n\ttabbed', file_key=key,
                      file_name="guide.pdf", file_size=265, language="fr"),
-            Token(purpose="invitation", token_hash="0" * 64, email="new@example.org", roles="juror,teacher",
+            Token(purpose="invitation", token_hash="0" * 64, email="new@example.org", roles=["juror", "teacher"],
                   expires_at=now + timedelta(days=2)),
             Conflict(juror_id=juror.user_id, kind="entry", entry_id=entry.id, note="Mon neveu\u00a0!"),
             RemovedPair(round_id=round_.id, entry_id=entry.id, juror_id=juror.user_id, removed_at=now),
             ShortlistEntry(round_id=round_.id, entry_id=entry.id),
-            TieOrder(round_id=round_.id, category_id=entry.category_id, entry_ids=f"{entry.id}",
+            TieOrder(round_id=round_.id, category_id=entry.category_id, entry_ids=[entry.id],
                      reason="Ordre décidé « à l'unanimité »"),
             ExportJob(edition_id=round_.edition_id, kind="bundle", status="done", file_size=5 * 2**32,
                       finished_at=now.replace(microsecond=0)),
@@ -279,7 +279,7 @@ def _material_with_file(content: bytes) -> str:
 
     key = get_storage("materials").put(content)
     edition = Edition(name="Edition", theme="Identity", deadline_at=datetime(2026, 11, 19, 22, 59, tzinfo=UTC),
-                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages="en,fr",
+                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages=["en", "fr"],
                       is_current=True)
     db.session.add(Material(edition=edition, title="Guide", file_key=key, file_name="guide.pdf",
                             file_size=len(content)))

@@ -142,7 +142,7 @@ class EditionForm(FlaskForm):
             "theme_fr": self.theme_fr.data or "", "rules_fr": self.rules_fr.data or "",
             "deadline_at": self.deadline_utc, "deadline_timezone": self.deadline_timezone.data,
             "results_on": self.results_on.data,
-            "languages": ",".join(code for code in LANGUAGE_CODES if code in self.languages.data),
+            "languages": [code for code in LANGUAGE_CODES if code in self.languages.data],
         }
 
     def category_values(self) -> dict[tuple[str, str], dict]:

@@ -46,9 +46,14 @@ def _apply(obj, values: dict) -> dict:
     for name, new in values.items():
         old = getattr(obj, name)
         if old != new:
-            changes[name] = [old, new]
+            changes[name] = [_in_words(old), _in_words(new)]
             setattr(obj, name, new)
     return changes
+
+
+def _in_words(value):
+    """A list (an edition's languages) as the audit has always shown it: "en,fr"."""
+    return ",".join(value) if isinstance(value, list) else value
 
 
 # Editions -----------------------------------------------------------------------

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, Date, ForeignKey, Index, String, Text, UniqueConstraint, select, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import JSONList, UTCDateTime, db, str_enum, utcnow
 
 
 class AgeGroup(enum.StrEnum):
@@ -59,7 +59,7 @@ class Edition(db.Model):
     deadline_at: Mapped[datetime] = mapped_column(UTCDateTime())
     deadline_timezone: Mapped[str] = mapped_column(String(64), default="Europe/Paris")
     results_on: Mapped[date] = mapped_column(Date)
-    languages: Mapped[str] = mapped_column(String(200), default="en,fr")
+    languages: Mapped[list[str]] = mapped_column(JSONList(), default=lambda: ["en", "fr"])  # ISO 639-1 codes
     is_current: Mapped[bool] = mapped_column(default=False)
     # Set when the secretariat publishes the results: the public gallery and feed show them from then on.
     results_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -86,7 +86,7 @@ class Edition(db.Model):
 
     @property
     def language_list(self) -> list[str]:
-        return [code for code in self.languages.split(",") if code]
+        return list(self.languages or [])
 
     @property
     def deadline_local(self) -> datetime:
@@ -105,8 +105,8 @@ class Category(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
-    age_group: Mapped[str] = mapped_column(String(10))
-    discipline: Mapped[str] = mapped_column(String(20))
+    age_group: Mapped[AgeGroup] = mapped_column(str_enum(AgeGroup, name="age_group", length=10))
+    discipline: Mapped[Discipline] = mapped_column(str_enum(Discipline, name="discipline", length=20))
     enabled: Mapped[bool] = mapped_column(default=True)
     max_entries_per_class: Mapped[int] = mapped_column(default=3)
     max_pdf_pages: Mapped[int] = mapped_column(default=4)
@@ -115,8 +115,6 @@ class Category(db.Model):
 
     __table_args__ = (
         UniqueConstraint("edition_id", "age_group", "discipline"),
-        CheckConstraint("age_group in ('5-10', '11-18')", name="age_group"),
-        CheckConstraint("discipline in ('poem', 'essay', 'illustration')", name="discipline"),
         CheckConstraint("max_entries_per_class between 0 and 100", name="max_entries"),
         CheckConstraint("max_pdf_pages between 1 and 200", name="max_pages"),
     )

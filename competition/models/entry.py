@@ -7,14 +7,15 @@ import secrets
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
 from competition.models.edition import Category
 from competition.models.school_class import Pupil, SchoolClass
+from competition.uploads.model import FileKind
 from core import file_lifecycle
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, db, str_enum, utcnow
 
 
 class EntryStatus(enum.StrEnum):
@@ -59,7 +60,8 @@ class Entry(db.Model):
     text: Mapped[str] = mapped_column(Text, default="")
     translation_text: Mapped[str] = mapped_column(Text, default="")
     translation_language: Mapped[str] = mapped_column(String(8), default="")
-    status: Mapped[str] = mapped_column(String(20), default=EntryStatus.DRAFT.value, index=True)
+    status: Mapped[EntryStatus] = mapped_column(str_enum(EntryStatus, name="status", length=20),
+                                                default=EntryStatus.DRAFT, index=True)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     withdrawn_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     disqualified_reason: Mapped[str] = mapped_column(Text, default="")
@@ -79,10 +81,6 @@ class Entry(db.Model):
     category: Mapped[Category] = relationship()
     authors: Mapped[list[EntryAuthor]] = relationship(back_populates="entry", cascade="all, delete-orphan")
     files: Mapped[list[EntryFile]] = relationship(back_populates="entry", cascade="all, delete-orphan", order_by="EntryFile.id")
-
-    __table_args__ = (
-        CheckConstraint("status in ('draft', 'submitted', 'withdrawn', 'disqualified')", name="status"),
-    )
 
     @property
     def status_enum(self) -> EntryStatus:
@@ -141,6 +139,11 @@ class FilePurpose(enum.StrEnum):
     TRANSLATION = "translation"
     CONSENT_FORM = "consent_form"
 
+    @property
+    def title(self) -> str:
+        return str({FilePurpose.WORK: _l("work"), FilePurpose.TRANSLATION: _l("translation"),
+                    FilePurpose.CONSENT_FORM: _l("consent form")}[self])
+
 
 class EntryFile(db.Model):
     """One uploaded file: the original (secretariat only) and its cleaned copies (jurors)."""
@@ -149,8 +152,8 @@ class EntryFile(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
-    purpose: Mapped[str] = mapped_column(String(20))
-    kind: Mapped[str] = mapped_column(String(10))
+    purpose: Mapped[FilePurpose] = mapped_column(str_enum(FilePurpose, name="purpose", length=20))
+    kind: Mapped[FileKind] = mapped_column(str_enum(FileKind, name="kind", length=10))
     original_name: Mapped[str] = mapped_column(String(255))
     original_key: Mapped[str] = mapped_column(String(64))
     original_size: Mapped[int] = mapped_column(BigInteger)
@@ -170,11 +173,6 @@ class EntryFile(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     entry: Mapped[Entry] = relationship(back_populates="files")
-
-    __table_args__ = (
-        CheckConstraint("purpose in ('work', 'translation', 'consent_form')", name="purpose"),
-        CheckConstraint("kind in ('image', 'pdf', 'docx', 'odt', 'txt')", name="kind"),
-    )
 
     def can_view_original(self, user) -> bool:
         return user.is_authenticated and user.has_role(Role.SECRETARIAT)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -9,7 +10,11 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from accounts.models import Role
 from competition.models.edition import AgeGroup, Edition
 from competition.models.places import School
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, db, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from competition.models.entry import Entry
 
 
 class SchoolClass(db.Model):
@@ -20,7 +25,7 @@ class SchoolClass(db.Model):
     school_id: Mapped[int] = mapped_column(ForeignKey("schools.id", ondelete="RESTRICT"), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="RESTRICT"), index=True)
     name: Mapped[str] = mapped_column(String(80))
-    age_group: Mapped[str] = mapped_column(String(10))
+    age_group: Mapped[AgeGroup] = mapped_column(str_enum(AgeGroup, name="age_group", length=10))
     pupil_count: Mapped[int]
     language: Mapped[str] = mapped_column(String(8))
     # The secretariat can give one class more time; stored in UTC.
@@ -29,12 +34,11 @@ class SchoolClass(db.Model):
 
     edition: Mapped[Edition] = relationship()
     school: Mapped[School] = relationship()
-    teacher = relationship("User")
+    teacher: Mapped[User] = relationship("User")
     pupils: Mapped[list[Pupil]] = relationship(back_populates="school_class", cascade="all, delete-orphan", order_by="Pupil.id")
-    entries = relationship("Entry", back_populates="school_class", order_by="Entry.id")
+    entries: Mapped[list[Entry]] = relationship("Entry", back_populates="school_class", order_by="Entry.id")
 
     __table_args__ = (
-        CheckConstraint("age_group in ('5-10', '11-18')", name="age_group"),
         CheckConstraint("pupil_count between 1 and 60", name="pupil_count"),
     )
 

@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+import enum
 from dataclasses import dataclass
 
-KINDS = frozenset({"image", "pdf", "docx", "odt", "txt"})
+
+class FileKind(enum.StrEnum):
+    """What an upload is, by its content (the ``kind`` of entry and campaign files)."""
+
+    IMAGE = "image"
+    PDF = "pdf"
+    DOCX = "docx"
+    ODT = "odt"
+    TXT = "txt"
+
+
+KINDS = frozenset(kind.value for kind in FileKind)
 
 
 @dataclass(frozen=True)

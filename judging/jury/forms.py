@@ -62,7 +62,7 @@ class ProfileForm(FlaskForm):
             raise ValidationError(_("Choose the country from the list."))
 
     def profile_values(self) -> dict:
-        return {"languages": ",".join(code for code in self.language_codes if code in self.languages.data),
+        return {"languages": [code for code in self.language_codes if code in self.languages.data],
                 "city_id": int(self.city_id.data) if self.city_id.data else None,
                 "country_code": self.country_code.data or ""}
 

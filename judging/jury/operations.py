@@ -18,7 +18,7 @@ def profile_of(user: User, edition=None) -> JurorProfile:
     profile = db.session.get(JurorProfile, user.id)
     if profile is None:
         first = (edition.language_list[:1] if edition else []) or ["en"]
-        profile = JurorProfile(user_id=user.id, languages=",".join(first), country_code="", max_entries=40,
+        profile = JurorProfile(user_id=user.id, languages=list(first), country_code="", max_entries=40,
                                round1=True, final_jury=False, active=True)
         db.session.add(profile)
         db.session.flush()
@@ -46,7 +46,9 @@ def jurors() -> list[dict]:
 
 
 def _state(user: User, profile: JurorProfile) -> dict:
-    return {name: getattr(profile, name) for name in PROFILE_FIELDS}
+    # The languages as the audit has always shown them: "en,fr".
+    return {name: ",".join(value) if isinstance(value := getattr(profile, name), list) else value
+            for name in PROFILE_FIELDS}
 
 
 def update_profile(user: User, profile: JurorProfile, values: dict, actor) -> bool:

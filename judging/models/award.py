@@ -3,12 +3,16 @@ from __future__ import annotations
 
 import enum
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, db, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from competition.models import Category, Entry
 
 
 class AwardKind(enum.StrEnum):
@@ -33,15 +37,12 @@ class Award(db.Model):
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))
+    kind: Mapped[AwardKind] = mapped_column(str_enum(AwardKind, name="kind", length=12))
     note: Mapped[str] = mapped_column(Text, default="")
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     decided_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    entry = relationship("Entry")
-    category = relationship("Category")
+    entry: Mapped[Entry] = relationship("Entry")
+    category: Mapped[Category] = relationship("Category")
 
-    __table_args__ = (
-        UniqueConstraint("entry_id", "kind"),
-        CheckConstraint("kind in ('first', 'second', 'third', 'special', 'publication')", name="kind"),
-    )
+    __table_args__ = (UniqueConstraint("entry_id", "kind"),)

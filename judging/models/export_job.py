@@ -4,10 +4,12 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, ForeignKey, String, Text
+from flask_babel import lazy_gettext as _l
+
+from sqlalchemy import BigInteger, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, db, str_enum, utcnow
 
 
 class ExportKind(enum.StrEnum):
@@ -23,14 +25,19 @@ class JobStatus(enum.StrEnum):
     DONE = "done"
     FAILED = "failed"
 
+    @property
+    def title(self) -> str:
+        return str({JobStatus.QUEUED: _l("Waiting"), JobStatus.RUNNING: _l("Running"), JobStatus.DONE: _l("Ready"),
+                    JobStatus.FAILED: _l("Failed")}[self])
+
 
 class ExportJob(db.Model):
     __tablename__ = "export_jobs"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     edition_id: Mapped[int] = mapped_column(ForeignKey("editions.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(12))
-    status: Mapped[str] = mapped_column(String(10), default=JobStatus.QUEUED.value)
+    kind: Mapped[ExportKind] = mapped_column(str_enum(ExportKind, name="kind", length=12))
+    status: Mapped[JobStatus] = mapped_column(str_enum(JobStatus, name="status", length=10), default=JobStatus.QUEUED)
     done: Mapped[int] = mapped_column(default=0)
     total: Mapped[int] = mapped_column(default=0)
     step: Mapped[str] = mapped_column(String(200), default="")  # what it is doing now, in English, for the log
@@ -45,11 +52,6 @@ class ExportJob(db.Model):
     # posts (JSON), so the export page can tell an outdated output from one that lost consent (freshness.py).
     inputs_digest: Mapped[str] = mapped_column(String(64), default="")
     exposes: Mapped[str] = mapped_column(Text, default="")
-
-    __table_args__ = (
-        CheckConstraint("kind in ('results', 'social', 'publication', 'bundle')", name="kind"),
-        CheckConstraint("status in ('queued', 'running', 'done', 'failed')", name="status"),
-    )
 
     @property
     def percent(self) -> int:

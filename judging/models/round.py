@@ -5,13 +5,19 @@ import enum
 import hashlib
 import secrets
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, db, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from accounts.models import User
+    from competition.models import Edition, Entry
+    from judging.models.score import ScoreSet
 
 
 class RoundStatus(enum.StrEnum):
@@ -49,8 +55,10 @@ class Round(db.Model):
     number: Mapped[int] = mapped_column(default=1)
     name: Mapped[str] = mapped_column(String(120))
     jurors_per_entry: Mapped[int] = mapped_column(default=3)
-    status: Mapped[str] = mapped_column(String(10), default=RoundStatus.SETUP.value)
-    method: Mapped[str] = mapped_column(String(20), default=ScoringMethod.BIAS_ADJUSTED.value)
+    status: Mapped[RoundStatus] = mapped_column(str_enum(RoundStatus, name="status", length=10),
+                                                default=RoundStatus.SETUP)
+    method: Mapped[ScoringMethod] = mapped_column(str_enum(ScoringMethod, name="method", length=20),
+                                                  default=ScoringMethod.BIAS_ADJUSTED)
     seed: Mapped[int] = mapped_column(default=2026)
     # Secret, random per round, never shown or asked in a form: orders each juror's list (order_key).
     order_secret: Mapped[str] = mapped_column(String(64), default=lambda: secrets.token_hex(32))
@@ -59,13 +67,11 @@ class Round(db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
-    edition = relationship("Edition")
+    edition: Mapped[Edition] = relationship("Edition")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="round", cascade="all, delete-orphan")
 
     __table_args__ = (
         UniqueConstraint("edition_id", "number"),
-        CheckConstraint("status in ('setup', 'open', 'closed')", name="status"),
-        CheckConstraint("method in ('mean', 'median', 'zscore', 'bias_adjusted')", name="method"),
         CheckConstraint("jurors_per_entry between 1 and 20", name="k"),
     )
 
@@ -131,9 +137,10 @@ class Assignment(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
 
     round: Mapped[Round] = relationship(back_populates="assignments")
-    entry = relationship("Entry")
-    juror = relationship("User")
-    score_set = relationship("ScoreSet", back_populates="assignment", uselist=False, cascade="all, delete-orphan")
+    entry: Mapped[Entry] = relationship("Entry")
+    juror: Mapped[User] = relationship("User")
+    score_set: Mapped[ScoreSet | None] = relationship("ScoreSet", back_populates="assignment", uselist=False,
+                                                      cascade="all, delete-orphan")
 
     __table_args__ = (UniqueConstraint("round_id", "entry_id", "juror_id"),)
 

@@ -4,11 +4,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, db, utcnow
+
+if TYPE_CHECKING:
+    from competition.models import Category
 
 
 class Rubric(db.Model):
@@ -21,7 +25,7 @@ class Rubric(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
-    category = relationship("Category")
+    category: Mapped[Category] = relationship("Category")
     criteria: Mapped[list[Criterion]] = relationship(
         back_populates="rubric", cascade="all, delete-orphan", order_by="Criterion.position"
     )

@@ -4,16 +4,27 @@ from __future__ import annotations
 import enum
 from datetime import datetime
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from flask_babel import lazy_gettext as _l
+
+from sqlalchemy import ForeignKey, Numeric, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import UTCDateTime, db, str_enum, utcnow
+
+if TYPE_CHECKING:
+    from judging.models.round import Assignment
+    from judging.models.rubric import Criterion, Rubric
 
 
 class ScoreStatus(enum.StrEnum):
     DRAFT = "draft"
     SUBMITTED = "submitted"
+
+    @property
+    def title(self) -> str:
+        return str({ScoreStatus.DRAFT: _l("Draft"), ScoreStatus.SUBMITTED: _l("Submitted")}[self])
 
 
 class ScoreSet(db.Model):
@@ -23,18 +34,17 @@ class ScoreSet(db.Model):
     # One score set per assignment (so per juror, entry and round), enforced by the database.
     assignment_id: Mapped[int] = mapped_column(ForeignKey("assignments.id", ondelete="CASCADE"), unique=True)
     rubric_id: Mapped[int] = mapped_column(ForeignKey("rubrics.id", ondelete="RESTRICT"), index=True)
-    status: Mapped[str] = mapped_column(String(10), default=ScoreStatus.DRAFT.value)
+    status: Mapped[ScoreStatus] = mapped_column(str_enum(ScoreStatus, name="status", length=10),
+                                                default=ScoreStatus.DRAFT)
     overall_comment: Mapped[str] = mapped_column(Text, default="")
     total: Mapped[Decimal | None] = mapped_column(Numeric(8, 4))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, onupdate=utcnow)
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
-    assignment = relationship("Assignment", back_populates="score_set")
-    rubric = relationship("Rubric")
+    assignment: Mapped[Assignment] = relationship("Assignment", back_populates="score_set")
+    rubric: Mapped[Rubric] = relationship("Rubric")
     values: Mapped[list[ScoreValue]] = relationship(back_populates="score_set", cascade="all, delete-orphan")
-
-    __table_args__ = (CheckConstraint("status in ('draft', 'submitted')", name="status"),)
 
 
 class ScoreValue(db.Model):
@@ -47,6 +57,6 @@ class ScoreValue(db.Model):
     comment: Mapped[str] = mapped_column(Text, default="")
 
     score_set: Mapped[ScoreSet] = relationship(back_populates="values")
-    criterion = relationship("Criterion")
+    criterion: Mapped[Criterion] = relationship("Criterion")
 
     __table_args__ = (UniqueConstraint("score_set_id", "criterion_id"),)

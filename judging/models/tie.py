@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy import ForeignKey, Index, Text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from core.db import UTCDateTime, db, utcnow
+from core.db import JSONList, UTCDateTime, db, utcnow
 
 
 class TieOrder(db.Model):
@@ -21,7 +21,7 @@ class TieOrder(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
     category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"))
-    entry_ids: Mapped[str] = mapped_column(String(2000))  # entry ids, best first, comma-separated
+    entry_ids: Mapped[list[int]] = mapped_column(JSONList())  # entry ids, best first
     reason: Mapped[str] = mapped_column(Text)
     decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -30,4 +30,4 @@ class TieOrder(db.Model):
 
     @property
     def order(self) -> list[int]:
-        return [int(i) for i in self.entry_ids.split(",") if i]
+        return list(self.entry_ids)

@@ -83,7 +83,7 @@ def decide_tie(round_: Round, res: service.CategoryResults, tie_rows: list, orde
     problem = order_problem(tie_rows, order, reason)
     if problem is not None:
         raise ValueError(problem[1])
-    decision = TieOrder(round_id=round_.id, category_id=res.category.id, entry_ids=",".join(map(str, order)),
+    decision = TieOrder(round_id=round_.id, category_id=res.category.id, entry_ids=[int(i) for i in order],
                         reason=reason.strip(), decided_by_id=getattr(actor, "id", None))
     db.session.add(decision)
     db.session.flush()

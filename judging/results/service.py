@@ -189,7 +189,7 @@ def configured_tie_order(round_id: int, category_id: int) -> list[int]:
     it wins where two decisions share entries."""
     return [i for order in db.session.scalars(select(TieOrder.entry_ids).where(
         TieOrder.round_id == round_id, TieOrder.category_id == category_id).order_by(TieOrder.id))
-        for i in (int(x) for x in order.split(",") if x)]
+        for i in order]
 
 
 _CACHE: OrderedDict = OrderedDict()  # the whole input -> _aggregate's result; per process

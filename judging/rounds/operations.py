@@ -47,7 +47,7 @@ def create_round(edition: Edition, jurors_per_entry: int, seed: int, closes_at: 
                           jurors_per_entry=jurors_per_entry, seed=seed, closes_at=closes_at)
     db.session.add(judging_round)
     db.session.flush()
-    record("round_created", judging_round, number=number, k=judging_round.jurors_per_entry, seed=judging_round.seed)
+    record("round.created", judging_round, number=number, k=judging_round.jurors_per_entry, seed=judging_round.seed)
     return judging_round
 
 

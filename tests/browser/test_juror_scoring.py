@@ -20,7 +20,7 @@ def scoring_round(live_app, demo):
     with live_app.app_context():
         juror = db.session.scalar(select(User).where(User.email == "juror@example.org"))
         if db.session.get(JurorProfile, juror.id) is None:
-            db.session.add(JurorProfile(user_id=juror.id, languages="en,fr,pt", max_entries=40))
+            db.session.add(JurorProfile(user_id=juror.id, languages=["en", "fr", "pt"], max_entries=40))
         edition = Edition.current()
         ensure_rubrics(edition)
         for other in db.session.scalars(select(Round).where(Round.edition_id == edition.id)):

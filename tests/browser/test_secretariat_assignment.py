@@ -21,7 +21,7 @@ def two_jurors(live_app, demo):
         db.session.execute(delete(JurorProfile))
         for email in ("juror@example.org", "juror2@example.org"):
             user = db.session.scalar(select(User).where(User.email == email))
-            db.session.add(JurorProfile(user_id=user.id, languages="en,fr,pt"))
+            db.session.add(JurorProfile(user_id=user.id, languages=["en", "fr", "pt"]))
         db.session.commit()
     return demo
 
@@ -39,7 +39,7 @@ def _add_jurors(live_app, password):
                 user = create_user(name, email, password, [Role.JUROR], language="fr" if i == 4 else "en",
                                    confirmed=True)
                 db.session.flush()
-            db.session.add(JurorProfile(user_id=user.id, languages="en,fr,pt"))
+            db.session.add(JurorProfile(user_id=user.id, languages=["en", "fr", "pt"]))
         db.session.commit()
 
 

@@ -25,7 +25,7 @@ def edition(app):
     from competition.models import Edition
 
     edition = Edition(name="More than migrants", theme="Identity", deadline_at=utcnow() + timedelta(days=3),
-                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages="en,fr",
+                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages=["en", "fr"],
                       is_current=True, campaign_page_on=date.today() - timedelta(days=1))  # the page is open
     db.session.add(edition)
     db.session.commit()

@@ -17,7 +17,7 @@ def edition(app):
     from competition.models import AgeGroup, Category, Discipline, Edition
 
     edition = Edition(name="More than migrants", theme="Identity", deadline_at=utcnow() - timedelta(days=1),
-                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages="en,fr,pt", is_current=True)
+                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages=["en", "fr", "pt"], is_current=True)
     for group in AgeGroup:
         for discipline in Discipline:
             edition.categories.append(Category(age_group=group.value, discipline=discipline.value))
@@ -61,7 +61,7 @@ def make_entries(app, edition, make_user):
 def make_juror(app, make_user):
     from judging.models import JurorProfile
 
-    def _make(email="juror@example.org", name="Jonas Juror", languages="en,fr", cap=40, final=False, city=None):
+    def _make(email="juror@example.org", name="Jonas Juror", languages=["en", "fr"], cap=40, final=False, city=None):
         user = make_user(email, roles=(Role.JUROR,), name=name)
         db.session.add(JurorProfile(user_id=user.id, languages=languages, max_entries=cap, final_jury=final,
                                     city_id=city.id if city is not None else None))

@@ -30,7 +30,7 @@ def demo_with_roles(app, monkeypatch):
     db.session.commit()
     teacher = User.by_email("teacher@example.org")
     teacher.add_role(Role.JUROR)
-    db.session.add(JurorProfile(user_id=teacher.id, languages="en,fr,pt,es"))
+    db.session.add(JurorProfile(user_id=teacher.id, languages=["en", "fr", "pt", "es"]))
     db.session.flush()
     for profile in db.session.scalars(select(JurorProfile)):
         profile.final_jury, profile.max_entries = True, 1000

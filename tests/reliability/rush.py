@@ -148,7 +148,7 @@ def setup_database(url: str, instance: Path, n: int, secret: str, prefix: str = 
     with app.app_context():
         edition = Edition(name="More than migrants", theme="Identity", deadline_at=utcnow() + timedelta(days=1),
                           deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6),
-                          languages="en,fr,pt,es,it,de,pl,el,hr,no,sv", is_current=True)
+                          languages=["en", "fr", "pt", "es", "it", "de", "pl", "el", "hr", "no", "sv"], is_current=True)
         for group in AgeGroup:
             for discipline in Discipline:
                 edition.categories.append(Category(age_group=group.value, discipline=discipline.value, max_entries_per_class=3,

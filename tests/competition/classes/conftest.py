@@ -13,7 +13,7 @@ def edition(app):
     from competition.models import AgeGroup, Category, Discipline, Edition
 
     edition = Edition(name="More than migrants", deadline_at=utcnow() + timedelta(days=10),
-                      results_on=date.today() + timedelta(days=30), languages="en,fr,pt", is_current=True)
+                      results_on=date.today() + timedelta(days=30), languages=["en", "fr", "pt"], is_current=True)
     for group in AgeGroup:
         for discipline in Discipline:
             edition.categories.append(Category(age_group=group.value, discipline=discipline.value))

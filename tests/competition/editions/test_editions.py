@@ -34,7 +34,7 @@ def test_creating_an_edition_builds_its_categories_grid_and_audits_it(admin, pos
     created = db.session.scalar(select(Edition).where(Edition.name == "Second edition"))
     assert len(created.categories) == 6
     assert not created.is_current  # the existing edition stays current
-    assert created.languages == "en,fr"
+    assert created.languages == ["en", "fr"]
     assert audit_actions() == ["edition.created"]
 
 
@@ -78,7 +78,7 @@ def test_switching_a_category_off_and_changing_its_limits(admin, post, edition):
 
 
 def test_saving_without_changes_records_nothing(admin, post, make_edition):
-    edition = make_edition(rules="", languages="en,fr")
+    edition = make_edition(rules="", languages=["en", "fr"])
     for category in edition.categories:
         category.max_entries_per_class, category.max_pdf_pages = 3, 4
     db.session.commit()

@@ -16,7 +16,7 @@ def edition(app):
     from competition.models import AgeGroup, Category, Discipline, Edition
 
     edition = Edition(name="More than migrants", theme="Identity", deadline_at=utcnow() + timedelta(days=3),
-                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages="en,fr,pt", is_current=True)
+                      deadline_timezone="Europe/Paris", results_on=date(2026, 12, 6), languages=["en", "fr", "pt"], is_current=True)
     for group in AgeGroup:
         for discipline in Discipline:
             edition.categories.append(Category(age_group=group.value, discipline=discipline.value, max_entries_per_class=2,

@@ -19,7 +19,7 @@ def secretariat(make_user, client, sign_in):
 def jurors(make_juror):
     """``jurors(n, languages=..., prefix=...)``: n jurors with profiles, named Juror 1..n."""
 
-    def _make(n, languages="en,fr", prefix="j", **kwargs):
+    def _make(n, languages=["en", "fr"], prefix="j", **kwargs):
         return [make_juror(f"{prefix}{i}@example.org", name=f"Juror {prefix.upper()}{i}", languages=languages, **kwargs)
                 for i in range(1, n + 1)]
 

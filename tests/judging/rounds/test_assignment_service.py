@@ -79,8 +79,8 @@ def test_conflicted_juror_is_never_assigned(round1, make_entries, jurors, make_j
 def test_written_entries_need_a_reader_illustrations_do_not(round1, make_entries, jurors):
     poems = make_entries(2, language="pt")
     drawings = make_entries(2, discipline="illustration", language="pt")
-    jurors(3, languages="en", prefix="e")
-    readers = jurors(3, languages="pt", prefix="p")
+    jurors(3, languages=["en"], prefix="e")
+    readers = jurors(3, languages=["pt"], prefix="p")
     service.run_assignment(round1)
     db.session.commit()
     got = pairs(round1.id)
@@ -93,7 +93,7 @@ def test_translation_language_counts(round1, make_entries, jurors):
     entries = make_entries(1, language="pt")
     entries[0].translation_language = "en"
     db.session.commit()
-    jurors(3, languages="en")
+    jurors(3, languages=["en"])
     assert service.run_assignment(round1).complete
 
 

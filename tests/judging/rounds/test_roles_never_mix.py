@@ -15,7 +15,7 @@ def add_juror_role(user, city=None):
     from judging.models import JurorProfile
 
     user.add_role(Role.JUROR)
-    db.session.add(JurorProfile(user_id=user.id, languages="en,fr", max_entries=40,
+    db.session.add(JurorProfile(user_id=user.id, languages=["en", "fr"], max_entries=40,
                                 city_id=city.id if city is not None else None))
     db.session.commit()
     return user

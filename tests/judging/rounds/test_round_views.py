@@ -45,8 +45,8 @@ def test_bad_round_settings_are_explained(secretariat, edition, post, field, val
 def test_too_few_jurors_is_reported_per_entry_and_nothing_saved(secretariat, round1, make_entries, jurors, post,
                                                                 client):
     entries = make_entries(2, language="pt")
-    jurors(2, languages="pt,en")
-    jurors(3, languages="de", prefix="d")
+    jurors(2, languages=["pt", "en"])
+    jurors(3, languages=["de"], prefix="d")
     page = client.get(f"/judging/rounds/{round1.id}/preview").get_data(as_text=True)
     assert "2 entries cannot get enough jurors" in page
     assert "needs 3 more jurors who read Portuguese; only 2 jurors can take it" in page
@@ -60,8 +60,8 @@ def test_too_few_jurors_is_reported_per_entry_and_nothing_saved(secretariat, rou
 
 def test_the_preview_says_how_many_readers_to_add(secretariat, round1, make_entries, jurors, client):
     make_entries(3, language="pt")
-    jurors(2, languages="pt,en")
-    jurors(3, languages="de", prefix="d")
+    jurors(2, languages=["pt", "en"])
+    jurors(3, languages=["de"], prefix="d")
     page = client.get(f"/judging/rounds/{round1.id}/preview").get_data(as_text=True)
     assert "What would make it possible" in page
     assert "Add 1 juror who reads Portuguese, each taking up to 40 entries (for " in page
@@ -267,8 +267,8 @@ def test_change_the_round_settings(secretariat, round1, post, client):
 def test_a_kept_assignment_warning_names_the_entry_and_the_juror(secretariat, round1, make_entries, jurors, make_juror,
                                                                  assign, score, client):
     entry = make_entries(1, language="pt")[0]
-    jurors(3, languages="pt")
-    reader = make_juror("english@example.org", name="Erin English", languages="en")
+    jurors(3, languages=["pt"])
+    reader = make_juror("english@example.org", name="Erin English", languages=["en"])
     score(assign(round1, entry, reader), "draft")  # scored: kept, though Erin does not read Portuguese
     page = client.get(f"/judging/rounds/{round1.id}/preview").get_data(as_text=True)
     assert (f"Entry {entry.reference} is kept with Erin English (scored or added by hand), who does not read its "

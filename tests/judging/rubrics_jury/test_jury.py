@@ -30,7 +30,7 @@ def profile(user_id) -> JurorProfile | None:
 def test_jury_lists_jurors_with_their_profile_and_counts_and_nobody_else(
         client, secretariat, make_juror, make_user, make_entries, round1, assign, oslo):
     entries = make_entries(2)
-    jonas = make_juror(languages="en,pt", cap=12, final=True, city=oslo)
+    jonas = make_juror(languages=["en", "pt"], cap=12, final=True, city=oslo)
     p = db.session.get(JurorProfile, jonas.id)
     p.country_code = "NO"
     db.session.add(Conflict(juror=p, kind="city", city_id=oslo.id))
@@ -50,7 +50,7 @@ def test_jury_lists_jurors_with_their_profile_and_counts_and_nobody_else(
 
 def test_a_french_viewer_reads_languages_and_countries_in_french(client, make_user, sign_in, make_juror, oslo):
     sign_in(client, make_user("sec@example.org", roles=(Role.SECRETARIAT,), language="fr"))
-    juror = make_juror(languages="en,de")
+    juror = make_juror(languages=["en", "de"])
     html = client.get(f"/judging/jury/{juror.id}").get_data(as_text=True)
     assert "allemand" in html and "Norvège" in html
 
@@ -68,10 +68,11 @@ def test_editing_a_juror_without_a_profile_creates_it_and_saves_everything(
     assert response.status_code == 302
     saved = profile(juror.id)
     assert (saved.languages, saved.country_code, saved.max_entries, saved.round1, saved.final_jury, saved.active) == (
-        "fr,pt", "NO", 25, False, True, True)
+        ["fr", "pt"], "NO", 25, False, True, True)
     assert saved.city_id == oslo.id
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "juror.changed"))
     assert event.details["old"]["max_entries"] == 40 and event.details["new"]["max_entries"] == 25
+    assert event.details["new"]["languages"] == "fr,pt"  # the audit shows the languages as it always has
     assert event.details["new"]["city_id"] == oslo.id
 
 
@@ -87,7 +88,7 @@ def test_a_juror_who_drops_out_is_made_inactive_and_their_unscored_entries_go_to
     url = f"/judging/jury/{juror.id}"
     assert send(url, with_changes(page_form(url), {"active": None})).status_code == 302
     saved = profile(juror.id)
-    assert saved.active is False and saved.languages == "en,fr" and saved.max_entries == 40
+    assert saved.active is False and saved.languages == ["en", "fr"] and saved.max_entries == 40
     holders = db.session.scalars(select(Assignment.juror_id).where(Assignment.round_id == round1.id)).all()
     assert holders == [other.id]  # the round is open: the entry went to the juror still active
     assert outbox()[-1]["To"] == "other@example.org"
