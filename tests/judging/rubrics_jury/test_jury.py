@@ -119,7 +119,7 @@ def test_bad_juror_input_is_explained_and_nothing_is_saved(secretariat, make_jur
     html = response.get_data(as_text=True)
     assert response.status_code == 200 and "There is a problem" in html and message in html
     saved = profile(juror.id)
-    assert (saved.languages, saved.max_entries, saved.country_code) == ("en,fr", 40, "")
+    assert (saved.languages, saved.max_entries, saved.country_code) == (["en", "fr"], 40, "")
     assert audit_actions() == []
 
 
@@ -145,7 +145,7 @@ def test_a_juror_sets_their_own_languages_city_and_country_but_not_their_cap(
     fields = with_changes(fields, {"city_id": str(oslo.id), "country_code": "NO"})
     assert send("/judging/profile", fields, max_entries="999", final_jury="y").status_code == 302
     saved = profile(juror.id)
-    assert (saved.languages, saved.country_code, saved.max_entries, saved.final_jury) == ("pt", "NO", 40, False)
+    assert (saved.languages, saved.country_code, saved.max_entries, saved.final_jury) == (["pt"], "NO", 40, False)
     assert audit_actions() == ["juror.changed"]
 
 
