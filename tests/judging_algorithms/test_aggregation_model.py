@@ -61,6 +61,7 @@ def test_adding_a_constant_to_one_juror_changes_no_ranking(scores, juror, c):
     shifted = {(j, i): x + c if j == juror else x for (j, i), x in scores.items()}
     before, after = fit_model(scores), fit_model(shifted)
     assert after.entry_penalty == pytest.approx(before.entry_penalty, rel=1e-3, abs=1e-6)
+    assert after.juror_weight == pytest.approx(before.juror_weight, rel=1e-4)  # each juror's noise: the same
     _same_up_to_a_constant(before.value, after.value)
     _same_order(before.value, after.value)
 
