@@ -23,14 +23,15 @@ further from the boundary.
 
 It does much better in two waves (:func:`waves`): propose two thirds of the
 budget, let those scores come in, refit on everything, and propose the rest
-on the new evidence, up to ``SECOND_WAVE_MAX_PER_ENTRY`` more jurors each.  bench/bench_rankings.py, base design, 100 seeds,
-round 1 = 900 score sets, 225 more (25%): top-10 precision .79 in one go,
-.82 in two waves (see the bench's table for the figures of the run).
+on the new evidence, up to ``SECOND_WAVE_MAX_PER_ENTRY`` more jurors each.
+bench/bench_rankings.py, base design, 100 seeds, round 1 = 900 score sets,
+225 more (25%): top-10 precision .79 in one go, .82 in two waves (see the
+bench's table for the figures of the run).
 
 The final ranking refits the same model (:func:`judging.aggregation.model.fit_model`)
 on every score of both rounds together: each entry's value is the mean of
 all its scores, from both rounds, less each juror's bias estimated from
-everything that juror scored.  :func:`combine_rounds` merges the two rounds'
+everything that juror scored, each score weighted by its juror's noise.  :func:`combine_rounds` merges the two rounds'
 scores (a juror who scored an entry twice counts once, with the later
 score) and returns the :class:`~judging.reason.Reason` that says so
 (``final_combines_rounds``; the English text for the UI is in
@@ -51,7 +52,8 @@ from judging.reason import Reason, sort_key
 
 FINAL_RANKING_EXPLANATION = (
     "The final ranking uses every score from both rounds: each entry's value is the mean of all its scores "
-    "less each juror's bias, estimated from everything that juror scored in either round.")
+    "less each juror's bias, estimated from everything that juror scored in either round; the scores of a juror who "
+    "scores consistently count for more than those of an erratic one.")
 PLANNING_SD = 1.1  # the posterior sd is widened by this much when planning (measured: bench/bench_rankings.py)
 MAX_PER_ENTRY = 8  # most extra jurors proposed for one entry, by default (and in a first wave)
 FIRST_WAVE = 2 / 3  # share of the budget proposed in the first of two waves
