@@ -10,6 +10,7 @@ from judging.aggregation import simulation as sim
 from judging.aggregation.final_round import waves
 from judging.aggregation.methods import fit_model
 from judging.aggregation.noise import normalised_weights, shrunk_variances, variance_prior
+from judging.aggregation.uncertainty import posterior_moments
 
 
 def test_the_prior_of_the_variances_is_recovered():
@@ -57,6 +58,11 @@ def test_the_model_learns_who_is_erratic():
     weight = dict(zip(fit.design.jurors, fit.juror_weight))
     erratic, steady = int(np.argmax(w.noise)), int(np.argmin(w.noise))
     assert weight[erratic] < 1 < weight[steady]
+    # an entry scored by erratic jurors is less certain
+    _, sd = posterior_moments(fit)
+    d = fit.design
+    precision = d.entry_sums(1.0 / w.noise[np.array(d.jurors)][d.jj] ** 2)
+    assert np.corrcoef(sd, 1.0 / np.sqrt(precision))[0, 1] > 0.8
 
 
 def test_a_jury_of_equal_noise_is_fitted_as_before():
