@@ -87,19 +87,24 @@ class Design:
     def size(self) -> int:
         return len(self.x)
 
+    def score_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(s, s'): every ordered pair of scores of the same entry, a score with itself included."""
+        if not hasattr(self, "_score_pairs"):
+            order = np.argsort(self.ii, kind="stable")
+            ii = self.ii[order]
+            starts = np.searchsorted(ii, np.arange(len(self.entries)))
+            counts = self.n_entry.astype(np.int64)
+            rep = np.repeat(np.arange(len(ii)), counts[ii])
+            offset = np.arange(len(rep)) - np.repeat(np.cumsum(counts[ii]) - counts[ii], counts[ii])
+            self._score_pairs = (order[rep], order[starts[ii[rep]] + offset])
+        return self._score_pairs
+
     def weighted_cooccurrence(self, entry_weight: np.ndarray) -> np.ndarray:
         """Dense ``N' diag(entry_weight) N``: for jurors j, j' the sum of
         ``entry_weight[i]`` over the entries both scored (diagonal: all of j's)."""
         if not hasattr(self, "_pairs"):
-            order = np.argsort(self.ii, kind="stable")
-            ii, jj = self.ii[order], self.jj[order]
-            starts = np.searchsorted(ii, np.arange(len(self.entries)))
-            counts = self.n_entry.astype(np.int64)
-            # every ordered pair of scores of the same entry (including a score with itself)
-            rep = np.repeat(np.arange(len(ii)), counts[ii])
-            offset = np.arange(len(rep)) - np.repeat(np.cumsum(counts[ii]) - counts[ii], counts[ii])
-            other = starts[ii[rep]] + offset
-            self._pairs = (jj[rep] * len(self.jurors) + jj[other], ii[rep])
+            first, second = self.score_pairs()
+            self._pairs = (self.jj[first] * len(self.jurors) + self.jj[second], self.ii[first])
         flat, entry = self._pairs
         size = len(self.jurors)
         return np.bincount(flat, weights=entry_weight[entry], minlength=size * size).reshape(size, size)

@@ -21,8 +21,9 @@ of the juror's noise variance: REML's own estimating equation for it
 freedom), shrunk toward the pooled variance by empirical Bayes
 (:mod:`judging.aggregation.noise`), iterated with the fit until the weights
 settle, and the entry penalty estimated again with them.  Jurors alike in
-noise keep weights of 1 (the pooled model, ``noise="pooled"``); an erratic
-juror's scores count for less, a consistent juror's for more.
+noise keep weights of 1 (the pooled model, ``noise="pooled"``); a juror
+noisier than the typical one counts for less (``s_e`` is then the typical
+juror's noise).
 
 An entry's value is the weighted mean of its scores after removing each
 juror's estimated bias, ``sum_j w_j (x_ij - b_j) / sum_j w_j``, with the
@@ -64,7 +65,7 @@ from judging.aggregation.noise import normalised_weights, shrunk_variances
 BOUNDS = (-9.0, 9.0)  # log penalties searched by REML
 GRID = 13  # points of the first search (log step 1.5)
 MAX_NOISE_STEPS = 30  # iterations of the jurors' noise weights
-NOISE_TOL = 1e-7  # ... until no weight moves by more than this (log scale)
+NOISE_TOL = 1e-4  # ... until no weight moves by more than this (log scale: 0.01%)
 MAX_PENALTY_STEPS = 4  # rounds of (noise weights, REML penalty)
 PENALTY_TOL = 1e-3  # ... until the entry penalty moves less than this (log scale)
 
@@ -82,8 +83,8 @@ class ModelFit:
     design: Design = field(repr=False)
     quality: np.ndarray = field(repr=False)  # posterior mean of m + u_i, in design order
     bias_array: np.ndarray = field(repr=False)  # b before the constraint, in design order
-    juror_weight: np.ndarray = field(repr=False)  # w_j, in design order: s_e^2 / juror j's noise variance
-    noise: dict = field(default_factory=dict)  # juror id -> the juror's noise sd (s_e / sqrt(w_j))
+    juror_weight: np.ndarray = field(repr=False)  # w_j <= 1, in design order: s_e^2 / juror j's noise variance
+    noise: dict = field(default_factory=dict)  # juror id -> the juror's estimated noise sd (s_e for all when pooled)
     noise_prior_df: float = math.inf  # d0 of the noise variances' prior (inf: one noise for all)
 
 
@@ -224,43 +225,39 @@ def _juror_leverage(d: Design, sol: _Solution, w: np.ndarray) -> np.ndarray:
     over (m, b)."""
     p = sol.a.shape[0]
     quad = sol.dinv[d.ii].copy()
-    if p:
-        ainv = linalg.pinvh(sol.a) if sol.singular else linalg.cho_solve(
-            linalg.cho_factor(sol.a, lower=True), np.eye(p))
-        off = 1 if sol.with_m else 0
-        rows, cols, vals = [], [], []
-        if sol.with_m:
-            rows.append(np.arange(len(d.entries)))
-            cols.append(np.zeros(len(d.entries), dtype=np.int64))
-            vals.append(sol.dinv * d.entry_sums(w[d.jj]))
+    if not p:
+        return d.juror_sums(w[d.jj] * quad)
+    ainv = linalg.pinvh(sol.a) if sol.singular else linalg.cho_solve(linalg.cho_factor(sol.a, lower=True), np.eye(p))
+    n_e = len(d.entries)
+    vav, vat, tat = np.zeros(n_e), np.zeros(d.size), np.zeros(d.size)
+    col = (1 if sol.with_m else 0) + d.jj  # each score's juror's column in A
+    g = sol.dinv[d.ii] * w[d.jj]  # v_i over the biases: one term per score of the entry
+    if sol.with_b:
+        first, second = d.score_pairs()
+        vav += np.bincount(d.ii[first], weights=g[first] * g[second] * ainv[col[first], col[second]], minlength=n_e)
+        vat += np.bincount(first, weights=g[second] * ainv[col[second], col[first]], minlength=d.size)
+        tat += ainv[col, col]
+    if sol.with_m:
+        c = sol.dinv * d.entry_sums(w[d.jj])  # v_i over the level
+        vav += c * c * ainv[0, 0]
+        vat += c[d.ii] * ainv[0, 0]
+        tat += ainv[0, 0]
         if sol.with_b:
-            rows.append(d.ii)
-            cols.append(off + d.jj)
-            vals.append(sol.dinv[d.ii] * w[d.jj])
-        v = sparse.csr_matrix((np.concatenate(vals), (np.concatenate(rows), np.concatenate(cols))),
-                              shape=(len(d.entries), p))
-        q = np.asarray(v @ ainv)
-        vav = np.asarray(v.multiply(q).sum(axis=1)).ravel()
-        vat = np.zeros(d.size)
-        tat = np.zeros(d.size)
-        if sol.with_m:
-            vat += q[d.ii, 0]
-            tat += ainv[0, 0]
-        if sol.with_b:
-            vat += q[d.ii, off + d.jj]
-            tat += np.diag(ainv)[off + d.jj]
-        if sol.with_m and sol.with_b:
-            tat += 2.0 * ainv[0, off + d.jj]
-        quad += vav[d.ii] - 2.0 * vat + tat
+            to_level = ainv[0, col]
+            by_entry = d.entry_sums(g * to_level)
+            vav += 2.0 * c * by_entry
+            vat += by_entry[d.ii] + c[d.ii] * to_level
+            tat += 2.0 * to_level
+    quad += vav[d.ii] - 2.0 * vat + tat
     return d.juror_sums(w[d.jj] * quad)
 
 
 def _juror_weights(d: Design, entry_penalty: float, juror_penalty: float, w: np.ndarray
-                   ) -> tuple[np.ndarray, float]:
+                   ) -> tuple[np.ndarray, float, np.ndarray]:
     """Iterate: fit with weights ``w``, each juror's residual variance (shrunk,
     :mod:`judging.aggregation.noise`), new weights; until they settle.
-    Returns (weights, d0 of the variances' prior)."""
-    d0 = math.inf
+    Returns (weights, d0 of the variances' prior, the variances)."""
+    d0, var = math.inf, np.zeros(len(w))
     for _ in range(MAX_NOISE_STEPS):
         sol = _least_squares(d, w) if entry_penalty == 0 and juror_penalty == 0 else \
             _solve(d, entry_penalty, juror_penalty, w)
@@ -273,7 +270,7 @@ def _juror_weights(d: Design, entry_penalty: float, juror_penalty: float, w: np.
         w = new
         if step < NOISE_TOL:
             break
-    return w, d0
+    return w, d0, var
 
 
 def fit_model(scores: Mapping[tuple[Hashable, Hashable], float], *, constraint: str = "sum",
@@ -310,15 +307,21 @@ def _penalties(d: Design, juror_penalty, entry_penalty, w: np.ndarray) -> tuple[
     return float(lam_u), float(lam_b)
 
 
+def _noise(d: Design, var: np.ndarray | None, pooled: float) -> dict:
+    """{juror: noise sd}: the estimated variances, or the pooled sd for all."""
+    sd = np.full(len(d.jurors), pooled) if var is None else np.sqrt(var)
+    return dict(zip(d.jurors, sd.tolist()))
+
+
 def _fit(scores, d: Design, constraint: str, juror_penalty, entry_penalty, noise: str) -> ModelFit:
     if not d.size:
         return ModelFit({}, {}, 0.0, 0.0, 0.0, math.inf, 0.0, 0.0, d, np.zeros(0), np.zeros(0), np.zeros(0), {})
     w = np.ones(len(d.jurors))
     lam_u, lam_b = _penalties(d, juror_penalty, entry_penalty, w)
-    d0 = math.inf
+    d0, var = math.inf, None
     if noise == "juror" and not degenerate(d, juror_penalty):
         for _ in range(MAX_PENALTY_STEPS):
-            w, d0 = _juror_weights(d, lam_u, lam_b, w)
+            w, d0, var = _juror_weights(d, lam_u, lam_b, w)
             if entry_penalty is not None and juror_penalty != "reml":
                 break
             new_u, new_b = _penalties(d, juror_penalty, entry_penalty, w)
@@ -327,13 +330,12 @@ def _fit(scores, d: Design, constraint: str, juror_penalty, entry_penalty, noise
             if moved < PENALTY_TOL:
                 break
     weights = d.n_juror if constraint == "weighted" else None
-    noise_of = dict(zip(d.jurors, (1.0 / np.sqrt(w)).tolist()))
     if lam_u == 0 and lam_b == 0:
         ls = fit_additive_bias(scores, constraint=constraint, juror_weight=dict(zip(d.jurors, w.tolist())))
         b = np.array([ls.bias[j] for j in d.jurors])
         value = np.array([ls.mu[i] for i in d.entries])
         return ModelFit(ls.mu, ls.bias, 0.0, 0.0, ls.residual_sd, math.inf, float(value.mean()), 0.0, d,
-                        value, b, w, {j: ls.residual_sd * v for j, v in noise_of.items()}, d0)
+                        value, b, w, _noise(d, var, ls.residual_sd), d0)
     sol = _solve(d, lam_u, lam_b, w)
     _, s2 = _reml(d, lam_u, lam_b, w)
     zero = np.zeros(len(sol.b), dtype=np.int64)
@@ -345,4 +347,4 @@ def _fit(scores, d: Design, constraint: str, juror_penalty, entry_penalty, noise
                     entry_penalty=lam_u, juror_penalty=lam_b, sigma_noise=math.sqrt(s2),
                     sigma_entry=math.sqrt(s2 / lam_u) if lam_u > 0 else math.inf, level=sol.m + shift,
                     intercept=sol.m, design=d, quality=sol.m + sol.u + shift, bias_array=sol.b, juror_weight=w,
-                    noise={j: math.sqrt(s2) * v for j, v in noise_of.items()}, noise_prior_df=d0)
+                    noise=_noise(d, var, math.sqrt(s2)), noise_prior_df=d0)

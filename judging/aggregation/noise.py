@@ -18,7 +18,8 @@ moments on ``log(RSS_j / df_j)``, and each juror's posterior variance is::
 
 Jurors who all have the same noise give a large ``d0`` (``inf`` when the
 spread of their variances is no more than chance): every weight 1, the
-pooled model.  Jurors whose noise differs keep weights far from 1.
+pooled model.  A juror noisier than the typical one gets a weight below 1
+(:func:`normalised_weights`).
 """
 from __future__ import annotations
 
@@ -29,7 +30,6 @@ from scipy import special
 
 MIN_JURORS = 3  # fewer jurors with residual degrees of freedom: no per-juror variance
 MIN_DF = 0.5  # a juror with fewer residual degrees of freedom does not inform the prior
-FLOOR = 1e-3  # smallest variance, as a fraction of the median juror's
 
 
 def _trigamma_inverse(y: float) -> float:
@@ -79,13 +79,19 @@ def shrunk_variances(rss: np.ndarray, df: np.ndarray) -> tuple[np.ndarray, float
 
 
 def normalised_weights(variances: np.ndarray, n_juror: np.ndarray) -> np.ndarray:
-    """``1 / variance``, scaled so that the average weight of a score is 1
-    (the model's ``s_e`` is then the noise of a typical score).  No
-    variance to go by (a perfect fit): all 1.  A variance below
-    ``FLOOR`` times the median counts as that (a juror whose residuals are
-    all but 0 would otherwise outweigh everyone)."""
-    typical = float(np.median(variances)) if len(variances) else 0.0
+    """Each juror's weight, ``min(1, s_typical^2 / s_j^2)`` with ``s_typical^2``
+    the median juror's variance (each juror counted by its scores): a juror
+    noisier than the typical one counts for less, none for more.  A juror
+    whose scores stray little from the fit may be precise, or may be severe or
+    lenient enough to pile its scores up at an end of the scale, where they
+    say little about the entries: measured (bench/bench_rankings.py,
+    severity sd 3), weights above 1 lost more there than they gained with
+    jurors of uneven noise.  No variance to go by (a perfect fit): all 1."""
+    if not len(variances):
+        return np.ones(0)
+    order = np.argsort(variances, kind="stable")
+    cum = np.cumsum(n_juror[order])
+    typical = float(variances[order][np.searchsorted(cum, cum[-1] / 2.0)])
     if not (typical > 0 and math.isfinite(typical)):
         return np.ones(len(variances))
-    w = 1.0 / np.maximum(variances, FLOOR * typical)
-    return w * (n_juror.sum() / float(w @ n_juror))
+    return np.minimum(1.0, typical / np.maximum(variances, 1e-300))

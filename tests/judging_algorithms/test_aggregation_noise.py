@@ -38,13 +38,12 @@ def test_jurors_alike_keep_one_noise():
     assert np.allclose(normalised_weights(var, np.full(40, 30.0)), 1.0)
 
 
-def test_weights_average_one_per_score_and_survive_a_perfect_fit():
-    n = np.array([10.0, 30.0, 20.0])
-    w = normalised_weights(np.array([0.5, 1.0, 2.0]), n)
-    assert float(w @ n) == pytest.approx(n.sum()) and w[0] == pytest.approx(4 * w[2])
-    assert np.array_equal(normalised_weights(np.zeros(3), n), np.ones(3))
-    w = normalised_weights(np.array([0.0, 1.0, 1.0]), n)  # one juror without residuals: floored, not infinite
-    assert np.all(np.isfinite(w)) and w[0] / w[1] == pytest.approx(1000)
+def test_a_juror_noisier_than_the_typical_one_counts_for_less_and_none_for_more():
+    n = np.array([10.0, 30.0, 20.0, 5.0])
+    w = normalised_weights(np.array([0.5, 1.0, 2.0, 4.0]), n)  # the typical juror (by scores): the second
+    assert w.tolist() == [1.0, 1.0, 0.5, 0.25]
+    assert np.array_equal(normalised_weights(np.zeros(3), n[:3]), np.ones(3))  # a perfect fit
+    assert normalised_weights(np.array([0.0, 1.0, 1.0]), n[:3]).tolist() == [1.0, 1.0, 1.0]
     assert variance_prior(np.array([1.0, 2.0]), np.array([5.0, 5.0]))[0] == math.inf  # too few jurors
 
 
@@ -57,12 +56,12 @@ def test_the_model_learns_who_is_erratic():
     assert math.isfinite(fit.noise_prior_df)
     weight = dict(zip(fit.design.jurors, fit.juror_weight))
     erratic, steady = int(np.argmax(w.noise)), int(np.argmin(w.noise))
-    assert weight[erratic] < 1 < weight[steady]
+    assert weight[erratic] < 0.6 and weight[steady] == 1.0
     # an entry scored by erratic jurors is less certain
     _, sd = posterior_moments(fit)
     d = fit.design
     precision = d.entry_sums(1.0 / w.noise[np.array(d.jurors)][d.jj] ** 2)
-    assert np.corrcoef(sd, 1.0 / np.sqrt(precision))[0, 1] > 0.8
+    assert np.corrcoef(sd, 1.0 / np.sqrt(precision))[0, 1] > 0.6  # one noise for all: about 0
 
 
 def test_a_jury_of_equal_noise_is_fitted_as_before():
