@@ -169,11 +169,13 @@ def degenerate(d: Design, juror_penalty: float | str = 0.0) -> bool:
     return d.size - p < 2 or float(np.max(np.abs(within))) <= 1e-9
 
 
-def estimate_penalties(d: Design, juror_penalty: float | str = 0.0, w: np.ndarray | None = None
-                       ) -> tuple[float, float]:
+def estimate_penalties(d: Design, juror_penalty: float | str = 0.0, w: np.ndarray | None = None,
+                       near: float | None = None) -> tuple[float, float]:
     """(entry_penalty, juror_penalty) by REML, the scores weighted by their
     jurors' ``w`` (default 1); ``juror_penalty="reml"`` estimates it too, a
-    number keeps it.  Degenerate data gives (0, 0)."""
+    number keeps it.  ``near``: an entry penalty known to be close (the
+    search starts within a factor of e^1.5 of it, and searches everywhere
+    when the optimum is not inside).  Degenerate data gives (0, 0)."""
     if degenerate(d, juror_penalty):
         return 0.0, (0.0 if juror_penalty == "reml" else float(juror_penalty))
     w = np.ones(len(d.jurors)) if w is None else w
@@ -184,18 +186,24 @@ def estimate_penalties(d: Design, juror_penalty: float | str = 0.0, w: np.ndarra
         res = optimize.minimize(f2, np.array(best), method="L-BFGS-B", bounds=[BOUNDS, BOUNDS])
         return math.exp(res.x[0]), math.exp(res.x[1])
     lam_b = float(juror_penalty)
-    return math.exp(_minimise_1d(lambda t: _reml(d, math.exp(t), lam_b, w)[0])), lam_b
+    centre = math.log(near) if near is not None and near > 0 else None
+    return math.exp(_minimise_1d(lambda t: _reml(d, math.exp(t), lam_b, w)[0], centre)), lam_b
 
 
-def _minimise_1d(f) -> float:
+def _minimise_1d(f, centre: float | None = None) -> float:
     """Grid, then Brent inside the best cell.  Near-ties (the likelihood is
     flat when the data say little) go to the smallest penalty, and a refined
     point must beat the grid clearly: the result does not depend on the order
-    of the input, which moves the objective only in its last digits."""
-    grid = np.linspace(*BOUNDS, GRID)
+    of the input, which moves the objective only in its last digits.  With
+    ``centre`` (a log penalty known to be close), a grid of 5 points within
+    1.5 of it first."""
+    grid = np.linspace(*BOUNDS, GRID) if centre is None else \
+        np.unique(np.clip(centre + np.linspace(-1.5, 1.5, 5), *BOUNDS))
     values = np.array([f(t) for t in grid])
     scale = 1e-9 * max(1.0, float(np.min(np.abs(values))))
     best = int(np.flatnonzero(values <= values.min() + scale)[0])
+    if centre is not None and (best == 0 or best == len(grid) - 1) and BOUNDS[0] < grid[best] < BOUNDS[1]:
+        return _minimise_1d(f)  # the optimum is beyond the window: search everywhere
     lo, hi = grid[max(best - 1, 0)], grid[min(best + 1, len(grid) - 1)]
     res = optimize.minimize_scalar(f, bounds=(lo, hi), method="bounded", options={"xatol": 1e-4})
     return float(res.x) if res.fun < values[best] - scale else float(grid[best])
@@ -280,7 +288,8 @@ def fit_model(scores: Mapping[tuple[Hashable, Hashable], float], *, constraint: 
 
     ``entry_penalty=None``: estimated by REML (as is ``juror_penalty`` when
     "reml").  ``noise="juror"``: each juror's own noise, shrunk toward the
-    pooled one; "pooled": one noise for all.  Penalties of 0 and 0 give least
+    pooled one (a juror noisier than the typical one counts for less, none
+    for more); "pooled": one noise for all.  Penalties of 0 and 0 give least
     squares (plain with pooled noise, weighted by the jurors' noise
     otherwise), per connected component; ``juror_penalty=math.inf`` gives the
     mean (weighted by the jurors' noise with ``noise="juror"``).
@@ -298,10 +307,11 @@ def fit_model(scores: Mapping[tuple[Hashable, Hashable], float], *, constraint: 
         return _fit(scores, d, constraint, juror_penalty, entry_penalty, noise)
 
 
-def _penalties(d: Design, juror_penalty, entry_penalty, w: np.ndarray) -> tuple[float, float]:
+def _penalties(d: Design, juror_penalty, entry_penalty, w: np.ndarray, near: float | None = None
+               ) -> tuple[float, float]:
     lam_u, lam_b = entry_penalty, juror_penalty
     if entry_penalty is None or juror_penalty == "reml":
-        est_u, est_b = estimate_penalties(d, juror_penalty, w)
+        est_u, est_b = estimate_penalties(d, juror_penalty, w, near if juror_penalty != "reml" else None)
         lam_u = est_u if entry_penalty is None else entry_penalty
         lam_b = est_b if juror_penalty == "reml" else juror_penalty
     return float(lam_u), float(lam_b)
@@ -324,7 +334,7 @@ def _fit(scores, d: Design, constraint: str, juror_penalty, entry_penalty, noise
             w, d0, var = _juror_weights(d, lam_u, lam_b, w)
             if entry_penalty is not None and juror_penalty != "reml":
                 break
-            new_u, new_b = _penalties(d, juror_penalty, entry_penalty, w)
+            new_u, new_b = _penalties(d, juror_penalty, entry_penalty, w, near=lam_u)
             moved = abs(math.log(max(new_u, 1e-300) / max(lam_u, 1e-300))) if lam_u > 0 else new_u
             lam_u, lam_b = new_u, new_b
             if moved < PENALTY_TOL:
