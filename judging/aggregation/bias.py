@@ -87,29 +87,41 @@ class Design:
     def size(self) -> int:
         return len(self.x)
 
+    def score_pairs(self) -> tuple[np.ndarray, np.ndarray]:
+        """(s, s'): every ordered pair of scores of the same entry, a score with itself included."""
+        if not hasattr(self, "_score_pairs"):
+            order = np.argsort(self.ii, kind="stable")
+            ii = self.ii[order]
+            starts = np.searchsorted(ii, np.arange(len(self.entries)))
+            counts = self.n_entry.astype(np.int64)
+            rep = np.repeat(np.arange(len(ii)), counts[ii])
+            offset = np.arange(len(rep)) - np.repeat(np.cumsum(counts[ii]) - counts[ii], counts[ii])
+            self._score_pairs = (order[rep], order[starts[ii[rep]] + offset])
+        return self._score_pairs
+
     def weighted_cooccurrence(self, entry_weight: np.ndarray) -> np.ndarray:
         """Dense ``N' diag(entry_weight) N``: for jurors j, j' the sum of
         ``entry_weight[i]`` over the entries both scored (diagonal: all of j's)."""
         if not hasattr(self, "_pairs"):
-            order = np.argsort(self.ii, kind="stable")
-            ii, jj = self.ii[order], self.jj[order]
-            starts = np.searchsorted(ii, np.arange(len(self.entries)))
-            counts = self.n_entry.astype(np.int64)
-            # every ordered pair of scores of the same entry (including a score with itself)
-            rep = np.repeat(np.arange(len(ii)), counts[ii])
-            offset = np.arange(len(rep)) - np.repeat(np.cumsum(counts[ii]) - counts[ii], counts[ii])
-            other = starts[ii[rep]] + offset
-            self._pairs = (jj[rep] * len(self.jurors) + jj[other], ii[rep])
+            first, second = self.score_pairs()
+            self._pairs = (self.jj[first] * len(self.jurors) + self.jj[second], self.ii[first])
         flat, entry = self._pairs
         size = len(self.jurors)
         return np.bincount(flat, weights=entry_weight[entry], minlength=size * size).reshape(size, size)
 
-    def juror_laplacian(self, entry_extra: float = 0.0) -> sparse.csr_matrix:
-        """``diag(n_j) - N' diag(1 / (n_i + entry_extra)) N``: with 0 the
-        Laplacian of the juror graph, with ``entry_extra > 0`` (a random
-        entry effect) positive definite."""
-        w = sparse.diags(1.0 / (self.n_entry + entry_extra))
-        return (sparse.diags(self.n_juror) - self.incidence.T @ w @ self.incidence).tocsr()
+    def juror_laplacian(self, entry_extra: float = 0.0, juror_weight: np.ndarray | None = None
+                        ) -> sparse.csr_matrix:
+        """``diag(w_j n_j) - W N' diag(1 / (n_i + entry_extra)) N W`` (``n_i``
+        the sum of the weights ``w`` of the entry's jurors, all 1 by
+        default): with 0 the Laplacian of the juror graph, with
+        ``entry_extra > 0`` (a random entry effect) positive definite."""
+        if juror_weight is None:
+            w = sparse.diags(1.0 / (self.n_entry + entry_extra))
+            return (sparse.diags(self.n_juror) - self.incidence.T @ w @ self.incidence).tocsr()
+        hw = (self.incidence @ sparse.diags(juror_weight)).tocsr()
+        n_i = np.asarray(hw.sum(axis=1)).ravel()
+        lap = sparse.diags(juror_weight * self.n_juror) - hw.T @ sparse.diags(1.0 / (n_i + entry_extra)) @ hw
+        return lap.tocsr()
 
     def components(self) -> tuple[int, np.ndarray]:
         """(number of components, component index of each juror), numbered by
@@ -172,23 +184,30 @@ def apply_constraint(b: np.ndarray, comp: np.ndarray, n_comp: int, weights: np.n
 
 def fit_additive_bias(scores: Mapping[tuple[Hashable, Hashable], float], *,
                       constraint: str = "sum", tol: float = 1e-12,
-                      dense_limit: int = DENSE_LIMIT) -> BiasFit:
+                      dense_limit: int = DENSE_LIMIT, juror_weight: Mapping | None = None) -> BiasFit:
     """``scores``: {(juror id, entry id): total}.  ``constraint``: "sum"
-    (biases sum to 0) or "weighted" (sum of n_j * b_j is 0)."""
+    (biases sum to 0) or "weighted" (sum of n_j * b_j is 0).
+    ``juror_weight``: {juror id: weight of each of the juror's scores}
+    (weighted least squares; default 1 for all)."""
     if constraint not in ("sum", "weighted"):
         raise ValueError(f"unknown constraint {constraint!r}")
     d = Design(scores)
     if not d.size:
         return BiasFit({}, {}, 0, True, 0, True, 0.0)
-    entry_mean = d.entry_sums(d.x) / d.n_entry
-    rhs = d.juror_sums(d.x - entry_mean[d.ii])
+    w = np.ones(len(d.jurors)) if juror_weight is None else np.array([float(juror_weight[j]) for j in d.jurors])
+    if not np.all(w > 0) or not np.all(np.isfinite(w)):
+        raise ValueError("juror weights must be positive and finite")
+    ws = w[d.jj]
+    n_i = d.entry_sums(ws)
+    entry_mean = d.entry_sums(ws * d.x) / n_i
+    rhs = w * d.juror_sums(d.x - entry_mean[d.ii])
     n_comp, comp = d.components()
     with single_threaded():
-        b, iterations, converged = solve_laplacian(d.juror_laplacian(), rhs, comp, n_comp, tol=tol,
+        b, iterations, converged = solve_laplacian(d.juror_laplacian(juror_weight=w), rhs, comp, n_comp, tol=tol,
                                                    dense_limit=dense_limit)
     b = apply_constraint(b, comp, n_comp, d.n_juror if constraint == "weighted" else None)
-    mu = d.entry_sums(d.x - b[d.jj]) / d.n_entry
-    sse = float(np.sum((d.x - mu[d.ii] - b[d.jj]) ** 2))
+    mu = d.entry_sums(ws * (d.x - b[d.jj])) / n_i
+    sse = float(np.sum(ws * (d.x - mu[d.ii] - b[d.jj]) ** 2))
     dof = d.size - len(d.entries) - len(d.jurors) + n_comp
     return BiasFit(mu=dict(zip(d.entries, mu.tolist())), bias=dict(zip(d.jurors, b.tolist())),
                    components=n_comp, connected=n_comp <= 1, iterations=iterations, converged=converged,

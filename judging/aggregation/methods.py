@@ -17,9 +17,10 @@ Severity normalisation, two methods:
   (``x - m_j + M``); a juror with a single total is left raw (one number
   says nothing about severity).
 * ``bias_adjusted``: the shrinkage model of :mod:`judging.aggregation.model`
-  (``x_ij = m + u_i + b_j + e_ij`` with a random entry effect, penalties by
-  REML): the entry's value is the mean of its scores less each juror's
-  estimated bias.  On a well-linked design it is the least-squares fit
+  (``x_ij = m + u_i + b_j + e_ij`` with a random entry effect and each
+  juror's own noise, by REML): the entry's value is the mean of its scores
+  less each juror's estimated bias, each score weighted by how consistently
+  its juror scores.  On a well-linked design it is the least-squares fit
   (:mod:`judging.aggregation.bias`); on a weakly linked one it also uses the
   level of each juror's entries, so it never falls far below the mean.
 
@@ -99,7 +100,7 @@ class EntryStats:
     range: float
     disagreement: bool
     zscore: float  # mean of the juror-normalised totals
-    bias_adjusted: float  # mean of the scores less each juror's bias (shrinkage model)
+    bias_adjusted: float  # mean of the scores less each juror's bias, weighted by each juror's noise (model)
     criterion_means: dict  # criterion key -> mean raw value
 
 

@@ -16,6 +16,9 @@ every group, then at random.
 :func:`ceiling_values` is the reference: the posterior mean of each
 quality given the scores, for an estimator that knows every juror's
 severity, spread and noise and models the rounding and the clipping.
+:func:`bias_blind_values` knows all that but the severities (a Gaussian
+posterior): how far the ceiling is out of reach of any estimate of the
+biases, which a weakly linked design makes large.
 
     world = make_world(Scenario(), seed=1)
     pairs = make_design(world.scenario, seed=1)
@@ -180,6 +183,32 @@ def ceiling_values(w: World, scores: dict, grid: int = 241) -> dict:
     wgt = np.exp(acc)
     post = (wgt @ q) / wgt.sum(axis=1)
     return dict(zip(entries.tolist(), post.tolist()))
+
+
+def bias_blind_values(w: World, scores: dict) -> dict:
+    """{entry: posterior mean of its quality} for an estimator that knows
+    every juror's spread and noise and the distribution of the severities,
+    but not the severities themselves; Gaussian (the rounding counts as noise
+    of variance step^2 / 12, the clipping is ignored).  What the data can say
+    at best when the biases must be estimated: the part of the ceiling that
+    no bias model can reach is ``ceiling - bias_blind`` (large when the
+    design is weakly linked)."""
+    sc = w.scenario
+    keys = list(scores)
+    j = np.array([k[0] for k in keys], dtype=np.int64)
+    e = np.array([k[1] for k in keys], dtype=np.int64)
+    x = np.array([scores[k] for k in keys]) - sc.quality_mean
+    entries = np.unique(e)
+    pos = np.searchsorted(entries, e)
+    n_e, n_j = len(entries), sc.jurors
+    design = sparse.csr_matrix((np.concatenate([w.spread[j], np.ones(len(j))]),
+                                (np.tile(np.arange(len(j)), 2), np.concatenate([pos, n_e + j]))),
+                               shape=(len(j), n_e + n_j))
+    precision = 1.0 / (w.noise[j] ** 2 + (sc.step ** 2 / 12 if sc.step else 0.0))
+    prior = np.concatenate([np.full(n_e, sc.quality_sd ** -2.0), np.full(n_j, max(sc.severity_sd, 1e-6) ** -2.0)])
+    a = (design.T @ sparse.diags(precision) @ design).toarray() + np.diag(prior)
+    theta = np.linalg.solve(a, design.T @ (precision * x))
+    return dict(zip(entries.tolist(), (sc.quality_mean + theta[:n_e]).tolist()))
 
 
 # -- measures ---------------------------------------------------------------------------------------------

@@ -1,12 +1,12 @@
 """How sure is each entry's place?  Posterior draws of the shrinkage model.
 
 Given the fitted :class:`judging.aggregation.model.ModelFit` (juror biases
-fixed effects, entry qualities random, noise ``s_e``), the posterior of the
-biases is Gaussian with covariance ``s_e^2 A^-1`` (``A`` the juror system
-left after eliminating the entries) and, given the biases, each entry's
-quality is Gaussian and independent of the others::
+fixed effects, entry qualities random, juror ``j``'s noise ``s_e^2 / w_j``),
+the posterior of the biases is Gaussian with covariance ``s_e^2 A^-1``
+(``A`` the juror system left after eliminating the entries) and, given the
+biases, each entry's quality is Gaussian and independent of the others::
 
-    u_i | b ~ N((sum_j (x_ij - m - b_j)) / (n_i + lambda), s_e^2 / (n_i + lambda))
+    u_i | b ~ N((sum_j w_j (x_ij - m - b_j)) / (W_i + lambda), s_e^2 / (W_i + lambda)),   W_i = sum_j w_j
 
 So a draw of the whole ranking costs one J x J Cholesky (once) and a few
 vector operations; :func:`rank_uncertainty` takes ``draws`` of them (seeded:
@@ -29,7 +29,7 @@ from dataclasses import dataclass, field
 from typing import Hashable, Sequence
 
 import numpy as np
-from scipy import linalg
+from scipy import linalg, sparse
 
 from judging.aggregation.bias import single_threaded
 from judging.aggregation.model import ModelFit
@@ -64,12 +64,19 @@ class Uncertainty:
         return [e.entry_id for e in sorted(self.entries.values(), key=lambda e: -e.value) if not e.settled]
 
 
+def _weighted(fit: ModelFit):
+    """(incidence with each juror's column times w_j, W_i + lambda per entry)."""
+    d = fit.design
+    hw = (d.incidence @ sparse.diags(fit.juror_weight)).tocsr()
+    return hw, np.asarray(hw.sum(axis=1)).ravel() + fit.entry_penalty
+
+
 def _juror_system(fit: ModelFit) -> tuple[np.ndarray, float]:
     """(A, s_e^2): the precision of the biases is A / s_e^2."""
     d = fit.design
-    dinv = 1.0 / (d.n_entry + fit.entry_penalty)
-    h = d.incidence
-    a = np.diag(d.n_juror) - (h.T @ h.multiply(dinv[:, None])).toarray()
+    h, total = _weighted(fit)
+    dinv = 1.0 / total
+    a = np.diag(fit.juror_weight * d.n_juror) - (h.T @ h.multiply(dinv[:, None])).toarray()
     if math.isfinite(fit.juror_penalty) and fit.juror_penalty > 0:
         a += fit.juror_penalty * np.eye(len(d.jurors))
     # least squares (no entry penalty) leaves each component's level free: a tiny ridge fixes it
@@ -80,14 +87,16 @@ def _juror_system(fit: ModelFit) -> tuple[np.ndarray, float]:
 def posterior_moments(fit: ModelFit) -> tuple[np.ndarray, np.ndarray]:
     """(posterior mean, posterior sd) of each entry's quality, in design order."""
     d = fit.design
-    dinv = 1.0 / (d.n_entry + fit.entry_penalty) if d.size else np.zeros(0)
+    if not d.size:
+        return fit.quality.copy(), np.zeros(0)
+    h, total = _weighted(fit)
+    dinv = 1.0 / total
     s2 = fit.sigma_noise ** 2
     var = s2 * dinv
-    if d.size and math.isfinite(fit.juror_penalty):
+    if math.isfinite(fit.juror_penalty):
         with single_threaded():
             a, _ = _juror_system(fit)
             cov_b = s2 * linalg.cho_solve(linalg.cho_factor(a, lower=True), np.eye(len(a)))
-        h = d.incidence
         var = var + dinv ** 2 * np.asarray(h.multiply(h @ cov_b).sum(axis=1)).ravel()
     return fit.quality.copy(), np.sqrt(np.maximum(var, 0.0))
 
@@ -96,19 +105,20 @@ def draw_qualities(fit: ModelFit, draws: int, seed: int) -> np.ndarray:
     """``draws`` x entries posterior draws of the true qualities (design order)."""
     d = fit.design
     rng = np.random.default_rng(seed)
-    dinv = 1.0 / (d.n_entry + fit.entry_penalty)
-    s = d.entry_sums(d.x)
+    h, total = _weighted(fit)
+    dinv = 1.0 / total
+    s = d.entry_sums(fit.juror_weight[d.jj] * d.x)
     with single_threaded():
         if math.isfinite(fit.juror_penalty):
             a, s2 = _juror_system(fit)
             chol = linalg.cholesky(a, lower=True)
             z = rng.standard_normal((len(d.jurors), draws))
             b = fit.bias_array[:, None] + math.sqrt(s2) * linalg.solve_triangular(chol.T, z, lower=False)
-            b_sum = (d.incidence @ b).T  # draws x entries: sum of each entry's jurors' biases
+            b_sum = (h @ b).T  # draws x entries: weighted sum of each entry's jurors' biases
         else:
             s2 = fit.sigma_noise ** 2
             b_sum = np.zeros((draws, len(d.entries)))
-    mean = dinv[None, :] * (s[None, :] - d.n_entry[None, :] * fit.intercept - b_sum)
+    mean = dinv[None, :] * (s[None, :] - (total - fit.entry_penalty)[None, :] * fit.intercept - b_sum)
     return mean + np.sqrt(s2 * dinv)[None, :] * rng.standard_normal((draws, len(d.entries)))
 
 

@@ -61,6 +61,7 @@ def test_adding_a_constant_to_one_juror_changes_no_ranking(scores, juror, c):
     shifted = {(j, i): x + c if j == juror else x for (j, i), x in scores.items()}
     before, after = fit_model(scores), fit_model(shifted)
     assert after.entry_penalty == pytest.approx(before.entry_penalty, rel=1e-3, abs=1e-6)
+    assert after.juror_weight == pytest.approx(before.juror_weight, rel=1e-4)  # each juror's noise: the same
     _same_up_to_a_constant(before.value, after.value)
     _same_order(before.value, after.value)
 
@@ -96,22 +97,58 @@ def test_permuting_jurors_or_entries_changes_nothing(scores, rnd):
 @SETTINGS
 @given(scores_st, st.sampled_from(["sum", "weighted"]))
 def test_penalty_zero_is_least_squares_and_infinite_is_the_mean(scores, constraint):
+    """With one noise for all jurors: plain least squares and the plain mean."""
     ls = fit_additive_bias(scores, constraint=constraint)
-    zero = fit_model(scores, constraint=constraint, entry_penalty=0.0, juror_penalty=0.0)
+    zero = fit_model(scores, constraint=constraint, entry_penalty=0.0, juror_penalty=0.0, noise="pooled")
     for i in ls.mu:
         assert zero.value[i] == pytest.approx(ls.mu[i], abs=1e-9)
     for j in ls.bias:
         assert zero.bias[j] == pytest.approx(ls.bias[j], abs=1e-9)
     means = _means(scores)
     for entry_penalty in (0.0, 0.7):
-        inf = fit_model(scores, constraint=constraint, entry_penalty=entry_penalty, juror_penalty=math.inf)
+        inf = fit_model(scores, constraint=constraint, entry_penalty=entry_penalty, juror_penalty=math.inf,
+                        noise="pooled")
         assert all(v == 0 for v in inf.bias.values())
         for i in means:
             assert inf.value[i] == pytest.approx(means[i], abs=1e-9)
     # and it gets there continuously
-    big = fit_model(scores, constraint=constraint, entry_penalty=0.7, juror_penalty=1e9)
+    big = fit_model(scores, constraint=constraint, entry_penalty=0.7, juror_penalty=1e9, noise="pooled")
     for i in means:
         assert big.value[i] == pytest.approx(means[i], abs=1e-6)
+
+
+def _weighted_least_squares(scores, weight):
+    """Fitted values of x_ij = mu_i + b_j by numpy's lstsq, each score weighted by its juror's weight."""
+    keys = list(scores)
+    jurors = sorted({j for j, _ in keys})
+    entries = sorted({i for _, i in keys})
+    x = np.zeros((len(keys), len(entries) + len(jurors)))
+    for s, (j, i) in enumerate(keys):
+        x[s, entries.index(i)] = x[s, len(entries) + jurors.index(j)] = 1.0
+    root = np.sqrt([weight[j] for j, _ in keys])
+    coef = np.linalg.lstsq(x * root[:, None], root * np.array([scores[k] for k in keys]), rcond=None)[0]
+    return dict(zip(keys, (x @ coef).tolist()))
+
+
+@SETTINGS
+@given(scores_st, st.sampled_from(["sum", "weighted"]))
+def test_with_each_jurors_noise_penalty_zero_is_weighted_least_squares_and_infinite_the_weighted_mean(
+        scores, constraint):
+    zero = fit_model(scores, constraint=constraint, entry_penalty=0.0, juror_penalty=0.0)
+    weight = dict(zip(zero.design.jurors, zero.juror_weight.tolist()))
+    assert all(w > 0 and math.isfinite(w) for w in weight.values())
+    fitted = _weighted_least_squares(scores, weight)
+    for (j, i), f in fitted.items():
+        assert zero.value[i] + zero.bias[j] == pytest.approx(f, abs=1e-6)
+    for entry_penalty in (0.0, 0.7):
+        inf = fit_model(scores, constraint=constraint, entry_penalty=entry_penalty, juror_penalty=math.inf)
+        weight = dict(zip(inf.design.jurors, inf.juror_weight.tolist()))
+        by: dict = {}
+        for (j, i), x in scores.items():
+            by.setdefault(i, []).append((weight[j], x))
+        assert all(v == 0 for v in inf.bias.values())
+        for i, wx in by.items():
+            assert inf.value[i] == pytest.approx(sum(w * x for w, x in wx) / sum(w for w, _ in wx), abs=1e-9)
 
 
 def test_small_penalties_approach_least_squares_on_a_linked_design():
@@ -193,4 +230,4 @@ def test_bias_adjusted_on_the_page_is_the_model_and_keeps_the_disconnection_warn
     assert {j: st.bias for j, st in g.jurors.items()} == pytest.approx(fit.bias)
     assert not g.bias.connected and g.bias.components == 2 and g.model is not None
     assert [w.code for w in g.warnings][:1] == ["design_not_linked"]
-    assert estimate_penalties(Design(totals))[0] == pytest.approx(fit.entry_penalty)
+    assert estimate_penalties(Design(totals), 0.0, fit.juror_weight)[0] == pytest.approx(fit.entry_penalty)
