@@ -47,11 +47,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, null, or_, select, tuple_
+from sqlalchemy.orm import aliased
 
 from competition.models import AgeGroup, Category, Discipline, Entry, EntryFile, EntryStatus, FilePurpose
 from core.db import db, utcnow
 from judging.models import Assignment, Criterion, Round, RoundStatus, Rubric, ScoreSet, ScoreStatus, ScoreValue
+from judging.scoring.cache import cached
 
 # The only columns of these tables a juror request reads.
 ENTRY_COLUMNS = ("id", "category_id", "language", "text", "translation_text", "translation_language", "status")
@@ -161,13 +163,23 @@ def _category_title(age_group: str, discipline: str) -> str:
     return f"{AgeGroup(age_group).title} · {Discipline(discipline).title}"  # as Category.title
 
 
+def _entry_in_lists():
+    """The assignment's entry is submitted (a disqualified entry leaves every juror's list): per row, by the
+    primary key, rather than a join the planner may answer by reading every entry."""
+    status = select(Entry.status).where(Entry.id == Assignment.entry_id).correlate(Assignment).scalar_subquery()
+    return status == EntryStatus.SUBMITTED.value
+
+
+def _round_is_open(now: datetime):
+    return (Round.status == RoundStatus.OPEN.value, or_(Round.closes_at.is_(None), Round.closes_at > now))
+
+
 def _open_list_filter(juror_id: int, now: datetime):
-    return (Assignment.juror_id == juror_id, Round.status == RoundStatus.OPEN.value,
-            Entry.status == EntryStatus.SUBMITTED.value,  # a disqualified entry leaves every juror's list
-            or_(Round.closes_at.is_(None), Round.closes_at > now))
+    return (Assignment.juror_id == juror_id, *_round_is_open(now), _entry_in_lists())
 
 
-_ORDER = (Round.number, Assignment.position, Assignment.code)
+# The juror's list: round by round, then the round's secret order (Assignment.position, a keyed hash).
+_ORDER = (Round.number, Assignment.round_id, Assignment.position, Assignment.code)
 
 
 def juror_list(juror_id: int) -> list[ListItem]:
@@ -179,7 +191,7 @@ def juror_list(juror_id: int) -> list[ListItem]:
         .join(Entry, Entry.id == Assignment.entry_id)
         .join(Category, Category.id == Entry.category_id)
         .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-        .where(*_open_list_filter(juror_id, utcnow()))
+        .where(Assignment.juror_id == juror_id, *_round_is_open(utcnow()), Entry.status == EntryStatus.SUBMITTED.value)
         .order_by(*_ORDER))
     return [ListItem(code, _category_title(age, discipline), status or NOT_STARTED)
             for code, age, discipline, status in rows]
@@ -189,50 +201,91 @@ def progress_of(items: list[ListItem]) -> Progress:
     return Progress(sum(1 for i in items if i.status == ScoreStatus.SUBMITTED.value), len(items))
 
 
-def _neighbours(juror_id: int, code: str) -> tuple[str | None, str | None, Progress]:
-    """Previous and next codes and the progress, computed by the database: one row comes back, not the list."""
+def _step(juror_id: int, now: datetime, place: tuple, forward: bool):
+    """The code one step before (or after) ``place`` (round number, round id, position, code) in the juror's
+    list: within the same round, one step along ix_assignments_juror_list; at the round's end, the nearest
+    entry of another open round. Neither reads the list."""
+    number, round_id, position, code = place
+    within = select(Assignment.code).where(
+        Assignment.juror_id == juror_id, Assignment.round_id == round_id, _entry_in_lists(),
+        tuple_(Assignment.position, Assignment.code) > tuple_(position, code) if forward
+        else tuple_(Assignment.position, Assignment.code) < tuple_(position, code))
+    beyond = select(Assignment.code).join(Round, Round.id == Assignment.round_id).where(
+        *_open_list_filter(juror_id, now),
+        tuple_(Round.number, Assignment.round_id) > tuple_(number, round_id) if forward
+        else tuple_(Round.number, Assignment.round_id) < tuple_(number, round_id))
+    if forward:
+        within = within.order_by(Assignment.position, Assignment.code)
+        beyond = beyond.order_by(*_ORDER)
+    else:
+        within = within.order_by(Assignment.position.desc(), Assignment.code.desc())
+        beyond = beyond.order_by(*(column.desc() for column in _ORDER))
+    return func.coalesce(within.limit(1).scalar_subquery(), beyond.limit(1).scalar_subquery())
+
+
+def _neighbours(juror_id: int, place: tuple | None) -> tuple[str | None, str | None, Progress]:
+    """Previous and next codes (None for an entry not in the open list: a closed round) and the progress of
+    the open list: one statement, one row; the neighbours are index steps, only the counts read the list."""
+    now = utcnow()
     submitted = case((ScoreSet.status == ScoreStatus.SUBMITTED.value, 1), else_=0)
-    ordered = (select(Assignment.code.label("code"),
-                      func.lag(Assignment.code).over(order_by=_ORDER).label("previous"),
-                      func.lead(Assignment.code).over(order_by=_ORDER).label("following"),
-                      func.count().over().label("total"),
-                      func.sum(submitted).over().label("done"))
-               .select_from(Assignment)
-               .join(Round, Round.id == Assignment.round_id)
-               .join(Entry, Entry.id == Assignment.entry_id)
-               .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-               .where(*_open_list_filter(juror_id, utcnow()))).subquery()
+    counts = (select(func.count().label("total"), func.coalesce(func.sum(submitted), 0).label("done"))
+              .select_from(Assignment).join(Round, Round.id == Assignment.round_id)
+              .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+              .where(*_open_list_filter(juror_id, now))).subquery()
+    if place is None:
+        previous, following = null(), null()
+    else:
+        previous, following = _step(juror_id, now, place, False), _step(juror_id, now, place, True)
     row = db.session.execute(
-        select(ordered.c.previous, ordered.c.following, ordered.c.total, ordered.c.done)
-        .where(ordered.c.code == code)).first()
-    if row is not None:
-        return row.previous, row.following, Progress(int(row.done or 0), int(row.total))
-    # A closed round's entry: no neighbours; the progress of the open list still shows.
-    counts = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(submitted), 0)).select_from(Assignment)
-        .join(Round, Round.id == Assignment.round_id).join(Entry, Entry.id == Assignment.entry_id)
-        .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-        .where(*_open_list_filter(juror_id, utcnow()))).one()
-    return None, None, Progress(int(counts[1]), int(counts[0]))
+        select(previous.label("previous"), following.label("following"), counts.c.total, counts.c.done)
+        .select_from(counts)).one()
+    return row.previous, row.following, Progress(int(row.done or 0), int(row.total))
 
 
-def _rubric(rubric_id: int | None, category_id: int) -> RubricView | None:
-    """The score set's rubric once scoring has started, otherwise the category's current one: one query."""
-    wanted = rubric_id if rubric_id is not None else (
-        select(Rubric.id).where(Rubric.category_id == category_id, Rubric.is_current.is_(True))
-        .limit(1).scalar_subquery())
-    rows = db.session.execute(
-        select(Rubric.id, Criterion).select_from(Rubric)
-        .outerjoin(Criterion, Criterion.rubric_id == Rubric.id)
-        .where(Rubric.id == wanted).order_by(Criterion.position, Criterion.id)).all()
-    if not rows:
+@dataclass(frozen=True)
+class _RoundData:
+    """What a juror page shows of a round, as stored: cached per process under the round's revision."""
+    number: int
+    name: str
+    status: str
+    closes_at: datetime | None
+    show_other_scores: bool
+
+    def info(self, now: datetime) -> RoundInfo:
+        is_open = self.status == RoundStatus.OPEN.value and (self.closes_at is None or now < self.closes_at)
+        return RoundInfo(self.number, self.name, is_open, self.show_other_scores)
+
+
+def _round(round_id: int, revision: str) -> _RoundData:
+    def load():
+        row = db.session.execute(
+            select(Round.revision, Round.number, Round.name, Round.status, Round.closes_at, Round.show_other_scores)
+            .where(Round.id == round_id)).one()
+        return (round_id, row.revision), _RoundData(*row[1:])
+
+    return cached("rounds", (round_id, revision), load)
+
+
+def _rubric(rubric_id: int | None, revision: str | None) -> RubricView | None:
+    """The rubric with its criteria, from the process's cache under its revision; on a miss, one query."""
+    if rubric_id is None:
         return None
-    criteria = tuple(
-        CriterionView(id=c.id, key=c.key, title=c.title, description=c.description, weight=c.weight,
-                      scale_min=c.scale_min, scale_max=c.scale_max, step=c.step, required=c.required,
-                      descriptors=tuple(json.loads(c.descriptors_json or "[]")))
-        for _rid, c in rows if c is not None)
-    return RubricView(id=rows[0][0], criteria=criteria)
+
+    def load():
+        rows = db.session.execute(
+            select(Rubric.revision, Criterion).select_from(Rubric)
+            .outerjoin(Criterion, Criterion.rubric_id == Rubric.id)
+            .where(Rubric.id == rubric_id).order_by(Criterion.position, Criterion.id)).all()
+        if not rows:
+            return (rubric_id, revision), None
+        criteria = tuple(
+            CriterionView(id=c.id, key=c.key, title=c.title, description=c.description, weight=c.weight,
+                          scale_min=c.scale_min, scale_max=c.scale_max, step=c.step, required=c.required,
+                          descriptors=tuple(json.loads(c.descriptors_json or "[]")))
+            for _revision, c in rows if c is not None)
+        return (rubric_id, rows[0][0]), RubricView(id=rubric_id, criteria=criteria)
+
+    return cached("rubrics", (rubric_id, revision), load)
 
 
 def _files(assignment_id: int) -> list[WorkFile]:
@@ -247,17 +300,25 @@ def _files(assignment_id: int) -> list[WorkFile]:
 
 
 def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
-    """The juror's own assignment by its code, as they may see it; None for anything else (then 404)."""
+    """The juror's own assignment by its code, as they may see it; None for anything else (then 404).
+
+    The round and the rubric come from the process's cache (judging/scoring/cache.py) under the revisions
+    this first query reads; the rubric is the score set's once scoring has started, else the category's current."""
+    current = aliased(Rubric)
+    current_rubric = (select(current.id).where(current.category_id == Entry.category_id, current.is_current.is_(True))
+                      .limit(1).scalar_subquery())
     row = db.session.execute(
-        select(Assignment.id, Assignment.code, Round.number, Round.name, Round.status, Round.closes_at,
-               Round.show_other_scores, Entry.category_id, Entry.language, Entry.text, Entry.translation_text,
-               Entry.translation_language, Category.age_group, Category.discipline, ScoreSet.id.label("set_id"),
-               ScoreSet.status.label("set_status"), ScoreSet.rubric_id, ScoreSet.overall_comment, ScoreSet.total)
+        select(Assignment.id, Assignment.code, Assignment.round_id, Assignment.position,
+               Round.revision.label("round_revision"), Entry.language, Entry.text,
+               Entry.translation_text, Entry.translation_language, Category.age_group, Category.discipline,
+               ScoreSet.id.label("set_id"), ScoreSet.status.label("set_status"), ScoreSet.overall_comment,
+               ScoreSet.total, Rubric.id.label("rubric_id"), Rubric.revision.label("rubric_revision"))
         .select_from(Assignment)
         .join(Round, Round.id == Assignment.round_id)
         .join(Entry, Entry.id == Assignment.entry_id)
         .join(Category, Category.id == Entry.category_id)
         .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+        .outerjoin(Rubric, Rubric.id == func.coalesce(ScoreSet.rubric_id, current_rubric))
         .where(Assignment.code == code, Assignment.juror_id == juror_id,
                Entry.status == EntryStatus.SUBMITTED.value)).first()
     if row is None:
@@ -269,16 +330,16 @@ def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
             .where(ScoreValue.score_set_id == row.set_id)))
         score_set = ScoreSetView(row.set_id, row.set_status, row.overall_comment, row.total, values)
     files = _files(row.id)
-    previous, following, progress = _neighbours(juror_id, code)
-    is_open = row.status == RoundStatus.OPEN.value and (row.closes_at is None or utcnow() < row.closes_at)
+    round_info = _round(row.round_id, row.round_revision).info(utcnow())
+    place = (round_info.number, row.round_id, row.position, row.code) if round_info.is_open else None
+    previous, following, progress = _neighbours(juror_id, place)
     return JurorEntry(
         assignment_id=row.id, code=row.code, category_title=_category_title(row.age_group, row.discipline),
         language=row.language, text=row.text, translation_text=row.translation_text,
         translation_language=row.translation_language,
         work_files=tuple(f for f in files if f.purpose == FilePurpose.WORK.value),
         translation_files=tuple(f for f in files if f.purpose == FilePurpose.TRANSLATION.value),
-        rubric=_rubric(row.rubric_id, row.category_id), score_set=score_set,
-        round=RoundInfo(row.number, row.name, is_open, row.show_other_scores),
+        rubric=_rubric(row.rubric_id, row.rubric_revision), score_set=score_set, round=round_info,
         previous_code=previous, next_code=following, progress=progress)
 
 

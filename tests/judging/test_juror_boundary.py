@@ -11,7 +11,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
-from sqlalchemy import event, select
+from sqlalchemy import event, inspect, select
 
 from core.db import db
 from tests.judging.scoring import conftest as scoring
@@ -105,7 +105,8 @@ def test_juror_requests_never_load_identity_models(app, world, sign_in):
     # City: the profile form's list of member cities (no entry's city); User: the juror's own row only.
     identity = [type(o).__name__ for o in loaded if type(o).__name__ not in ("User", "City")]
     assert identity == [], f"identity objects loaded in juror requests: {sorted(set(identity))}"
-    assert {o.id for o in loaded if type(o).__name__ == "User"} <= {juror.id}, "another user was loaded"
+    # By identity key: the request's commit expired the rows it loaded, and they are detached now.
+    assert {inspect(o).identity[0] for o in loaded if type(o).__name__ == "User"} <= {juror.id}, "another user was loaded"
     assert not tables_named(statements) & FORBIDDEN_TABLES, tables_named(statements) & FORBIDDEN_TABLES
     assert columns_read(statements, "entries") <= set(ENTRY_COLUMNS), columns_read(statements, "entries")
     assert columns_read(statements, "entry_files") <= set(FILE_COLUMNS), columns_read(statements, "entry_files")
