@@ -62,7 +62,7 @@ def build(url: str, n_entries: int, n_jurors: int, seed: int = 1) -> dict:
     from app import create_app
     from competition.models import AgeGroup, Category, City, Discipline, Edition, Entry, School, SchoolClass
     from core.db import db, utcnow
-    from judging.models import Assignment, JurorProfile, Round, ScoreSet, ScoreValue
+    from judging.models import Assignment, JurorProfile, Round, ScoreSet, ScoreValue, order_key
     from judging.rubrics.defaults import ensure_rubrics
 
     rng = random.Random(seed)
@@ -112,7 +112,8 @@ def build(url: str, n_entries: int, n_jurors: int, seed: int = 1) -> dict:
             for t in range(3):
                 aid = len(assignments) + 1
                 juror = juror_ids[(e["id"] + t * 101) % n_jurors]
-                assignments.append({"id": aid, "round_id": round1.id, "entry_id": e["id"], "juror_id": juror, "position": aid})
+                assignments.append({"id": aid, "round_id": round1.id, "entry_id": e["id"], "juror_id": juror,
+                                    "position": order_key(round1.order_secret, aid)})  # as service.place does
                 sets.append({"id": aid, "assignment_id": aid, "rubric_id": rubric_of[e["category_id"]], "status": "submitted",
                                  "submitted_at": utcnow()})
                 for c in criteria[e["category_id"]]:

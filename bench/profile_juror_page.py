@@ -48,10 +48,10 @@ def _juror_and_codes(url: str) -> tuple[str, list[str]]:
 def profile(url: str, requests: int, top: int) -> None:
     import logging
 
+    from bench_judging import PASSWORD
     from sqlalchemy import event
 
     from app import create_app
-    from bench_judging import PASSWORD
     from core.db import db
 
     email, codes = _juror_and_codes(url)
@@ -108,6 +108,7 @@ def main() -> int:
     args = parser.parse_args()
 
     from bench_judging import build
+
     from tests.pg_database import _admin, create_database, drop_database, url_for_database
 
     name = args.keep

@@ -7,9 +7,8 @@ Create Date: 2026-12-08 07:30:00.000000
 """
 import secrets
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = 'a3f9c1d7b2e4'
