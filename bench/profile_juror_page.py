@@ -48,15 +48,17 @@ def _juror_and_codes(url: str) -> tuple[str, list[str]]:
 def profile(url: str, requests: int, top: int) -> None:
     import logging
 
-    from bench_judging import PASSWORD
+    from bench_judging import PASSWORD, bare_app
     from sqlalchemy import event
 
     from app import create_app
     from core.db import db
 
     email, codes = _juror_and_codes(url)
-    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(prefix="profile-"), "APP_ENV": "development",
-                      "SECRET_KEY": "profile-secret-key-not-for-production"})
+    os.environ["DATABASE_URL"] = url  # for the bare page
+    # As bench_judging.py serves it: production settings.
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(prefix="profile-"), "APP_ENV": "production",
+                      "PUBLIC_BASE_URL": "http://localhost", "SECRET_KEY": "profile-secret-key-not-for-production"})
     logging.getLogger("app.request").disabled = True  # one JSON line a request: not what is measured
     client = app.test_client()
     _sign_in(client, email, PASSWORD)
@@ -82,6 +84,18 @@ def profile(url: str, requests: int, top: int) -> None:
     print(f"one scoring page: {len(timings)} statements, {1000 * sum(t for t, _ in timings):.1f} ms in the database")
     for seconds, statement in timings:
         print(f"  {1000 * seconds:7.2f} ms  {' '.join(statement.split())[:150]}")
+
+    started = time.perf_counter()
+    for k in range(requests):
+        assert client.get(f"/judging/entries/{codes[k % len(codes)]}").status_code == 200
+    plain = (time.perf_counter() - started) / requests
+    bare = bare_app().test_client()
+    bare.get("/")
+    started = time.perf_counter()
+    for _ in range(requests):
+        assert bare.get("/").status_code == 200
+    print(f"one process, no profiler: scoring page {1000 * plain:.1f} ms, the bench's bare page"
+          f" {1000 * (time.perf_counter() - started) / requests:.1f} ms")
 
     profiler = cProfile.Profile()
     started = time.perf_counter()

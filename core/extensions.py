@@ -26,7 +26,8 @@ def render_item(type_, obj, autogen_context):
 
 def init_app(app) -> None:
     from flask_babel import lazy_gettext as _l
-    from sqlalchemy import select
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.orm import joinedload
 
     from accounts.models import User
     from core.db import db
@@ -44,7 +45,12 @@ def init_app(app) -> None:
     login_manager.login_message_category = "info"
     login_manager.session_protection = "basic"
 
+    # One query for the user and their roles (every page of every journey asks for the roles), built once.
+    user_by_alternative_id = (select(User).options(joinedload(User.roles))
+                              .where(User.alternative_id == bindparam("alternative_id")))
+
     @login_manager.user_loader
     def load_user(alternative_id: str):
-        user = db.session.scalar(select(User).where(User.alternative_id == alternative_id))
+        user = db.session.execute(user_by_alternative_id,
+                                  {"alternative_id": alternative_id}).unique().scalar_one_or_none()
         return user if user is not None and user.is_active else None

@@ -143,7 +143,7 @@ class Assignment(db.Model):
     __table_args__ = (
         UniqueConstraint("round_id", "entry_id", "juror_id"),
         # A juror's list in order, round by round: the previous and next entry are one step along it
-        # (judging/scoring/boundary._neighbours); also every lookup by juror.
+        # (judging/scoring/boundary._step); also every lookup by juror.
         Index("ix_assignments_juror_list", "juror_id", "round_id", "position", "code"),
     )
 

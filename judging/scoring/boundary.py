@@ -52,7 +52,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, case, func, null, or_, select, tuple_
+from sqlalchemy import and_, bindparam, case, func, null, or_, select, true, tuple_
 from sqlalchemy.orm import aliased
 
 from competition.models import AgeGroup, Category, Discipline, Entry, EntryFile, EntryStatus, FilePurpose
@@ -98,10 +98,11 @@ def _category_title(age_group: str, discipline: str) -> str:
     return f"{AgeGroup(age_group).title} · {Discipline(discipline).title}"  # as Category.title
 
 
-def _entry_in_lists():
+def _entry_in_lists(assignment=Assignment):
     """The assignment's entry is submitted (a disqualified entry leaves every juror's list): per row, by the
     primary key, rather than a join the planner may answer by reading every entry."""
-    status = select(Entry.status).where(Entry.id == Assignment.entry_id).correlate(Assignment).scalar_subquery()
+    entry = aliased(Entry)
+    status = select(entry.status).where(entry.id == assignment.entry_id).correlate(assignment).scalar_subquery()
     return status == EntryStatus.SUBMITTED.value
 
 
@@ -136,45 +137,37 @@ def progress_of(items: list[ListItem]) -> Progress:
 
 
 def _step(forward: bool):
-    """The code one step after (or before) the place :number, :round, :position, :code in the juror's list:
-    within the same round, one step along ix_assignments_juror_list; at the round's end, the nearest entry of
-    another open round. Neither reads the list."""
-    here, there = tuple_(Assignment.position, Assignment.code), tuple_(bindparam("position"), bindparam("code"))
-    round_here, round_there = tuple_(Round.number, Assignment.round_id), tuple_(bindparam("number"), bindparam("round"))
-    within = select(Assignment.code).where(
-        Assignment.juror_id == bindparam("juror"), Assignment.round_id == bindparam("round"), _entry_in_lists(),
+    """The code one step after (or before) the page's own assignment in the juror's list, for the page's
+    statement (correlated with its ``assignments`` and ``rounds`` row): within the same round, one step along
+    ix_assignments_juror_list; at the round's end, the nearest entry of another open round. Neither reads the
+    list. NULL when the page's round is not open: a closed round's entry is in no list."""
+    other, other_round = aliased(Assignment), aliased(Round)
+    here, there = tuple_(other.position, other.code), tuple_(Assignment.position, Assignment.code)
+    round_here, round_there = tuple_(other_round.number, other.round_id), tuple_(Round.number, Assignment.round_id)
+    order = (other_round.number, other.round_id, other.position, other.code)
+    within = select(other.code).where(
+        other.juror_id == Assignment.juror_id, other.round_id == Assignment.round_id, _entry_in_lists(other),
         here > there if forward else here < there)
-    beyond = (select(Assignment.code).join(Round, Round.id == Assignment.round_id)
-              .where(*_IN_OPEN_LIST, round_here > round_there if forward else round_here < round_there))
+    beyond = (select(other.code).join(other_round, other_round.id == other.round_id).where(
+        other.juror_id == Assignment.juror_id, other_round.status == RoundStatus.OPEN.value,
+        or_(other_round.closes_at.is_(None), other_round.closes_at > bindparam("now")), _entry_in_lists(other),
+        round_here > round_there if forward else round_here < round_there))
     if forward:
-        within = within.order_by(Assignment.position, Assignment.code)
-        beyond = beyond.order_by(*_ORDER)
+        within = within.order_by(other.position, other.code)
+        beyond = beyond.order_by(*order)
     else:
-        within = within.order_by(Assignment.position.desc(), Assignment.code.desc())
-        beyond = beyond.order_by(*(column.desc() for column in _ORDER))
-    return func.coalesce(within.limit(1).scalar_subquery(), beyond.limit(1).scalar_subquery())
+        within = within.order_by(other.position.desc(), other.code.desc())
+        beyond = beyond.order_by(*(column.desc() for column in order))
+    return case((and_(*_OPEN_ROUND), func.coalesce(within.limit(1).scalar_subquery(), beyond.limit(1).scalar_subquery())),
+                else_=null())
 
 
+# The progress of the open list: the only part of a page's statement that reads the whole list.
 _SUBMITTED = case((ScoreSet.status == ScoreStatus.SUBMITTED.value, 1), else_=0)
 _COUNTS = (select(func.count().label("total"), func.coalesce(func.sum(_SUBMITTED), 0).label("done"))
            .select_from(Assignment).join(Round, Round.id == Assignment.round_id)
            .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
            .where(*_IN_OPEN_LIST)).subquery()
-_NEIGHBOURS = select(_step(False).label("previous"), _step(True).label("following"), _COUNTS.c.total,
-                     _COUNTS.c.done).select_from(_COUNTS)
-_PROGRESS = select(null().label("previous"), null().label("following"), _COUNTS.c.total,
-                   _COUNTS.c.done).select_from(_COUNTS)
-
-
-def _neighbours(juror_id: int, place: tuple | None) -> tuple[str | None, str | None, Progress]:
-    """Previous and next codes of ``place`` (round number, round id, position, code; None for an entry not in
-    the open list: a closed round's) and the progress of the open list: one statement, one row. The
-    neighbours are index steps; only the counts read the list."""
-    values = {"juror": juror_id, "now": utcnow()}
-    if place is not None:
-        values.update(zip(("number", "round", "position", "code"), place))
-    row = db.session.execute(_NEIGHBOURS if place is not None else _PROGRESS, values).one()
-    return row.previous, row.following, Progress(int(row.done or 0), int(row.total))
 
 
 _ROUND = select(Round.revision, Round.number, Round.name, Round.status, Round.closes_at,
@@ -226,17 +219,20 @@ _CURRENT = aliased(Rubric)
 _CURRENT_RUBRIC = (select(_CURRENT.id).where(_CURRENT.category_id == Entry.category_id, _CURRENT.is_current.is_(True))
                    .limit(1).scalar_subquery())
 _ENTRY = (
-    select(Assignment.id, Assignment.code, Assignment.round_id, Assignment.position, Assignment.entry_id,
+    select(Assignment.id, Assignment.code, Assignment.round_id, Assignment.entry_id,
            Round.revision.label("round_revision"), Entry.language, Entry.text, Entry.translation_text,
            Entry.translation_language, Category.age_group, Category.discipline, ScoreSet.id.label("set_id"),
            ScoreSet.status.label("set_status"), ScoreSet.overall_comment, ScoreSet.total,
-           Rubric.id.label("rubric_id"), Rubric.revision.label("rubric_revision"))
+           Rubric.id.label("rubric_id"), Rubric.revision.label("rubric_revision"),
+           _step(False).label("previous"), _step(True).label("following"),
+           _COUNTS.c.total.label("listed"), _COUNTS.c.done.label("scored"))
     .select_from(Assignment)
     .join(Round, Round.id == Assignment.round_id)
     .join(Entry, Entry.id == Assignment.entry_id)
     .join(Category, Category.id == Entry.category_id)
     .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
     .outerjoin(Rubric, Rubric.id == func.coalesce(ScoreSet.rubric_id, _CURRENT_RUBRIC))
+    .join(_COUNTS, true())
     .where(Assignment.code == bindparam("code"), Assignment.juror_id == bindparam("juror"),
            Entry.status == EntryStatus.SUBMITTED.value))
 
@@ -244,9 +240,10 @@ _ENTRY = (
 def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
     """The juror's own assignment by its code, as they may see it; None for anything else (then 404).
 
-    The round and the rubric come from the process's cache (judging/scoring/cache.py) under the revisions
-    this first query reads."""
-    row = db.session.execute(_ENTRY, {"code": code, "juror": juror_id}).first()
+    One statement reads the assignment, the work, the juror's score set, the revisions of the round and the
+    rubric, the neighbours and the progress; the round and the rubric come from the process's cache
+    (judging/scoring/cache.py) under those revisions; then the scores (once started) and the files."""
+    row = db.session.execute(_ENTRY, {"code": code, "juror": juror_id, "now": utcnow()}).first()
     if row is None:
         return None
     score_set = None
@@ -255,8 +252,6 @@ def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
         score_set = ScoreSetView(row.set_id, row.set_status, row.overall_comment, row.total, values)
     files = [WorkFile(*f) for f in db.session.execute(_FILES, {"entry": row.entry_id})]
     round_info = _round(row.round_id, row.round_revision).info(utcnow())
-    place = (round_info.number, row.round_id, row.position, row.code) if round_info.is_open else None
-    previous, following, progress = _neighbours(juror_id, place)
     return JurorEntry(
         assignment_id=row.id, code=row.code, category_title=_category_title(row.age_group, row.discipline),
         language=row.language, text=row.text, translation_text=row.translation_text,
@@ -264,7 +259,7 @@ def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
         work_files=tuple(f for f in files if f.purpose == FilePurpose.WORK.value),
         translation_files=tuple(f for f in files if f.purpose == FilePurpose.TRANSLATION.value),
         rubric=_rubric(row.rubric_id, row.rubric_revision), score_set=score_set, round=round_info,
-        previous_code=previous, next_code=following, progress=progress)
+        previous_code=row.previous, next_code=row.following, progress=Progress(int(row.scored or 0), int(row.listed)))
 
 
 def other_scores(assignment_id: int) -> list[dict]:
