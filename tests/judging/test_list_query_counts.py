@@ -57,8 +57,8 @@ PAGES = {
                     "/competition/entries/{entry}", "/competition/admin/editions", "/competition/admin/cities",
                     "/judging/rubrics", "/judging/rounds/{round}/entries/{entry}",
                     "/judging/jury/{juror}", "/judging/rounds/{round}/preview"],
-    "teacher": ["/competition/", "/competition/classes/", "/competition/classes/{class_}",
-                "/competition/classes/{class_}/pupils", "/competition/entries/{entry}"],
+    "teacher": ["/competition/classes/", "/competition/classes/{class_}",
+                "/competition/entries/{entry}"],
     "juror": ["/judging/entries", "/judging/entries/{code}", "/judging/conflicts", "/judging/profile"],
 }
 JUROR_MOST = 8
