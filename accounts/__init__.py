@@ -18,7 +18,8 @@ def init_app(app):
 
 def _register_login(app) -> None:
     """Flask-Login (set up in core.extensions) learns from accounts who is signed in and where to log in."""
-    from sqlalchemy import select
+    from sqlalchemy import bindparam, select
+    from sqlalchemy.orm import joinedload
 
     from accounts.models import Role, User
     from core.db import db
@@ -26,9 +27,14 @@ def _register_login(app) -> None:
     manager = app.login_manager
     manager.login_view = "accounts.login"
 
+    # One query for the user and their roles (every page of every journey asks for the roles), built once.
+    user_by_alternative_id = (select(User).options(joinedload(User.roles))
+                              .where(User.alternative_id == bindparam("alternative_id")))
+
     @manager.user_loader
     def load_user(alternative_id: str):
-        user = db.session.scalar(select(User).where(User.alternative_id == alternative_id))
+        user = db.session.execute(user_by_alternative_id,
+                                  {"alternative_id": alternative_id}).unique().scalar_one_or_none()
         return user if user is not None and user.is_active else None
 
     app.jinja_env.globals["Role"] = Role  # templates compare roles: current_user.has_role(Role.JUROR)

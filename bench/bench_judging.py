@@ -62,7 +62,7 @@ def build(url: str, n_entries: int, n_jurors: int, seed: int = 1) -> dict:
     from app import create_app
     from competition.models import AgeGroup, Category, City, Discipline, Edition, Entry, School, SchoolClass
     from core.db import db, utcnow
-    from judging.models import Assignment, JurorProfile, Round, ScoreSet, ScoreValue
+    from judging.models import Assignment, JurorProfile, Round, ScoreSet, ScoreValue, order_key
     from judging.rubrics.defaults import ensure_rubrics
 
     rng = random.Random(seed)
@@ -112,7 +112,8 @@ def build(url: str, n_entries: int, n_jurors: int, seed: int = 1) -> dict:
             for t in range(3):
                 aid = len(assignments) + 1
                 juror = juror_ids[(e["id"] + t * 101) % n_jurors]
-                assignments.append({"id": aid, "round_id": round1.id, "entry_id": e["id"], "juror_id": juror, "position": aid})
+                assignments.append({"id": aid, "round_id": round1.id, "entry_id": e["id"], "juror_id": juror,
+                                    "position": order_key(round1.order_secret, aid)})  # as service.place does
                 sets.append({"id": aid, "assignment_id": aid, "rubric_id": rubric_of[e["category_id"]], "status": "submitted",
                                  "submitted_at": utcnow()})
                 for c in criteria[e["category_id"]]:
@@ -212,13 +213,13 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def serve(target: str, url: str, instance: str):
+def serve(target: str, url: str, instance: str, root: str = ROOT):
     port = _free_port()
     env = dict(os.environ, DATABASE_URL=url, INSTANCE_PATH=instance, SECRET_KEY="bench-secret-key-not-for-production",
                APP_ENV="production", PUBLIC_BASE_URL=f"http://127.0.0.1:{port}")
     proc = subprocess.Popen([os.path.join(os.path.dirname(sys.executable), "gunicorn"), "-w", "2", "-b", f"127.0.0.1:{port}",
-                             "--pythonpath", f"{ROOT},{os.path.join(ROOT, 'bench')}", "--log-level", "warning", target],
-                            env=env, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                             "--pythonpath", f"{root},{os.path.join(ROOT, 'bench')}", "--log-level", "warning", target],
+                            env=env, cwd=root, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     for _ in range(300):
         try:
             socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
@@ -243,6 +244,8 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--load")
+    parser.add_argument("--compare", metavar="TREE", help="also serve the juror page from another checkout (e.g. `git "
+                        "archive main | tar -x -C TREE`), on the same database, in the same run")
     args = parser.parse_args()
     if args.load:
         spec = json.loads(args.load)
@@ -260,10 +263,12 @@ def main() -> int:
         print(f"database {name}: {info['counts']} built in {time.perf_counter() - started:.1f} s", flush=True)
         instance = tempfile.mkdtemp(prefix="bench-instance-")
         r, c = info["round"], info["category"]
+        juror_paths = [f"/judging/entries/{code}" for code in info["codes"]]
         cases = [
             ("bare Flask + SQLAlchemy, one query", "bench_judging:bare_app()", ["/"], ""),
-            ("juror scoring page /judging/entries/<code>", "app:create_app()",
-             [f"/judging/entries/{code}" for code in info["codes"]], info["juror"]),
+            *([("juror scoring page, --compare tree", "app:create_app()", juror_paths, info["juror"])]
+              if args.compare else []),
+            ("juror scoring page /judging/entries/<code>", "app:create_app()", juror_paths, info["juror"]),
             ("ranking page, computed on every view (before)", "app:create_app()",
              [f"/judging/rounds/{r}/results?category={c}"], "secretariat@example.org"),
             ("ranking page, reading the stored ranking", "app:create_app()",
@@ -274,7 +279,8 @@ def main() -> int:
             if "stored" in label:
                 print(f"  the queue's task storing the ranking of every category: {store_rankings(url, r):.2f} s",
                       flush=True)
-            proc, port = serve(target, url, instance)
+            root = os.path.abspath(args.compare) if "--compare" in label else ROOT
+            proc, port = serve(target, url, instance, root)
             try:
                 result = run_load_process(port, paths, email, args.seconds, args.clients)
             finally:

@@ -8,11 +8,12 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import CheckConstraint, ForeignKey, String, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from accounts.models import Role
 from core.db import UTCDateTime, db, str_enum, utcnow
+from judging.models.revision import new_revision
 
 if TYPE_CHECKING:
     from accounts.models import User
@@ -66,6 +67,9 @@ class Round(db.Model):
     tie_criterion_key: Mapped[str] = mapped_column(String(40), default="relevance")
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    # A new random token at every change of the row (insert, ORM flush or Core update): the key under which
+    # each process caches what a juror's page shows of the round (judging/scoring/cache.py).
+    revision: Mapped[str] = mapped_column(String(16), default=new_revision, onupdate=new_revision)
 
     edition: Mapped[Edition] = relationship("Edition")
     assignments: Mapped[list[Assignment]] = relationship(back_populates="round", cascade="all, delete-orphan")
@@ -129,9 +133,10 @@ class Assignment(db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"), index=True)
     entry_id: Mapped[int] = mapped_column(ForeignKey("entries.id", ondelete="CASCADE"), index=True)
-    juror_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    juror_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
     code: Mapped[str] = mapped_column(String(16), unique=True, default=new_code)
     # Place in the juror's list: order_key(round.order_secret, id), so neither ids nor creation order show through.
+    # Computed at assignment time (judging/assignment/service.place); the index below finds an entry's neighbours.
     position: Mapped[int] = mapped_column(default=0)
     manual: Mapped[bool] = mapped_column(default=False)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
@@ -142,7 +147,12 @@ class Assignment(db.Model):
     score_set: Mapped[ScoreSet | None] = relationship("ScoreSet", back_populates="assignment", uselist=False,
                                                       cascade="all, delete-orphan")
 
-    __table_args__ = (UniqueConstraint("round_id", "entry_id", "juror_id"),)
+    __table_args__ = (
+        UniqueConstraint("round_id", "entry_id", "juror_id"),
+        # A juror's list in order, round by round: the previous and next entry are one step along it
+        # (judging/scoring/boundary._step); also every lookup by juror.
+        Index("ix_assignments_juror_list", "juror_id", "round_id", "position", "code"),
+    )
 
     def can_score(self, user) -> bool:
         return user.is_authenticated and user.id == self.juror_id and user.has_role(Role.JUROR)

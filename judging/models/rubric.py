@@ -6,10 +6,11 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, Numeric, String, Text, UniqueConstraint, event, update
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import UTCDateTime, db, utcnow
+from judging.models.revision import new_revision
 
 if TYPE_CHECKING:
     from competition.models import Category
@@ -24,6 +25,9 @@ class Rubric(db.Model):
     is_current: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    # A new random token at every change of the rubric or of one of its criteria (see the events below):
+    # the key under which each process caches the rubric a juror's page shows (judging/scoring/cache.py).
+    revision: Mapped[str] = mapped_column(String(16), default=new_revision, onupdate=new_revision)
 
     category: Mapped[Category] = relationship("Category")
     criteria: Mapped[list[Criterion]] = relationship(
@@ -66,3 +70,13 @@ class Criterion(db.Model):
     @property
     def descriptors(self) -> list[dict]:
         return json.loads(self.descriptors_json or "[]")
+
+
+def _criterion_changed(mapper, connection, criterion: Criterion) -> None:
+    """A criterion added, changed or removed gives its rubric a new revision, in the same flush."""
+    connection.execute(update(Rubric.__table__).where(Rubric.__table__.c.id == criterion.rubric_id)
+                       .values(revision=new_revision()))
+
+
+for _event in ("after_insert", "after_update", "after_delete"):
+    event.listen(Criterion, _event, _criterion_changed)

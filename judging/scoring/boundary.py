@@ -1,7 +1,8 @@
 """The one boundary between the database and everything a juror sees.
 
 Every juror-reachable response (scoring_views, the juror's side of conflict_views, templates/judging/scoring/*)
-is built from the frozen projections below, loaded here with explicit column selects. No ``Entry``,
+is built from the frozen projections of judging/scoring/projections.py, loaded here with explicit column
+selects (statements built once, with parameters). No ``Entry``,
 ``EntryFile``, ``SchoolClass``, ``Pupil``, ``School`` or other ``User`` object is ever loaded in a juror
 request (the juror's own ``User`` row is Flask-Login's; ``City`` rows appear only as the profile form's list
 of member cities); the ``entries`` and ``entry_files`` tables are read only through the columns named in
@@ -38,149 +39,95 @@ another role (city, schools, classes, everything)
 "I know this work" refused on a closed round           tests/judging/rounds/test_conflict_probing.py
 Constant queries (at most 8) per juror page, at 10     tests/judging/test_juror_boundary.py::
 and at 100 assignments; neighbours, not the list       test_juror_pages_run_a_constant_number_of_queries
+Neighbours are index steps in the secret order (the    tests/judging/scoring/test_neighbours.py
+stored order key, ix_assignments_juror_list), the same
+order as the list, across rounds, skipping withdrawn
+The round and rubric a page shows come from a per-     tests/judging/scoring/test_page_cache.py
+process cache keyed by revision tokens read with the   (two app instances, one database)
+page's first query: a change shows at once everywhere
 =====================================================  ==========================================================
 """
 from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from datetime import datetime
-from decimal import Decimal
 
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import and_, bindparam, case, func, null, or_, select, true, tuple_
+from sqlalchemy.orm import aliased
 
 from competition.models import AgeGroup, Category, Discipline, Entry, EntryFile, EntryStatus, FilePurpose
 from core.db import db, utcnow
 from judging.models import Assignment, Criterion, Round, RoundStatus, Rubric, ScoreSet, ScoreStatus, ScoreValue
+from judging.scoring.cache import cached
+from judging.scoring.projections import (
+    NOT_STARTED,
+    CriterionView,
+    JurorEntry,
+    ListItem,
+    Progress,
+    RoundData,
+    RubricView,
+    ScoreSetView,
+    ScoreValueView,
+    WorkFile,
+)
 
 # The only columns of these tables a juror request reads.
 ENTRY_COLUMNS = ("id", "category_id", "language", "text", "translation_text", "translation_language", "status")
 FILE_COLUMNS = ("id", "entry_id", "purpose", "kind", "width", "height", "page_count", "text",
                 "cleaned_key", "cleaned_mime", "cleaned_ext", "web_key")
-NOT_STARTED = "not_started"
 
-
-@dataclass(frozen=True)
-class WorkFile:
-    id: int
-    purpose: str
-    kind: str
-    width: int | None
-    height: int | None
-    page_count: int | None
-    text: str
-
-
-@dataclass(frozen=True)
-class CriterionView:
-    id: int
-    key: str
-    title: str
-    description: str
-    weight: Decimal
-    scale_min: Decimal
-    scale_max: Decimal
-    step: Decimal
-    required: bool
-    descriptors: tuple
-
-
-@dataclass(frozen=True)
-class RubricView:
-    id: int
-    criteria: tuple[CriterionView, ...]
-
-
-@dataclass(frozen=True)
-class ScoreValueView:
-    criterion_id: int
-    value: Decimal | None
-    comment: str
-
-
-@dataclass(frozen=True)
-class ScoreSetView:
-    id: int
-    status: str
-    overall_comment: str
-    total: Decimal | None
-    values: tuple[ScoreValueView, ...]
-
-
-@dataclass(frozen=True)
-class RoundInfo:
-    number: int
-    name: str
-    is_open: bool
-    show_other_scores: bool
-
-
-@dataclass(frozen=True)
-class ListItem:
-    code: str
-    category_title: str
-    status: str
-
-
-@dataclass(frozen=True)
-class Progress:
-    done: int
-    total: int
-
-
-@dataclass(frozen=True)
-class JurorEntry:
-    """One assignment as its juror sees it: a code, a category, the work, the rubric, their own scores."""
-
-    assignment_id: int
-    code: str
-    category_title: str
-    language: str
-    text: str
-    translation_text: str
-    translation_language: str
-    work_files: tuple[WorkFile, ...]
-    translation_files: tuple[WorkFile, ...]
-    rubric: RubricView | None
-    score_set: ScoreSetView | None
-    round: RoundInfo
-    previous_code: str | None
-    next_code: str | None
-    progress: Progress
-
-    @property
-    def status(self) -> str:
-        return self.score_set.status if self.score_set is not None else NOT_STARTED
-
-    @property
-    def submitted(self) -> bool:
-        return self.status == ScoreStatus.SUBMITTED.value
+__all__ = [
+    "NOT_STARTED",
+    "JurorEntry",
+    "ListItem",
+    "Progress",
+    "RubricView",
+    "StoredCopy",
+    "WorkFile",
+    "cleaned_file",
+    "juror_entry",
+    "juror_list",
+    "other_scores",
+    "own_assignment",
+    "progress_of",
+]
 
 
 def _category_title(age_group: str, discipline: str) -> str:
     return f"{AgeGroup(age_group).title} · {Discipline(discipline).title}"  # as Category.title
 
 
-def _open_list_filter(juror_id: int, now: datetime):
-    return (Assignment.juror_id == juror_id, Round.status == RoundStatus.OPEN.value,
-            Entry.status == EntryStatus.SUBMITTED.value,  # a disqualified entry leaves every juror's list
-            or_(Round.closes_at.is_(None), Round.closes_at > now))
+def _entry_in_lists(assignment=Assignment):
+    """The assignment's entry is submitted (a disqualified entry leaves every juror's list): per row, by the
+    primary key, rather than a join the planner may answer by reading every entry."""
+    entry = aliased(Entry)
+    status = select(entry.status).where(entry.id == assignment.entry_id).correlate(assignment).scalar_subquery()
+    return status == EntryStatus.SUBMITTED.value
 
 
-_ORDER = (Round.number, Assignment.position, Assignment.code)
+# The statements of a juror's page are built once, with parameters (:juror, :now, ...): building and keying
+# a statement of subqueries costs more Python than the database takes to answer it.
+_OPEN_ROUND = (Round.status == RoundStatus.OPEN.value,
+               or_(Round.closes_at.is_(None), Round.closes_at > bindparam("now")))
+_IN_OPEN_LIST = (Assignment.juror_id == bindparam("juror"), *_OPEN_ROUND, _entry_in_lists())
+# The juror's list: round by round, then the round's secret order (Assignment.position, a keyed hash).
+_ORDER = (Round.number, Assignment.round_id, Assignment.position, Assignment.code)
+
+_LIST = (
+    select(Assignment.code, Category.age_group, Category.discipline, ScoreSet.status)
+    .select_from(Assignment)
+    .join(Round, Round.id == Assignment.round_id)
+    .join(Entry, Entry.id == Assignment.entry_id)
+    .join(Category, Category.id == Entry.category_id)
+    .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+    .where(Assignment.juror_id == bindparam("juror"), *_OPEN_ROUND, Entry.status == EntryStatus.SUBMITTED.value)
+    .order_by(*_ORDER))
 
 
 def juror_list(juror_id: int) -> list[ListItem]:
     """The juror's assignments in open rounds, in the round's secret order: one query."""
-    rows = db.session.execute(
-        select(Assignment.code, Category.age_group, Category.discipline, ScoreSet.status)
-        .select_from(Assignment)
-        .join(Round, Round.id == Assignment.round_id)
-        .join(Entry, Entry.id == Assignment.entry_id)
-        .join(Category, Category.id == Entry.category_id)
-        .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-        .where(*_open_list_filter(juror_id, utcnow()))
-        .order_by(*_ORDER))
+    rows = db.session.execute(_LIST, {"juror": juror_id, "now": utcnow()})
     return [ListItem(code, _category_title(age, discipline), status or NOT_STARTED)
             for code, age, discipline, status in rows]
 
@@ -189,97 +136,130 @@ def progress_of(items: list[ListItem]) -> Progress:
     return Progress(sum(1 for i in items if i.status == ScoreStatus.SUBMITTED.value), len(items))
 
 
-def _neighbours(juror_id: int, code: str) -> tuple[str | None, str | None, Progress]:
-    """Previous and next codes and the progress, computed by the database: one row comes back, not the list."""
-    submitted = case((ScoreSet.status == ScoreStatus.SUBMITTED.value, 1), else_=0)
-    ordered = (select(Assignment.code.label("code"),
-                      func.lag(Assignment.code).over(order_by=_ORDER).label("previous"),
-                      func.lead(Assignment.code).over(order_by=_ORDER).label("following"),
-                      func.count().over().label("total"),
-                      func.sum(submitted).over().label("done"))
-               .select_from(Assignment)
-               .join(Round, Round.id == Assignment.round_id)
-               .join(Entry, Entry.id == Assignment.entry_id)
-               .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-               .where(*_open_list_filter(juror_id, utcnow()))).subquery()
-    row = db.session.execute(
-        select(ordered.c.previous, ordered.c.following, ordered.c.total, ordered.c.done)
-        .where(ordered.c.code == code)).first()
-    if row is not None:
-        return row.previous, row.following, Progress(int(row.done or 0), int(row.total))
-    # A closed round's entry: no neighbours; the progress of the open list still shows.
-    counts = db.session.execute(
-        select(func.count(), func.coalesce(func.sum(submitted), 0)).select_from(Assignment)
-        .join(Round, Round.id == Assignment.round_id).join(Entry, Entry.id == Assignment.entry_id)
-        .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-        .where(*_open_list_filter(juror_id, utcnow()))).one()
-    return None, None, Progress(int(counts[1]), int(counts[0]))
+def _step(forward: bool):
+    """The code one step after (or before) the page's own assignment in the juror's list, for the page's
+    statement (correlated with its ``assignments`` and ``rounds`` row): within the same round, one step along
+    ix_assignments_juror_list; at the round's end, the nearest entry of another open round. Neither reads the
+    list. NULL when the page's round is not open: a closed round's entry is in no list."""
+    other, other_round = aliased(Assignment), aliased(Round)
+    here, there = tuple_(other.position, other.code), tuple_(Assignment.position, Assignment.code)
+    round_here, round_there = tuple_(other_round.number, other.round_id), tuple_(Round.number, Assignment.round_id)
+    order = (other_round.number, other.round_id, other.position, other.code)
+    within = select(other.code).where(
+        other.juror_id == Assignment.juror_id, other.round_id == Assignment.round_id, _entry_in_lists(other),
+        here > there if forward else here < there)
+    beyond = (select(other.code).join(other_round, other_round.id == other.round_id).where(
+        other.juror_id == Assignment.juror_id, other_round.status == RoundStatus.OPEN.value,
+        or_(other_round.closes_at.is_(None), other_round.closes_at > bindparam("now")), _entry_in_lists(other),
+        round_here > round_there if forward else round_here < round_there))
+    if forward:
+        within = within.order_by(other.position, other.code)
+        beyond = beyond.order_by(*order)
+    else:
+        within = within.order_by(other.position.desc(), other.code.desc())
+        beyond = beyond.order_by(*(column.desc() for column in order))
+    return case((and_(*_OPEN_ROUND), func.coalesce(within.limit(1).scalar_subquery(), beyond.limit(1).scalar_subquery())),
+                else_=null())
 
 
-def _rubric(rubric_id: int | None, category_id: int) -> RubricView | None:
-    """The score set's rubric once scoring has started, otherwise the category's current one: one query."""
-    wanted = rubric_id if rubric_id is not None else (
-        select(Rubric.id).where(Rubric.category_id == category_id, Rubric.is_current.is_(True))
-        .limit(1).scalar_subquery())
-    rows = db.session.execute(
-        select(Rubric.id, Criterion).select_from(Rubric)
-        .outerjoin(Criterion, Criterion.rubric_id == Rubric.id)
-        .where(Rubric.id == wanted).order_by(Criterion.position, Criterion.id)).all()
-    if not rows:
+# The progress of the open list: the only part of a page's statement that reads the whole list.
+_SUBMITTED = case((ScoreSet.status == ScoreStatus.SUBMITTED.value, 1), else_=0)
+_COUNTS = (select(func.count().label("total"), func.coalesce(func.sum(_SUBMITTED), 0).label("done"))
+           .select_from(Assignment).join(Round, Round.id == Assignment.round_id)
+           .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+           .where(*_IN_OPEN_LIST)).subquery()
+
+
+_ROUND = select(Round.revision, Round.number, Round.name, Round.status, Round.closes_at,
+                Round.show_other_scores).where(Round.id == bindparam("round"))
+
+
+def _round(round_id: int, revision: str) -> RoundData:
+    """What the page shows of the round, from the process's cache under its revision; on a miss, one query."""
+    def load():
+        row = db.session.execute(_ROUND, {"round": round_id}).one()
+        return (round_id, row.revision), RoundData(*row[1:])
+
+    return cached("rounds", (round_id, revision), load)
+
+
+_RUBRIC = (select(Rubric.revision, Criterion).select_from(Rubric)
+           .outerjoin(Criterion, Criterion.rubric_id == Rubric.id)
+           .where(Rubric.id == bindparam("rubric")).order_by(Criterion.position, Criterion.id))
+
+
+def _rubric(rubric_id: int | None, revision: str | None) -> RubricView | None:
+    """The rubric with its criteria, from the process's cache under its revision; on a miss, one query."""
+    if rubric_id is None:
         return None
-    criteria = tuple(
-        CriterionView(id=c.id, key=c.key, title=c.title, description=c.description, weight=c.weight,
-                      scale_min=c.scale_min, scale_max=c.scale_max, step=c.step, required=c.required,
-                      descriptors=tuple(json.loads(c.descriptors_json or "[]")))
-        for _rid, c in rows if c is not None)
-    return RubricView(id=rows[0][0], criteria=criteria)
+
+    def load():
+        rows = db.session.execute(_RUBRIC, {"rubric": rubric_id}).all()
+        if not rows:
+            return (rubric_id, revision), None
+        criteria = tuple(
+            CriterionView(id=c.id, key=c.key, title=c.title, description=c.description, weight=c.weight,
+                          scale_min=c.scale_min, scale_max=c.scale_max, step=c.step, required=c.required,
+                          descriptors=tuple(json.loads(c.descriptors_json or "[]")))
+            for _revision, c in rows if c is not None)
+        return (rubric_id, rows[0][0]), RubricView(id=rubric_id, criteria=criteria)
+
+    return cached("rubrics", (rubric_id, revision), load)
 
 
-def _files(assignment_id: int) -> list[WorkFile]:
-    entry_id = select(Assignment.entry_id).where(Assignment.id == assignment_id).scalar_subquery()
-    rows = db.session.execute(
-        select(EntryFile.id, EntryFile.purpose, EntryFile.kind, EntryFile.width, EntryFile.height,
-               EntryFile.page_count, EntryFile.text)
-        .where(EntryFile.entry_id == entry_id,
-               EntryFile.purpose.in_([FilePurpose.WORK.value, FilePurpose.TRANSLATION.value]))
-        .order_by(EntryFile.id))
-    return [WorkFile(*row) for row in rows]
+_FILES = (select(EntryFile.id, EntryFile.purpose, EntryFile.kind, EntryFile.width, EntryFile.height,
+                 EntryFile.page_count, EntryFile.text)
+          .where(EntryFile.entry_id == bindparam("entry"),
+                 EntryFile.purpose.in_([FilePurpose.WORK.value, FilePurpose.TRANSLATION.value]))
+          .order_by(EntryFile.id))
+_VALUES = (select(ScoreValue.criterion_id, ScoreValue.value, ScoreValue.comment)
+           .where(ScoreValue.score_set_id == bindparam("score_set")))
+_CURRENT = aliased(Rubric)
+# The rubric shown: the score set's once scoring has started, else the category's current one.
+_CURRENT_RUBRIC = (select(_CURRENT.id).where(_CURRENT.category_id == Entry.category_id, _CURRENT.is_current.is_(True))
+                   .limit(1).scalar_subquery())
+_ENTRY = (
+    select(Assignment.id, Assignment.code, Assignment.round_id, Assignment.entry_id,
+           Round.revision.label("round_revision"), Entry.language, Entry.text, Entry.translation_text,
+           Entry.translation_language, Category.age_group, Category.discipline, ScoreSet.id.label("set_id"),
+           ScoreSet.status.label("set_status"), ScoreSet.overall_comment, ScoreSet.total,
+           Rubric.id.label("rubric_id"), Rubric.revision.label("rubric_revision"),
+           _step(False).label("previous"), _step(True).label("following"),
+           _COUNTS.c.total.label("listed"), _COUNTS.c.done.label("scored"))
+    .select_from(Assignment)
+    .join(Round, Round.id == Assignment.round_id)
+    .join(Entry, Entry.id == Assignment.entry_id)
+    .join(Category, Category.id == Entry.category_id)
+    .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
+    .outerjoin(Rubric, Rubric.id == func.coalesce(ScoreSet.rubric_id, _CURRENT_RUBRIC))
+    .join(_COUNTS, true())
+    .where(Assignment.code == bindparam("code"), Assignment.juror_id == bindparam("juror"),
+           Entry.status == EntryStatus.SUBMITTED.value))
 
 
 def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
-    """The juror's own assignment by its code, as they may see it; None for anything else (then 404)."""
-    row = db.session.execute(
-        select(Assignment.id, Assignment.code, Round.number, Round.name, Round.status, Round.closes_at,
-               Round.show_other_scores, Entry.category_id, Entry.language, Entry.text, Entry.translation_text,
-               Entry.translation_language, Category.age_group, Category.discipline, ScoreSet.id.label("set_id"),
-               ScoreSet.status.label("set_status"), ScoreSet.rubric_id, ScoreSet.overall_comment, ScoreSet.total)
-        .select_from(Assignment)
-        .join(Round, Round.id == Assignment.round_id)
-        .join(Entry, Entry.id == Assignment.entry_id)
-        .join(Category, Category.id == Entry.category_id)
-        .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-        .where(Assignment.code == code, Assignment.juror_id == juror_id,
-               Entry.status == EntryStatus.SUBMITTED.value)).first()
+    """The juror's own assignment by its code, as they may see it; None for anything else (then 404).
+
+    One statement reads the assignment, the work, the juror's score set, the revisions of the round and the
+    rubric, the neighbours and the progress; the round and the rubric come from the process's cache
+    (judging/scoring/cache.py) under those revisions; then the scores (once started) and the files."""
+    row = db.session.execute(_ENTRY, {"code": code, "juror": juror_id, "now": utcnow()}).first()
     if row is None:
         return None
     score_set = None
     if row.set_id is not None:
-        values = tuple(ScoreValueView(*v) for v in db.session.execute(
-            select(ScoreValue.criterion_id, ScoreValue.value, ScoreValue.comment)
-            .where(ScoreValue.score_set_id == row.set_id)))
+        values = tuple(ScoreValueView(*v) for v in db.session.execute(_VALUES, {"score_set": row.set_id}))
         score_set = ScoreSetView(row.set_id, row.set_status, row.overall_comment, row.total, values)
-    files = _files(row.id)
-    previous, following, progress = _neighbours(juror_id, code)
-    is_open = row.status == RoundStatus.OPEN.value and (row.closes_at is None or utcnow() < row.closes_at)
+    files = [WorkFile(*f) for f in db.session.execute(_FILES, {"entry": row.entry_id})]
+    round_info = _round(row.round_id, row.round_revision).info(utcnow())
     return JurorEntry(
         assignment_id=row.id, code=row.code, category_title=_category_title(row.age_group, row.discipline),
         language=row.language, text=row.text, translation_text=row.translation_text,
         translation_language=row.translation_language,
         work_files=tuple(f for f in files if f.purpose == FilePurpose.WORK.value),
         translation_files=tuple(f for f in files if f.purpose == FilePurpose.TRANSLATION.value),
-        rubric=_rubric(row.rubric_id, row.category_id), score_set=score_set,
-        round=RoundInfo(row.number, row.name, is_open, row.show_other_scores),
-        previous_code=previous, next_code=following, progress=progress)
+        rubric=_rubric(row.rubric_id, row.rubric_revision), score_set=score_set, round=round_info,
+        previous_code=row.previous, next_code=row.following, progress=Progress(int(row.scored or 0), int(row.listed)))
 
 
 def other_scores(assignment_id: int) -> list[dict]:

@@ -1,7 +1,9 @@
-"""The secretariat's and the teacher's pages that list things run as many SQL queries at 1,000 entries as at 100.
+"""Every page of the three journeys that lists things runs as many SQL queries at 1,000 entries as at 100.
 
-Each page is loaded once to warm up (the session's user, the templates), then counted. The entries are
-added between the two counts to the same class, categories and round, so every list grows tenfold.
+The secretariat's, the teacher's and the juror's pages. Each page is loaded once to warm up (the session's
+user, the templates), then counted. The entries are added between the two counts to the same class,
+categories and round, so every list grows tenfold (the juror's from 50 assignments to 500); a juror's page
+runs at most 8 queries.
 """
 from __future__ import annotations
 
@@ -51,9 +53,15 @@ def _grow(make_entries, round1, jurors, n):
 
 PAGES = {
     "secretariat": ["/competition/entries/", "/competition/entries/?status=submitted", "/competition/admin/audit", "/judging/dashboard",
-                    "/judging/rounds/{round}", "/judging/jury", "/judging/exports"],
-    "teacher": ["/competition/classes/", "/competition/classes/{class_}"],
+                    "/judging/rounds/{round}", "/judging/jury", "/judging/exports",
+                    "/competition/entries/{entry}", "/competition/admin/editions", "/competition/admin/cities",
+                    "/judging/rubrics", "/judging/rounds/{round}/entries/{entry}",
+                    "/judging/jury/{juror}", "/judging/rounds/{round}/preview"],
+    "teacher": ["/competition/classes/", "/competition/classes/{class_}",
+                "/competition/entries/{entry}"],
+    "juror": ["/judging/entries", "/judging/entries/{code}", "/judging/conflicts", "/judging/profile"],
 }
+JUROR_MOST = 8
 
 
 @pytest.mark.slow
@@ -62,16 +70,23 @@ def test_list_pages_run_as_many_queries_at_1000_entries_as_at_100(client, app, s
     secretariat = make_user("secretariat@example.org", roles=(Role.SECRETARIAT,), name="Sofia Secretariat")
     jurors = [make_juror(f"juror{j}@example.org", name=f"Juror {j}", cap=10_000) for j in range(6)]
     entries = _grow(make_entries, round1, jurors, 100)
+    from judging.models import Assignment
+
     class_id = entries[0].class_id
     teacher = entries[0].school_class.teacher
+    code = db.session.scalar(select(Assignment.code).where(Assignment.juror_id == jurors[0].id).limit(1))
+    people = {"secretariat": secretariat, "teacher": teacher, "juror": jurors[0]}
     counts: dict = {}
     for size in (100, 1000):
         if size == 1000:
             _grow(make_entries, round1, jurors, 900)
         for who, urls in PAGES.items():
-            sign_in(client, secretariat if who == "secretariat" else teacher)
+            sign_in(client, people[who])
             for url in urls:
-                url = url.format(round=round1.id, class_=class_id)
-                counts.setdefault(url, []).append(_queries(client, url))
-    grew = {url: c for url, c in counts.items() if c[0] != c[1]}
+                url = url.format(round=round1.id, class_=class_id, entry=entries[0].id, juror=jurors[0].id, code=code)
+                counts.setdefault((who, url), []).append(_queries(client, url))
+    print({url: c for (_who, url), c in counts.items()})
+    grew = {url: c for (_who, url), c in counts.items() if c[0] != c[1]}
     assert not grew, f"queries at 100 and at 1,000 entries: {grew}"
+    many = {url: c for (who, url), c in counts.items() if who == "juror" and max(c) > JUROR_MOST}
+    assert not many, f"juror pages over {JUROR_MOST} queries: {many}"
