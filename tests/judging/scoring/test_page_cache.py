@@ -16,7 +16,7 @@ from sqlalchemy import event, update
 from app import create_app
 from core.db import db
 from tests.conftest import RequestIsolatedClient
-from tests.judging.scoring.conftest import GOOD, token_of
+from tests.fixtures import GOOD, token_of
 
 
 @pytest.fixture()
