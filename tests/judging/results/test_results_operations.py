@@ -10,7 +10,7 @@ from core.db import db
 from core.queue_model import QueuedTask
 from judging.models import Award, Round, ShortlistEntry, TieOrder
 from judging.results import operations, service, ties
-from tests.judging.results.conftest import add_scores
+from tests.fixtures import add_scores
 
 KEYS = ("relevance", "originality", "expression", "impression")
 
