@@ -3,9 +3,10 @@
 ``plan`` reads one category of a round and proposes, within the workload the secretariat sets, which entries
 need more scores and how many more jurors each (only jurors of the final jury who have not scored the entry
 yet). It is the first of two waves (``aggregation.final_round.waves``): two thirds of the workload now, the rest
-once the final round's first scores are in, planned on both rounds' scores (judging/rounds/second_wave.py). ``create`` turns the proposal into the final round: each proposed entry is shortlisted with its number
-of extra jurors (``ShortlistEntry.extra_jurors``), which the assignment then gives it
-(``assignment_service.build_specs``), never with a juror who scored it before. Flush and audit, never commit.
+once the final round's first scores are in, planned on both rounds' scores (judging/rounds/second_wave.py).
+``create`` turns the proposal into the final round: each proposed entry is shortlisted with its number of extra
+jurors (``ShortlistEntry.extra_jurors``), which the assignment then gives it (``assignment_service.build_specs``),
+never with a juror who scored it before. Flush and audit, never commit.
 """
 from __future__ import annotations
 

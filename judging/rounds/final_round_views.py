@@ -96,4 +96,5 @@ def _page(round_, categories, category, lookup, create, the_plan, wave_error=Non
         wave = None  # the final round was not made from a proposal in this category: no second wave to speak of
     return render_template("judging/results/final_round.html", **_context(
         round_, categories=categories, category=category, lookup=lookup, create=create, plan=the_plan,
-        wave=wave, wave_error=wave_error, confirm=confirm or ConfirmForm(), final=final, second_wave_cap=SECOND_WAVE_MAX_PER_ENTRY, endpoint="judging.final_round_plan"))
+        wave=wave, wave_error=wave_error, confirm=confirm or ConfirmForm(), final=final,
+        second_wave_cap=SECOND_WAVE_MAX_PER_ENTRY, endpoint="judging.final_round_plan"))

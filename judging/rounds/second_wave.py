@@ -115,7 +115,7 @@ def _final_counts(final: Round, entry_ids) -> dict[int, int]:
 
 
 def _wanted(final: Round, entry_ids) -> dict[int, int]:
-    """Entry -> the number of final-round jurors it is to have now (its shortlist's extra jurors, else the round's k)."""
+    """Entry -> the final-round jurors it is to have now (its shortlist's extra jurors, else the round's k)."""
     stored = dict(db.session.execute(select(ShortlistEntry.entry_id, ShortlistEntry.extra_jurors).where(
         ShortlistEntry.round_id == final.id, ShortlistEntry.entry_id.in_(list(entry_ids)))).all())
     return {i: stored.get(i) or final.jurors_per_entry for i in entry_ids}

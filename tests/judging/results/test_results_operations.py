@@ -10,7 +10,7 @@ from core.db import db
 from core.queue_model import QueuedTask
 from judging.models import Award, Round, ShortlistEntry, TieOrder
 from judging.results import operations, service, ties
-from tests.judging.results.conftest import add_scores
+from tests.fixtures import add_scores
 
 KEYS = ("relevance", "originality", "expression", "impression")
 
@@ -74,7 +74,7 @@ def test_a_tie_order_and_its_recomputation_are_undone_by_a_rollback(round1, make
         operations.decide_tie(round1, res, tie, [b.id, a.id], "  ", None)
     assert count(TieOrder) == 0
     decision = operations.decide_tie(round1, res, tie, [b.id, a.id], "Read again by the whole jury.", None)
-    assert decision.entry_ids == f"{b.id},{a.id}" and count(TieOrder) == 1 and audited("round.tie_decided") == 1
+    assert decision.entry_ids == [b.id, a.id] and count(TieOrder) == 1 and audited("round.tie_decided") == 1
     assert db.session.scalar(select(QueuedTask.key).where(QueuedTask.name == "results")) == \
         f"results:{round1.id}:{a.category_id}"  # the ranking is computed again after the commit
     db.session.rollback()

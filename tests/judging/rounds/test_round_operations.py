@@ -27,10 +27,10 @@ def test_creating_a_round_is_flushed_audited_and_undone_by_a_rollback(edition):
     created = ops.create_round(edition, 2, 7, None)
     assert created.id is not None and created.number == 1 and created.name == "Round 1"
     assert db.session.scalar(select(func.count()).select_from(Round)) == 1  # in the database, not yet committed
-    assert audited("round_created") == 1
+    assert audited("round.created") == 1
     db.session.rollback()
     assert db.session.scalar(select(func.count()).select_from(Round)) == 0
-    assert audited("round_created") == 0
+    assert audited("round.created") == 0
 
 
 def test_the_next_round_takes_the_next_number(round1, edition):
