@@ -121,6 +121,23 @@ def _wanted(final: Round, entry_ids) -> dict[int, int]:
     return {i: stored.get(i) or final.jurors_per_entry for i in entry_ids}
 
 
+def _able(final: Round, entry_ids, had: dict[int, set[int]]) -> dict[int, int]:
+    """Entry -> final jurors who could still take it: never had it, no conflict (declared, or by another role),
+    a language it is in, and room under their limit (the assignment's own specs, ``build_specs``)."""
+    wanted = set(entry_ids)
+    rows = [e for e in assignment_service.eligible_entries(final) if e.id in wanted]
+    entry_specs, juror_specs = assignment_service.build_specs(final, rows, assignment_service.round_jurors(final))
+    load = dict(db.session.execute(select(Assignment.juror_id, func.count()).where(
+        Assignment.round_id == final.id).group_by(Assignment.juror_id)).all())
+    free = [(j.id, {str(lang).strip().lower() for lang in j.languages}) for j in juror_specs if j.cap > load.get(j.id, 0)]
+    out = {i: 0 for i in entry_ids}
+    for spec in entry_specs:
+        taken = had.get(spec.id, set()) | set(spec.conflicts)
+        langs = {str(lang).strip().lower() for lang in spec.languages}
+        out[spec.id] = sum(1 for j, juror_langs in free if j not in taken and (not langs or langs & juror_langs))
+    return out
+
+
 def plan(final: Round, category: Category) -> SecondWave:
     """The second wave's proposal for ``category``, or why there is none (``refusal``)."""
     out = SecondWave(final, category, budget(final, category))
@@ -136,9 +153,7 @@ def plan(final: Round, category: Category) -> SecondWave:
     entries = list(res.group.entries)
     had = _jurors_now(final, entries)
     wanted = _wanted(final, entries)
-    final_ids = {p.user_id for p in assignment_service.round_jurors(final)}
-    # each entry: no more than the stored maximum of jurors, and only final jurors it never had
-    available = {i: min(MOST_JURORS - wanted[i], len(final_ids - had.get(i, set()))) for i in entries}
+    available = {i: min(MOST_JURORS - wanted[i], n) for i, n in _able(final, entries, had).items()}
     out.proposal = propose_final_round(res.group.model, out.top_n, out.budget.remaining, boundaries=PRIZE_PLACES,
                                        max_per_entry=SECOND_WAVE_MAX_PER_ENTRY, available=available)
     if not out.proposal.extra:

@@ -214,3 +214,22 @@ def test_a_juror_may_not_confirm_a_second_wave(first_wave, edition, round1, app,
     response = other.post(confirm_url(round1, edition), data={"csrf_token": token_of(other, "/judging/entries")})
     assert response.status_code == 404
     assert audited("round.second_wave_added") == 0
+
+
+def test_jurors_the_assignment_could_not_use_are_not_counted_on(first_wave, edition):
+    """An entry conflicted (here by a declared school conflict) with every final juror who has not had it gets
+    no extra juror in the proposal: the planner counts only the jurors the assignment could give it."""
+    from judging.models import Conflict, ConflictKind, JurorProfile
+
+    final, entries = first_wave
+    wave = second_wave.plan(final, category_of(edition))
+    target = wave.proposal.order()[0]
+    school_id = next(e for e in entries if e.id == target).school_class.school_id
+    for profile in db.session.scalars(select(JurorProfile).where(JurorProfile.final_jury.is_(True))):
+        db.session.add(Conflict(juror_id=profile.user_id, kind=ConflictKind.SCHOOL, school_id=school_id))
+    db.session.commit()
+    again = second_wave.plan(final, category_of(edition))
+    blocked = {e.id for e in entries if e.school_class.school_id == school_id}
+    assert not blocked & set(again.proposal.extra if again.proposal else {})
+    if blocked >= set(wave.res.group.entries):  # every entry of the final round is of that school
+        assert again.refusal == second_wave.NOTHING
