@@ -129,7 +129,8 @@ def _able(final: Round, entry_ids, had: dict[int, set[int]]) -> dict[int, int]:
     entry_specs, juror_specs = assignment_service.build_specs(final, rows, assignment_service.round_jurors(final))
     load = dict(db.session.execute(select(Assignment.juror_id, func.count()).where(
         Assignment.round_id == final.id).group_by(Assignment.juror_id)).all())
-    free = [(j.id, {str(lang).strip().lower() for lang in j.languages}) for j in juror_specs if j.cap > load.get(j.id, 0)]
+    free = [(j.id, {str(lang).strip().lower() for lang in j.languages})
+            for j in juror_specs if j.cap > load.get(j.id, 0)]
     out = {i: 0 for i in entry_ids}
     for spec in entry_specs:
         taken = had.get(spec.id, set()) | set(spec.conflicts)
