@@ -57,6 +57,7 @@ class AuditAction(enum.StrEnum):
     ROUND_SHORTLISTED = "round.shortlisted"
     ROUND_METHOD_CHANGED = "round.method_changed"
     ROUND_FINAL_PROPOSAL_USED = "round.final_proposal_used"
+    ROUND_SECOND_WAVE = "round.second_wave_added"
     ROUND_TIE_DECIDED = "round.tie_decided"
     ASSIGNMENT_ADDED = "assignment_added"
     ASSIGNMENT_REMOVED = "assignment_removed"

@@ -74,6 +74,7 @@ ACTIONS = {  # every AuditAction (A) has words: tests/test_audit_actions.py
     A.EXPORT_FINISHED: _l("Export finished"),
     A.EXPORT_DOWNLOADED: _l("Export downloaded"),
     A.ROUND_FINAL_PROPOSAL_USED: _l("Final round made from the proposal"),
+    A.ROUND_SECOND_WAVE: _l("Final round's second wave added"),
     A.ROUND_TIE_DECIDED: _l("Tie decided"),
     A.CAMPAIGN_CREATED: _l("Campaign submission started"),
     A.CAMPAIGN_CHANGED: _l("Campaign submission changed"),

@@ -316,6 +316,8 @@ CASES: list[Case] = [
          note="no open tie at place 1 in the world: 404 for everyone"),
     case("judging.final_round_plan", "", {"round_id": W.round1}, get=SEC, post=SEC,
          note="POST without a workload: the form is refused"),
+    case("judging.final_round_second_wave", "", {"round_id": W.round1}, post=SEC,
+         note="no final round in the world: back to the final-round page"),
     case("judging.remove_award", "", {"round_id": W.round1, "award_id": W.award_a1}, post=SEC, late=2),
     case("judging.exports", "", get=SEC),
     case("judging.export_results", "csv", {"fmt": "csv"}, get=SEC),

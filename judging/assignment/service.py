@@ -241,6 +241,13 @@ def reassign(judging_round: Round) -> Outcome:
     return outcome
 
 
+def fill(judging_round: Round) -> Outcome:
+    """Fill the round's open places (an entry given more jurors, e.g. the final round's second wave), keeping every
+    assignment there is; the new rows are returned in ``outcome.created``. Entries that cannot get all their jurors
+    stay short (``outcome.result.unassigned``)."""
+    return _fill(judging_round)
+
+
 def _fill(judging_round: Round, avoid=()) -> Outcome:
     """Fill the open slots, keeping every row there is (even one a pending declaration will later release)."""
     rows = _round_assignments(judging_round)

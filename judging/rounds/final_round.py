@@ -2,9 +2,11 @@
 
 ``plan`` reads one category of a round and proposes, within the workload the secretariat sets, which entries
 need more scores and how many more jurors each (only jurors of the final jury who have not scored the entry
-yet). ``create`` turns the proposal into the final round: each proposed entry is shortlisted with its number
-of extra jurors (``ShortlistEntry.extra_jurors``), which the assignment then gives it
-(``assignment_service.build_specs``), never with a juror who scored it before. Flush and audit, never commit.
+yet). It is the first of two waves (``aggregation.final_round.waves``): two thirds of the workload now, the rest
+once the final round's first scores are in, planned on both rounds' scores (judging/rounds/second_wave.py).
+``create`` turns the proposal into the final round: each proposed entry is shortlisted with its number of extra
+jurors (``ShortlistEntry.extra_jurors``), which the assignment then gives it (``assignment_service.build_specs``),
+never with a juror who scored it before. Flush and audit, never commit.
 """
 from __future__ import annotations
 
@@ -15,14 +17,14 @@ from sqlalchemy import select
 from competition.models import Category
 from core import audit
 from core.db import db
-from judging.aggregation.final_round import Proposal, propose_final_round
+from judging.aggregation.final_round import Proposal, propose_final_round, waves
 from judging.assignment import service as assignment_service
 from judging.models import Round, ShortlistEntry
 from judging.results import evidence as evidence_service
 from judging.results import operations, service
 from judging.results.ranking_evidence import PRIZE_PLACES
 
-MAX_PER_ENTRY = 8
+MAX_PER_ENTRY = 8  # the first wave's cap (aggregation.final_round.waves)
 MAX_WORKLOAD = 10000
 
 
@@ -40,6 +42,15 @@ class Plan:
     @property
     def round1_sets(self) -> int:
         return self.res.submitted
+
+    @property
+    def first_wave(self) -> int:
+        """The score sets the first wave may spend; the rest of the workload waits for the second."""
+        return waves(self.workload)[0][0]
+
+    @property
+    def second_wave(self) -> int:
+        return self.workload - self.first_wave
 
 
 def plan(round_: Round, category: Category, workload: int) -> Plan:
@@ -60,8 +71,9 @@ def plan(round_: Round, category: Category, workload: int) -> Plan:
         scored_by.setdefault(entry, set()).add(juror)
     # no final jury chosen yet: the proposal assumes enough jurors (the assignment will say if there are not)
     available = {i: len(final_ids - scored_by.get(i, set())) for i in res.group.entries} if final_ids else None
-    out.proposal = propose_final_round(res.group.model, top_n, workload, boundaries=PRIZE_PLACES,
-                                       max_per_entry=MAX_PER_ENTRY, available=available)
+    (first, cap), _second = waves(workload)
+    out.proposal = propose_final_round(res.group.model, top_n, first, boundaries=PRIZE_PLACES,
+                                       max_per_entry=min(cap, MAX_PER_ENTRY), available=available)
     # the same chance of the top N as the ranking page shows (posterior draws), in the ranking's order
     evidence = evidence_service.for_results(res, links=False)
     for row in res.rows:
@@ -84,7 +96,8 @@ def create(the_plan: Plan) -> tuple[Round, int]:
         item.extra_jurors = min(20, extra[item.entry_id])
     db.session.flush()
     audit.record("round.final_proposal_used", final, source_round=the_plan.round.id, category=the_plan.category.id,
-                 workload=the_plan.workload, top_n=the_plan.top_n, score_sets=proposal.total,
+                 workload=the_plan.workload, first_wave=the_plan.first_wave, top_n=the_plan.top_n,
+                 score_sets=proposal.total,
                  extra={str(k): v for k, v in extra.items()},
                  expected_errors_before=round(proposal.expected_errors_before, 3),
                  expected_errors_after=round(proposal.expected_errors_after, 3))
