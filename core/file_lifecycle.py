@@ -12,6 +12,10 @@ child's work, and often its author's name or GPS position, so it must not wait o
 * **After the commit.** Right after the session commits, each candidate that no row of any tracked
   column refers to any more is deleted from its storage; a key still shared with another row stays. A
   rollback, including a commit that fails, forgets the candidates: a failed commit deletes nothing.
+* **Files stored by the transaction.** What a session stored with :func:`put` is a candidate too: after
+  a commit, a file that no row refers to (stored, then refused later in the same request) leaves; after a
+  rollback, every file the transaction stored that no row refers to leaves (a form refused after its upload
+  was stored keeps nothing of the child's work, nor its hidden data).
 
 Storage is content-addressed, so a request may be about to refer to a key that another request has just
 dereferenced. Writers therefore store through :func:`put`, which holds a shared lock on the key's stripe
@@ -66,7 +70,7 @@ def track(model, columns: Iterable[str], storage: str) -> None:
 
 
 def _state(session: Session) -> dict:
-    return session.info.setdefault(INFO_KEY, {"candidates": {}, "pins": [], "deleted": 0})
+    return session.info.setdefault(INFO_KEY, {"candidates": {}, "pins": [], "deleted": 0, "stored": {}})
 
 
 def forget(session: Session | None, storage: str, keys: Iterable[str | None]) -> None:
@@ -87,8 +91,11 @@ def put(storage: str, data: bytes, session: Session | None = None) -> str:
     if _advisory(target, session.get_bind()):
         key = hashlib.sha256(data).hexdigest()
         session.execute(text("SELECT pg_advisory_xact_lock_shared(:ns, :stripe)"), _lock_args(storage, key[:2]))
-        return target.put(data)
-    return target.put(data, pins=state["pins"])
+        key = target.put(data)
+    else:
+        key = target.put(data, pins=state["pins"])
+    state.setdefault("stored", {}).setdefault(storage, set()).add(key)
+    return key
 
 
 def _advisory(target, bind) -> bool:
@@ -193,9 +200,16 @@ def _after_commit(session: Session) -> None:
         return
     _release(state)  # first: this session's own rows are committed, and a pin would block its own deletion
     candidates, state["candidates"] = state["candidates"], {}
-    state["deleted"] = 0
+    for storage, keys in state.pop("stored", {}).items():
+        candidates.setdefault(storage, set()).update(keys)
+    state["stored"] = {}
+    state["deleted"] = _delete_unreferenced(session, candidates)
+
+
+def _delete_unreferenced(session: Session, candidates: dict[str, set[str]]) -> int:
+    """Delete the candidates that no row refers to, each under its stripe's lock; return how many left."""
     if not candidates:
-        return
+        return 0
     bind = session.get_bind()
 
     def in_use(storage: str):
@@ -204,6 +218,7 @@ def _after_commit(session: Session) -> None:
                 return referenced(connection, storage, keys)
         return check
 
+    total = 0
     for storage, keys in candidates.items():
         try:
             target = get_storage(storage)
@@ -211,13 +226,14 @@ def _after_commit(session: Session) -> None:
                 deleted, skipped = _delete_unused_advisory(target, storage, bind, keys)
             else:
                 deleted, skipped = target.delete_unused(keys, in_use(storage))
-        except Exception:  # noqa: BLE001 - the commit stands; cleanup-files removes what is left
+        except Exception:  # noqa: BLE001 - the transaction's outcome stands; cleanup-files removes what is left
             log.exception("could not delete %d unreferenced stored file(s) in %s", len(keys), storage)
             continue
-        state["deleted"] += deleted
+        total += deleted
         if skipped:
             log.warning("left %d unreferenced stored file(s) in %s to cleanup-files (locked by writers)",
                         len(skipped), storage)
+    return total
 
 
 @event.listens_for(Session, "after_transaction_end")
@@ -227,4 +243,7 @@ def _after_transaction_end(session: Session, transaction) -> None:
     state = session.info.get(INFO_KEY)
     if state:
         _release(state)
-        state["candidates"] = {}  # a rollback (or a failed commit): nothing is deleted
+        state["candidates"] = {}  # a rollback (or a failed commit): nothing that rows held is deleted
+        stored, state["stored"] = state.get("stored", {}), {}
+        if stored:  # but what the rolled-back transaction itself stored, and no row refers to, leaves
+            _delete_unreferenced(session, stored)

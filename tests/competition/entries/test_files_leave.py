@@ -175,7 +175,7 @@ def test_a_file_stored_for_a_row_not_yet_committed_survives_a_deletion_elsewhere
     assert deleted == 1 and not storage.exists(key)
 
 
-def test_a_rolled_back_upload_releases_its_lock(app, post, draft):
+def test_a_rolled_back_upload_leaves_no_file_and_releases_its_lock(app, post, draft):
     from competition.entries import operations as ops
     from competition.models import Entry, FilePurpose
 
@@ -183,14 +183,19 @@ def test_a_rolled_back_upload_releases_its_lock(app, post, draft):
         entry = db.session.get(Entry, draft.id)
         stored = ops.store_upload(entry, FilePurpose.WORK, simple_pdf(texts=(b"Never committed",)), "x.pdf")
         assert advisory() or db.session.info[file_lifecycle.INFO_KEY]["pins"]  # else: in the transaction
+        assert all(get_storage().exists(key) for key in keys(stored))
         db.session.rollback()
         assert db.session.info[file_lifecycle.INFO_KEY]["pins"] == []
+        # The rollback itself removed what its transaction stored (no row refers to it): the original, with
+        # whatever it hid, does not wait on disk for cleanup-files.
+        assert not any(get_storage().exists(key) for key in keys(stored))
+        # And the stripes are free again: a deletion gets each lock at once.
         if advisory():
             deleted, skipped = file_lifecycle._delete_unused_advisory(get_storage(), "uploads", db.engine,
                                                                       keys(stored))
         else:
             deleted, skipped = get_storage().delete_unused(keys(stored), lambda found: set(), wait_s=0.1)
-        assert skipped == set() and deleted == len(keys(stored))
+        assert skipped == set() and deleted == 0
 
 
 def test_on_postgresql_with_s3_a_writers_transaction_holds_its_stripe_against_other_machines(app, backend):
@@ -205,11 +210,14 @@ def test_on_postgresql_with_s3_a_writers_transaction_holds_its_stripe_against_ot
         key = file_lifecycle.put("uploads", data, session=writer)  # stored; its row not committed yet
         deleted, skipped = file_lifecycle._delete_unused_advisory(get_storage(), "uploads", db.engine, {key})
         assert (deleted, skipped) == (0, {key}) and get_storage().exists(key)  # left to cleanup-files, not lost
-        writer.rollback()  # the writer's transaction ends: its lock goes with it
+        # The writer's transaction ends: its lock goes with it, and the rollback removes what it stored (the
+        # removal needs the stripe's exclusive lock, so the file being gone shows the lock was released).
+        writer.rollback()
+        assert not get_storage().exists(key)
     finally:
         writer.close()
     deleted, skipped = file_lifecycle._delete_unused_advisory(get_storage(), "uploads", db.engine, {key})
-    assert (deleted, skipped) == (1, set()) and not get_storage().exists(key)
+    assert (deleted, skipped) == (0, set())
 
 
 def test_the_teachers_download_skips_a_file_deleted_while_it_is_built(client, post, draft, monkeypatch):
@@ -239,3 +247,13 @@ def test_the_storage_is_the_backend_asked_for(app, backend):
     from core.s3_storage import S3Storage
 
     assert isinstance(get_storage(), S3Storage) == (backend == "s3")
+
+
+def test_a_file_stored_but_never_referenced_leaves_at_the_commit(app):
+    """Stored, then refused later in a request that still succeeds: no row refers to it, so it leaves."""
+    with app.test_request_context():
+        key = file_lifecycle.put("uploads", b"%PDF-1.7\na scan that a later check refused")
+        assert get_storage().exists(key)
+        db.session.commit()
+        assert not get_storage().exists(key)
+        assert file_lifecycle.deleted_by_last_commit(db.session) == 1
