@@ -53,9 +53,11 @@ test-slow: compile-translations
 	$(BIN)/pytest -n $(PYTEST_WORKERS) -m "slow and not browser" $(PYTEST_ARGS)
 
 # The whole suite but the browser, slow tests included, on PostgreSQL (a fresh database each run);
-# needs a server on 127.0.0.1:5432.
+# needs a server on 127.0.0.1:5432. The pure algorithms, the upload cleaning and the name matcher use no
+# database: make test has run them, so they are not run again here.
 test-postgres: compile-translations
-	$(BIN)/python tests/pg_database.py run -- $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser $(PYTEST_ARGS)
+	$(BIN)/python tests/pg_database.py run -- $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser \
+		--ignore=tests/judging_algorithms --ignore=tests/uploads --ignore=tests/blindness $(PYTEST_ARGS)
 
 test-browser: compile-translations
 	REQUIRE_BROWSER=1 $(BIN)/pytest -n $(PYTEST_WORKERS) tests/browser $(PYTEST_ARGS)
