@@ -54,10 +54,13 @@ test-slow: compile-translations
 
 # The whole suite but the browser, slow tests included, on PostgreSQL (a fresh database each run);
 # needs a server on 127.0.0.1:5432. The pure algorithms, the upload cleaning and the name matcher use no
-# database: make test has run them, so they are not run again here.
+# database, and the demo crawls read rendered pages for names and French words: make test has run them, so
+# they are not run again here (CI under 30 minutes).
 test-postgres: compile-translations
 	$(BIN)/python tests/pg_database.py run -- $(BIN)/pytest -n $(PYTEST_WORKERS) --ignore=tests/browser \
-		--ignore=tests/judging_algorithms --ignore=tests/uploads --ignore=tests/blindness $(PYTEST_ARGS)
+		--ignore=tests/judging_algorithms --ignore=tests/uploads --ignore=tests/blindness \
+		--ignore=tests/test_french_everywhere.py --ignore=tests/judging/test_identity_leak_demo.py \
+		--ignore=tests/judging/test_identity_leak_files.py $(PYTEST_ARGS)
 
 test-browser: compile-translations
 	REQUIRE_BROWSER=1 $(BIN)/pytest -n $(PYTEST_WORKERS) tests/browser $(PYTEST_ARGS)
