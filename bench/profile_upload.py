@@ -5,9 +5,11 @@
 Makes the rush's photo-like JPEG (tests/reliability/rush.py ``photo_jpeg``, same size), a fresh migrated
 PostgreSQL database with one teacher and class (the rush's ``setup_database``), signs the teacher in with
 the Flask test client, and POSTs the picture to ``/competition/entries/<id>/work/upload`` ``--requests``
-times (one warm-up first; each upload replaces the last), under cProfile. Prints, in ms per request:
+times each way (one warm-up first; each upload replaces the last), then as many under cProfile. Prints, in ms per request:
 
-* the whole request (test client, multipart body built once, outside the timing);
+* the whole request (test client, multipart body built once, outside the timing), each way of cleaning:
+  "lossless" (the marker rewrite of jpeg_lossless.py, as the app does) and "re-encode" (that rewrite
+  turned off: full decode + JPEG encode, as before), interleaved request by request;
 * its stages, from the profile's cumulative times: multipart parsing, SHA-256, sniffing, opening the
   picture, decoding it, reading its metadata, cleaning (lossless rewrite or decode+re-encode), storing
   files, the commit...;
@@ -42,11 +44,11 @@ STAGES = [
     ("  clean_image", "uploads/images.py", "clean_image"),
     ("    header_size", "uploads/images.py", "header_size"),
     ("    Image.open", "uploads/images.py", "_open"),
-    ("    full decode (im.load)", "uploads/images.py", "_decode"),
-    ("    draft decode (check)", "uploads/images.py", "_check_decodes"),
+    ("    decode (full, or draft as a check)", "uploads/images.py", "_decode"),
     ("    metadata text (hidden.py)", "uploads/hidden.py", "image_lines"),
     ("    lossless rewrite (strip_jpeg)", "uploads/image_streams.py", "strip_jpeg"),
-    ("    colour profile check", "uploads/images.py", "_profile_is_srgb"),
+    ("    lossless_jpeg (checks + rewrite)", "uploads/jpeg_lossless.py", "lossless_jpeg"),
+    ("    colour profile check", "uploads/jpeg_lossless.py", "profile_is_srgb"),
     ("    orient (exif_transpose)", "uploads/images.py", "_upright"),
     ("    to sRGB", "uploads/images.py", "to_srgb"),
     ("    JPEG encode", "uploads/images.py", "encode_jpeg"),
@@ -161,32 +163,45 @@ def main() -> None:
             return time.perf_counter() - started
 
         post()  # warm-up: imports, caches, the first connection
-        plain = sorted(post() for _ in range(args.requests))
-        profiler = cProfile.Profile()
-        profiler.enable()
+        # Both ways of cleaning, interleaved (a shared machine's load changes from one second to the next):
+        # "re-encode" turns the lossless rewrite off, as before it existed.
+        import competition.uploads.images as images
+
+        lossless = images.lossless_jpeg
+        ways = {"re-encode": lambda data, im: None, "lossless": lossless}
+        plain: dict[str, list[float]] = {way: [] for way in ways}
+        profilers = {way: cProfile.Profile() for way in ways}
         for _ in range(args.requests):
-            post()
-        profiler.disable()
+            for way, function in ways.items():
+                images.lossless_jpeg = function
+                plain[way].append(post())
+                profilers[way].enable()
+                post()
+                profilers[way].disable()
+        images.lossless_jpeg = lossless
         baselines = _baselines(data, picture, args.requests)
         from core.db import db
 
         with app.app_context():
             db.engine.dispose()
 
-    stats = pstats.Stats(profiler)
-    print(f"\nupload request, without the profiler: median {1000 * plain[len(plain) // 2]:.0f} ms, "
-          f"best {1000 * plain[0]:.0f} ms ({args.requests} requests)")
+    print(f"\nupload request, without the profiler ({args.requests} requests each way, interleaved):")
+    for way, times in plain.items():
+        times.sort()
+        print(f"  {way:<12} median {1000 * times[len(times) // 2]:6.0f} ms, best {1000 * times[0]:6.0f} ms")
     print("\nstages under cProfile (ms per request, cumulative; calls per request):")
-    for label, ms, calls in _stage_times(stats, args.requests):
-        if calls:
-            print(f"  {label:<48} {ms:8.1f} ms  x{calls}")
+    print(f"  {'':<48} " + "".join(f"{way:>18}" for way in ways))
+    columns = [_stage_times(pstats.Stats(profilers[way]), args.requests) for way in ways]
+    for row in zip(*columns):
+        if any(calls for _label, _ms, calls in row):
+            print(f"  {row[0][0]:<48} " + "".join(f"{ms:11.1f} ms x{calls:<3}" for _label, ms, calls in row))
     print("\nbaselines, same run, same bytes (best of the rounds):")
     for label, ms in baselines.items():
         print(f"  {label:<48} {ms:8.1f} ms")
-    if args.top:
+    for way in ways if args.top else ():
         out = io.StringIO()
-        pstats.Stats(profiler, stream=out).sort_stats("tottime").print_stats(args.top)
-        print("\nown time, top functions:")
+        pstats.Stats(profilers[way], stream=out).sort_stats("tottime").print_stats(args.top)
+        print(f"\nown time, top functions ({way}):")
         print("\n".join(out.getvalue().splitlines()[6:]))
 
 

@@ -57,7 +57,7 @@ def clean_image(data: bytes, limits: UploadLimits, derived: bool = True) -> Clea
             _l("This PNG picture is animated. Upload a still picture: a JPEG or PNG photo or scan of the drawing."),
         )
     if fmt in ("JPEG", "MPO") and (lossless := lossless_jpeg(data, im)) is not None:
-        return lossless_result(data, im, lossless, derived)
+        return lossless_result(data, im, lossless, derived, limits)
     _decode(im, data)
     hidden = hidden_text(image_lines(im))
     # Keep a JPEG's chroma subsampling (re-encoding 4:2:0 as 4:4:4 only adds bytes); PNG drawings keep full colour.

@@ -17,8 +17,9 @@ picture) when the pixels must change or the file is unusual:
 * an EXIF orientation other than "upright" (the copy must be turned, since the EXIF goes);
 * an ICC profile that changes the colours of a sample of the colour space by more than 2 levels when
   converted to sRGB (an sRGB profile, or one that cannot be used, leaves them as they are);
-* cleaned bytes that still hold a signature of another format (ZIP, PDF, RAR, 7z, HTML, XML, SVG): data
-  hidden inside the scan data or in an unused table survives a rewrite, a re-encode does not.
+* cleaned bytes that still hold a signature of another format (ZIP, PDF, RAR, 7z, HTML, XML, SVG) where
+  readers look for one: data hidden inside the scan data (bytes the decoder skips) or in an unused table
+  survives a rewrite, a re-encode does not.
 
 The caller checks that the picture decodes (a draft-mode decode: every coefficient is read, but the
 pixels come out at a reduced scale) before it stores anything.
@@ -32,23 +33,26 @@ import math
 from PIL import Image, ImageChops
 
 from competition.uploads.hidden import hidden_text, image_lines
-from competition.uploads.image_streams import strip_jpeg
+from competition.uploads.image_streams import JpegRewrite, rewrite_jpeg
 
 _HUFFMAN_FRAMES = {0xC0, 0xC1, 0xC2}  # baseline, extended sequential, progressive (Huffman)
 _OTHER_FRAMES = {*range(0xC3, 0xD0)} - {0xC4, 0xC8, 0xCC}  # lossless, hierarchical, arithmetic
 _HEADER_ONLY = {0xDE, 0xDF}  # DHP, EXP: hierarchical mode
 _ORIENTATION = 0x0112
 TOLERANCE = 2  # levels of 255: what an sRGB profile's own rounding may move a colour by
-# Formats a reader finds anywhere in a file (a ZIP's directory at its end, a PDF's header within its
-# first kilobyte...): cleaned bytes that hold one are re-encoded instead. Four bytes or more, so that
-# random scan data shows one in about 1 upload in 100.
-SIGNATURES = (b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"%PDF", b"Rar!", b"7z\xbc\xaf",
+# Signatures of formats a reader looks for near a file's start (a PDF's header in its first kilobyte, a
+# browser sniffing HTML, RAR and 7z headers) or end (a ZIP's directory, up to 64 KiB before it): cleaned
+# bytes that hold one there are re-encoded instead. Only these windows are searched (the middle of 5 MiB
+# of scan data 15 times would cost more than the decode); four bytes or more, so that random scan data
+# shows one in about 1 upload in 4,000.
+SIGNATURES = (b"PK\x03\x04", b"PK\x01\x02", b"PK\x05\x06", b"PK\x06\x06", b"%PDF", b"Rar!", b"7z\xbc\xaf",
               b"<htm", b"<HTM", b"<scr", b"<SCR", b"<svg", b"<SVG", b"<?xm", b"<!DO", b"<!do")
+HEAD, TAIL = 4096, 65_536 + 22 + 2  # the end of central directory record, its longest comment, then EOI
 
 
-def lossless_jpeg(data: bytes, im: Image.Image) -> bytes | None:
-    """``data`` without metadata, unchanged in its pixels, or None when it must be decoded and re-encoded.
-    ``im`` is ``data`` opened by Pillow (header read, not decoded)."""
+def lossless_jpeg(data: bytes, im: Image.Image) -> JpegRewrite | None:
+    """``data`` without metadata, unchanged in its pixels, or None when it must be decoded and re-encoded
+    (or is cut off: the decoding path says so). ``im`` is ``data`` opened by Pillow (header read only)."""
     if im.format not in ("JPEG", "MPO") or im.mode not in ("RGB", "L") or not _plain_frame(data, im):
         return None
     if _orientation(im) not in (None, 0, 1):
@@ -57,34 +61,46 @@ def lossless_jpeg(data: bytes, im: Image.Image) -> bytes | None:
     if icc and not profile_is_srgb(bytes(icc), im.mode):
         return None
     try:
-        cleaned = strip_jpeg(data)
+        rewrite = rewrite_jpeg(data)
     except ValueError:
         return None  # the decoder says what is wrong with it
-    if any(signature in cleaned for signature in SIGNATURES):
+    if not rewrite.complete or _carries_another_format(rewrite.cleaned):
         return None
-    return cleaned
+    return rewrite
 
 
-def lossless_result(data: bytes, im: Image.Image, cleaned: bytes, derived: bool):
-    """The picture rewritten without its metadata (jpeg_lossless.py), once it is known to decode: one
-    draft-mode decode (every coefficient read, pixels at 1/8 scale, or at the web copy's scale when the
-    copies are made here too)."""
+def lossless_result(data: bytes, im: Image.Image, rewrite: JpegRewrite, derived: bool, limits):
+    """The picture rewritten without its metadata, once it is known to decode. Without ``derived``, the
+    check decodes the rewrite's headers alone, in draft mode: every table, frame and scan header goes
+    through the decoder (which refuses a wrong one) and no coefficient is read (a full decode does not
+    refuse damaged scan data either: it shows it grey; a cut-off file never gets here). With ``derived``,
+    one draft-mode decode of the picture at the web copy's scale checks it and makes the two copies."""
     from competition.uploads.images import (
-        QUALITY_THUMB, QUALITY_WEB, THUMB_SIDE, WEB_SIDE, CleanImage, _decode, encode_jpeg, fit, to_srgb)
+        QUALITY_THUMB, QUALITY_WEB, THUMB_SIDE, WEB_SIDE, CleanImage, _corrupt, _decode, _open, encode_jpeg, fit,
+        to_srgb)
 
     width, height = im.size
     hidden = hidden_text(image_lines(im))
-    side = WEB_SIDE if derived else max(1, math.ceil(max(width, height) / 8))
-    scale = min(1.0, side / max(width, height))
+    if not derived:
+        check = _open(rewrite.headers, limits)
+        if check.size != (width, height) or check.mode != im.mode:
+            raise _corrupt()  # the same frame header, read twice: cannot differ
+        check.draft(None, (max(1, math.ceil(width / 8)), max(1, math.ceil(height / 8))))
+        _decode(check, rewrite.headers)
+        return CleanImage(rewrite.cleaned, b"", b"", width, height, hidden)
+    scale = min(1.0, WEB_SIDE / max(width, height))
     im.draft(None, (max(1, math.ceil(width * scale)), max(1, math.ceil(height * scale))))
     _decode(im, data)
-    if not derived:
-        return CleanImage(cleaned, b"", b"", width, height, hidden)
     # As derive_copies makes them from the cleaned copy, which has no profile (an sRGB one was dropped).
     im.info.pop("icc_profile", None)
     web_im = fit(to_srgb(im), WEB_SIDE)
     web = encode_jpeg(web_im, QUALITY_WEB)
-    return CleanImage(cleaned, web, encode_jpeg(fit(web_im, THUMB_SIDE), QUALITY_THUMB), width, height, hidden)
+    return CleanImage(rewrite.cleaned, web, encode_jpeg(fit(web_im, THUMB_SIDE), QUALITY_THUMB), width, height, hidden)
+
+
+def _carries_another_format(cleaned: bytes) -> bool:
+    windows = (cleaned[:HEAD], cleaned[-TAIL:]) if len(cleaned) > HEAD + TAIL else (cleaned,)
+    return any(signature in window for window in windows for signature in SIGNATURES)
 
 
 def _plain_frame(data: bytes, im: Image.Image) -> bool:
