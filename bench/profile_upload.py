@@ -121,6 +121,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--mb", type=float, default=5.0)
     parser.add_argument("--requests", type=int, default=8)
+    parser.add_argument("--camera", action="store_true",
+                        help="add a camera's EXIF (with GPS) and XMP to the picture: its cleaned copy then differs from it")
     parser.add_argument("--top", type=int, default=25, help="lines of the profile's own listing (0: none)")
     args = parser.parse_args()
 
@@ -129,10 +131,19 @@ def main() -> None:
 
     width, height = _size_for(int(args.mb * 1_048_576))
     data = photo_jpeg(7, width, height)
+    if args.camera:
+        from PIL import Image
+
+        exif = Image.Exif()
+        exif[0x013B] = "Amira Kowalski"
+        exif.get_ifd(0x8825).update({1: "N", 2: (38.0, 43.0, 21.0), 3: "W", 4: (9.0, 8.0, 22.0)})
+        xmp = b"http://ns.adobe.com/xap/1.0/\x00<x:xmpmeta xmlns:x='adobe:ns:meta/'/>"
+        for payload in (b"Exif\x00\x00" + exif.tobytes()[6:], xmp):
+            data = data[:2] + b"\xff\xe1" + len(payload + b"..").to_bytes(2, "big") + payload + data[2:]
     work = Path(tempfile.mkdtemp(prefix="profile-upload-"))
     picture = work / "drawing.jpg"
     picture.write_bytes(data)
-    print(f"picture: {width}x{height} px, {len(data) / 1_048_576:.2f} MiB (the rush's photo_jpeg); "
+    print(f"picture: {width}x{height} px, {len(data) / 1_048_576:.2f} MiB (the rush's photo_jpeg{', with EXIF and XMP' if args.camera else ''}); "
           f"load average {os.getloadavg()[0]:.2f}")
 
     with fresh_postgres("mtm_profile_upload") as url:
