@@ -235,3 +235,16 @@ def test_xmp_only_and_comment_only_files():
                  jpeg_insert_segment(plain, 0xFE, b"Ms Teacher Name")):
         result = upload(data)
         assert b"Ms Teacher Name" not in result.cleaned and pixels(result.cleaned) == pixels(plain)
+
+
+@pytest.mark.parametrize("derived", [False, True])
+def test_damaged_scan_data_is_shown_grey_by_every_decode_so_the_headers_check_loses_nothing(derived):
+    """libjpeg only warns about bad Huffman codes: a full decode accepted such a file before the headers-only
+    check existed, and the copies show the damage as the original does. If Pillow ever refuses it, the
+    headers-only check must read the scan data again: this test says so."""
+    data = bytearray(encode(noisy((256, 256)), "JPEG", quality=90))
+    middle = (data.find(b"\xff\xda") + len(data)) // 2
+    data[middle : middle + 500] = bytes((i * 37) % 255 for i in range(500))  # no 0xFF: no marker
+    Image.open(io.BytesIO(bytes(data))).load()  # the full decode does not refuse it
+    result = upload(bytes(data), derived)
+    assert pixels(result.cleaned) == pixels(bytes(data))
