@@ -6,7 +6,8 @@ yet). It is the first of two waves (``aggregation.final_round.waves``): two thir
 once the final round's first scores are in, planned on both rounds' scores (judging/rounds/second_wave.py).
 ``create`` turns the proposal into the final round: each proposed entry is shortlisted with its number of extra
 jurors (``ShortlistEntry.extra_jurors``), which the assignment then gives it (``assignment_service.build_specs``),
-never with a juror who scored it before. Flush and audit, never commit.
+never with a juror who scored it before; the category's workload and the score sets spent are stored
+(``FinalRoundWorkload``) for the second wave. Flush and audit, never commit.
 """
 from __future__ import annotations
 
@@ -19,7 +20,7 @@ from core import audit
 from core.db import db
 from judging.aggregation.final_round import Proposal, propose_final_round, waves
 from judging.assignment import service as assignment_service
-from judging.models import Round, ShortlistEntry
+from judging.models import FinalRoundWorkload, Round, ShortlistEntry
 from judging.results import evidence as evidence_service
 from judging.results import operations, service
 from judging.results.ranking_evidence import PRIZE_PLACES
@@ -94,6 +95,12 @@ def create(the_plan: Plan) -> tuple[Round, int]:
     for item in db.session.scalars(select(ShortlistEntry).where(ShortlistEntry.round_id == final.id,
                                                                 ShortlistEntry.entry_id.in_(list(extra)))):
         item.extra_jurors = min(20, extra[item.entry_id])
+    stored = db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id,
+                                                                FinalRoundWorkload.category_id == the_plan.category.id))
+    if stored is None:  # a first wave made again replaces the category's workload and what was spent
+        stored = FinalRoundWorkload(round_id=final.id, category_id=the_plan.category.id, workload=the_plan.workload)
+        db.session.add(stored)
+    stored.workload, stored.spent = the_plan.workload, proposal.total
     db.session.flush()
     audit.record("round.final_proposal_used", final, source_round=the_plan.round.id, category=the_plan.category.id,
                  workload=the_plan.workload, first_wave=the_plan.first_wave, top_n=the_plan.top_n,

@@ -9,8 +9,9 @@ entries' number of jurors (``ShortlistEntry.extra_jurors``), fills the new place
 (conflicts, languages, automatic conflicts of other roles and caps hold; new rows take the round's secret list
 order), mails the jurors concerned through the queue and records it. Flush and audit, never commit.
 
-The workload and what was spent are read from the audit trail, where the first wave recorded them
-(``round.final_proposal_used``: workload, score sets) and each second wave its own score sets.
+The workload and what was spent are in ``FinalRoundWorkload`` (one row per category of the final round): the
+first wave sets the workload and its score sets, each second wave adds its own. The audit trail records each
+wave too.
 """
 from __future__ import annotations
 
@@ -21,12 +22,11 @@ from sqlalchemy import func, select
 
 from competition.models import Category
 from core import audit
-from core.audit import AuditEvent
 from core.audit_actions import AuditAction
 from core.db import db
 from judging.aggregation.final_round import SECOND_WAVE_MAX_PER_ENTRY, Proposal, propose_final_round
 from judging.assignment import service as assignment_service
-from judging.models import Assignment, Round, RoundStatus, ShortlistEntry
+from judging.models import Assignment, FinalRoundWorkload, Round, RoundStatus, ShortlistEntry
 from judging.results import evidence as evidence_service
 from judging.results import service
 from judging.results.ranking_evidence import PRIZE_PLACES
@@ -68,20 +68,13 @@ class SecondWave:
 
 def budget(final: Round, category: Category) -> Budget:
     """The workload of the category's last first wave, and the score sets proposed since (one query)."""
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.object_type == Round.__tablename__, AuditEvent.object_id == final.id,
-        AuditEvent.action.in_([AuditAction.ROUND_FINAL_PROPOSAL_USED.value, AuditAction.ROUND_SECOND_WAVE.value]))
-        .order_by(AuditEvent.id)).all()
-    out = Budget()
-    for event in events:
-        details = event.details
-        if details.get("category") != category.id:
-            continue
-        if event.action == AuditAction.ROUND_FINAL_PROPOSAL_USED.value:  # a first wave (again): its workload counts
-            out = Budget(int(details.get("workload", 0)), int(details.get("score_sets", 0)))
-        else:
-            out.spent += int(details.get("score_sets", 0))
-    return out
+    row = _workload(final, category)
+    return Budget(row.workload, row.spent) if row is not None else Budget()
+
+
+def _workload(final: Round, category: Category) -> FinalRoundWorkload | None:
+    return db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id,
+                                                              FinalRoundWorkload.category_id == category.id))
 
 
 def _refusal(final: Round, the_budget: Budget):
@@ -185,6 +178,8 @@ def add(wave: SecondWave) -> assignment_service.Outcome:
                                                                 ShortlistEntry.entry_id.in_(list(extra)))):
         now = max(wanted[item.entry_id], counts.get(item.entry_id, 0))
         item.extra_jurors = min(MOST_JURORS, now + extra[item.entry_id])
+    stored = _workload(final, wave.category)
+    stored.spent += wave.proposal.total
     db.session.flush()
     outcome = assignment_service.fill(final)
     tell_jurors(final, outcome.created)
