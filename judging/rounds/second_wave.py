@@ -30,12 +30,9 @@ from judging.models import Assignment, FinalRoundWorkload, Round, RoundStatus, S
 from judging.results import evidence as evidence_service
 from judging.results import service
 from judging.results.ranking_evidence import PRIZE_PLACES
-from judging.rounds.operations import RESULTS_PUBLIC, RoundRefused, tell_jurors
+from judging.rounds.operations import RoundRefused, state_refusal, tell_jurors
 
 MOST_JURORS = 20  # ShortlistEntry.extra_jurors' upper bound (its CHECK constraint)
-ROUND_CLOSED = _l("The final round is closed: no second wave can be added. Reopen it first.")
-NOT_OPEN = _l("The final round is not open yet: open it, and wait for the first wave's scores, before the second "
-              "wave.")
 BUDGET_SPENT = _l("The workload set for this category's final round is spent: there is nothing left for a second "
                   "wave.")
 NO_BUDGET = _l("This category's final round was not made from a proposal, so no workload is set for a second wave.")
@@ -78,12 +75,9 @@ def _workload(final: Round, category: Category) -> FinalRoundWorkload | None:
 
 
 def _refusal(final: Round, the_budget: Budget):
-    if final.status == RoundStatus.CLOSED.value:
-        return ROUND_CLOSED
-    if final.edition.results_published_at is not None:
-        return RESULTS_PUBLIC
-    if final.status != RoundStatus.OPEN.value:
-        return NOT_OPEN
+    refusal = state_refusal(final, (RoundStatus.OPEN,), scoring=True)
+    if refusal is not None:
+        return refusal
     if not the_budget.workload:
         return NO_BUDGET
     if not the_budget.remaining:

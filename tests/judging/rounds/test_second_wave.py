@@ -170,8 +170,8 @@ def test_the_french_page_explains_the_two_waves(first_wave, edition, round1, cli
 
 
 @pytest.mark.parametrize("state, message", [
-    ("closed", "The final round is closed: no second wave can be added."),
-    ("published", "The results are public"),
+    ("closed", "The round is closed (reopen it first); nothing was changed."),
+    ("published", "The results are public: take them off the public page"),
     ("spent", "The workload set for this category&#39;s final round is spent"),
 ])
 def test_refusals_are_clear_and_change_nothing(first_wave, edition, round1, post, client, state, message):
