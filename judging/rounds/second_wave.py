@@ -30,6 +30,7 @@ from judging.models import Assignment, FinalRoundWorkload, Round, RoundStatus, S
 from judging.results import evidence as evidence_service
 from judging.results import service
 from judging.results.ranking_evidence import PRIZE_PLACES
+from judging.rounds.final_round import available_jurors, jurors_had
 from judging.rounds.operations import RoundRefused, state_refusal, tell_jurors
 
 MOST_JURORS = 20  # ShortlistEntry.extra_jurors' upper bound (its CHECK constraint)
@@ -85,17 +86,6 @@ def _refusal(final: Round, the_budget: Budget):
     return None
 
 
-def _jurors_now(final: Round, entry_ids) -> dict[int, set[int]]:
-    """Entry -> every juror it has had in the edition's rounds up to the final (assigned or scored)."""
-    out: dict[int, set[int]] = {}
-    for entry_id, juror_id in db.session.execute(
-            select(Assignment.entry_id, Assignment.juror_id).join(Round, Round.id == Assignment.round_id)
-            .where(Round.edition_id == final.edition_id, Round.number <= final.number,
-                   Assignment.entry_id.in_(list(entry_ids)))):
-        out.setdefault(entry_id, set()).add(juror_id)
-    return out
-
-
 def _final_counts(final: Round, entry_ids) -> dict[int, int]:
     return dict(db.session.execute(select(Assignment.entry_id, func.count()).where(
         Assignment.round_id == final.id, Assignment.entry_id.in_(list(entry_ids))).group_by(Assignment.entry_id)).all())
@@ -106,24 +96,6 @@ def _wanted(final: Round, entry_ids) -> dict[int, int]:
     stored = dict(db.session.execute(select(ShortlistEntry.entry_id, ShortlistEntry.extra_jurors).where(
         ShortlistEntry.round_id == final.id, ShortlistEntry.entry_id.in_(list(entry_ids)))).all())
     return {i: stored.get(i) or final.jurors_per_entry for i in entry_ids}
-
-
-def _able(final: Round, entry_ids, had: dict[int, set[int]]) -> dict[int, int]:
-    """Entry -> final jurors who could still take it: never had it, no conflict (declared, or by another role),
-    a language it is in, and room under their limit (the assignment's own specs, ``build_specs``)."""
-    wanted = set(entry_ids)
-    rows = [e for e in assignment_service.eligible_entries(final) if e.id in wanted]
-    entry_specs, juror_specs = assignment_service.build_specs(final, rows, assignment_service.round_jurors(final))
-    load = dict(db.session.execute(select(Assignment.juror_id, func.count()).where(
-        Assignment.round_id == final.id).group_by(Assignment.juror_id)).all())
-    free = [(j.id, {str(lang).strip().lower() for lang in j.languages})
-            for j in juror_specs if j.cap > load.get(j.id, 0)]
-    out = {i: 0 for i in entry_ids}
-    for spec in entry_specs:
-        taken = had.get(spec.id, set()) | set(spec.conflicts)
-        langs = {str(lang).strip().lower() for lang in spec.languages}
-        out[spec.id] = sum(1 for j, juror_langs in free if j not in taken and (not langs or langs & juror_langs))
-    return out
 
 
 def plan(final: Round, category: Category) -> SecondWave:
@@ -139,9 +111,10 @@ def plan(final: Round, category: Category) -> SecondWave:
         return out
     out.top_n = evidence_service.top_n(res)
     entries = list(res.group.entries)
-    had = _jurors_now(final, entries)
     wanted = _wanted(final, entries)
-    available = {i: min(MOST_JURORS - wanted[i], n) for i, n in _able(final, entries, had).items()}
+    shortlisted = [e for e in assignment_service.eligible_entries(final) if e.id in wanted]
+    able = available_jurors(final, shortlisted, jurors_had(final, entries))
+    available = {i: min(MOST_JURORS - wanted[i], able.get(i, 0)) for i in entries}
     out.proposal = propose_final_round(res.group.model, out.top_n, out.budget.remaining, boundaries=PRIZE_PLACES,
                                        max_per_entry=SECOND_WAVE_MAX_PER_ENTRY, available=available)
     if not out.proposal.extra:
