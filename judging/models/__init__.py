@@ -1,4 +1,7 @@
 """Judging tables: rubrics, jury, rounds, assignments, scores and awards."""
+# Relationships below name competition's classes ("Entry"): importing judging's models alone (a test module, a
+# worker) must register those too, before SQLAlchemy configures any mapper.
+import competition.models  # noqa: F401, I001
 from judging.models.award import Award, AwardKind
 from judging.models.export_job import ExportJob, ExportKind, JobStatus
 from judging.models.jury import Conflict, ConflictKind, JurorProfile
