@@ -4,9 +4,13 @@ The secretariat's, the teacher's and the juror's pages. Each page is loaded once
 user, the templates), then counted. The entries are added between the two counts to the same class,
 categories and round, so every list grows tenfold (the juror's from 50 assignments to 500); a juror's page
 runs at most 8 queries.
+
+``QUERY_COUNT_ENTRIES=10000 pytest -m slow -s tests/judging/test_list_query_counts.py`` counts at 10,000 entries
+instead of 1,000 and prints the table (the issue's figures; a few minutes).
 """
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 
 import pytest
@@ -62,6 +66,7 @@ PAGES = {
     "juror": ["/judging/entries", "/judging/entries/{code}", "/judging/conflicts", "/judging/profile"],
 }
 JUROR_MOST = 8
+LARGE = int(os.environ.get("QUERY_COUNT_ENTRIES", "1000"))
 
 
 @pytest.mark.slow
@@ -77,16 +82,18 @@ def test_list_pages_run_as_many_queries_at_1000_entries_as_at_100(client, app, s
     code = db.session.scalar(select(Assignment.code).where(Assignment.juror_id == jurors[0].id).limit(1))
     people = {"secretariat": secretariat, "teacher": teacher, "juror": jurors[0]}
     counts: dict = {}
-    for size in (100, 1000):
-        if size == 1000:
-            _grow(make_entries, round1, jurors, 900)
+    for size in (100, LARGE):
+        if size == LARGE:
+            _grow(make_entries, round1, jurors, LARGE - 100)
         for who, urls in PAGES.items():
             sign_in(client, people[who])
             for url in urls:
                 url = url.format(round=round1.id, class_=class_id, entry=entries[0].id, juror=jurors[0].id, code=code)
                 counts.setdefault((who, url), []).append(_queries(client, url))
-    print({url: c for (_who, url), c in counts.items()})
+    print(f"\n| page | queries at 100 | at {LARGE:,} |\n| --- | --- | --- |")
+    for (who, url), (small, large) in counts.items():
+        print(f"| {who}: {url} | {small} | {large} |")
     grew = {url: c for (_who, url), c in counts.items() if c[0] != c[1]}
-    assert not grew, f"queries at 100 and at 1,000 entries: {grew}"
+    assert not grew, f"queries at 100 and at {LARGE:,} entries: {grew}"
     many = {url: c for (who, url), c in counts.items() if who == "juror" and max(c) > JUROR_MOST}
     assert not many, f"juror pages over {JUROR_MOST} queries: {many}"
