@@ -55,6 +55,11 @@ class StoredResults(service.CategoryResults):
 
     ranked_count: int = 0
     stored_evidence: dict | None = None  # the evidence the task stored with the ranking (results_store.evidence)
+    stored_ties: list | None = None  # unresolved_ties of the stored rows, found once per process (_parsed)
+
+    @property
+    def unresolved_ties(self) -> list:
+        return self.stored_ties if self.stored_ties is not None else super().unresolved_ties
 
     @property
     def has_scores(self) -> bool:
@@ -62,19 +67,20 @@ class StoredResults(service.CategoryResults):
 
 
 def inputs_version(round_: Round, category_id: int) -> str:
-    """The digest of what the ranking is made from: one aggregate query, whatever the size."""
+    """The digest of what the ranking is made from: one aggregate query, whatever the size (the round's tie orders
+    of the category are read by the same statement, as scalar subqueries)."""
     submitted = ScoreSet.status == ScoreStatus.SUBMITTED.value
-    assigned, count, ids, rubrics, changed = db.session.execute(
+    of_category = (TieOrder.round_id == round_.id, TieOrder.category_id == category_id)
+    assigned, count, ids, rubrics, changed, ties, last_tie = db.session.execute(
         select(func.count(Assignment.id), func.count(ScoreSet.id).filter(submitted),
                func.coalesce(func.sum(ScoreSet.id).filter(submitted), 0),
                func.coalesce(func.sum(ScoreSet.rubric_id).filter(submitted), 0),
-               func.max(ScoreSet.updated_at).filter(submitted))
+               func.max(ScoreSet.updated_at).filter(submitted),
+               select(func.count(TieOrder.id)).where(*of_category).scalar_subquery(),
+               select(func.coalesce(func.max(TieOrder.id), 0)).where(*of_category).scalar_subquery())
         .select_from(Assignment).join(Entry, Entry.id == Assignment.entry_id)
         .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
         .where(service._in_round(round_, category_id))).one()
-    ties, last_tie = db.session.execute(
-        select(func.count(TieOrder.id), func.coalesce(func.max(TieOrder.id), 0))
-        .where(TieOrder.round_id == round_.id, TieOrder.category_id == category_id)).one()
     text = f"{count}|{ids}|{rubrics}|{changed}|{assigned}|{round_.tie_criterion_key}|{ties}|{last_tie}"
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -153,14 +159,17 @@ def _dump(res: service.CategoryResults, evidence: dict | None = None) -> str:
 _STAT_FIELDS = ("n", "mean", "median", "sd", "min", "max", "range", "disagreement", "zscore", "bias_adjusted")
 
 
-def _parsed(snapshot_id: int, version: str, method: str) -> tuple[dict, list, dict]:
-    """The snapshot's data and its rows in ``method``'s order, read and built once per process and version."""
+def _parsed(snapshot_id: int, version: str, method: str) -> tuple[dict, list, dict, list]:
+    """The snapshot's data, its rows in ``method``'s order, its entries and its unresolved ties, read and built
+    once per process and version."""
     key = (snapshot_id, version, method)
     if key not in _PARSED:
         text = db.session.scalar(select(RankingSnapshot.data).where(RankingSnapshot.id == snapshot_id))
         data = json.loads(text)
         entries = {int(i): tuple(v) for i, v in data["entries"].items()}
-        _PARSED[key] = data, _rows(data, method), entries
+        rows = _rows(data, method)
+        ties = service.CategoryResults(round=None, category=None, method=method, rows=rows).unresolved_ties
+        _PARSED[key] = data, rows, entries, ties
         while len(_PARSED) > _PARSED_SIZE:
             _PARSED.popitem(last=False)
     _PARSED.move_to_end(key)
@@ -189,8 +198,10 @@ def load_ranking(round_: Round, category: Category) -> tuple[service.CategoryRes
     if found is None:  # a new round or category: compute it now, and store it once the page's work is done
         return service.load_category(round_, category), Freshness(None, True, current=current)
     method = round_.method if round_.method in service.METHODS else "mean"
-    data, rows, entries = _parsed(found.id, found.inputs_version, method)
-    return _rebuild(round_, category, data, rows, entries), Freshness(found.computed_at, found.inputs_version != current,
+    data, rows, entries, ties = _parsed(found.id, found.inputs_version, method)
+    res = _rebuild(round_, category, data, rows, entries)
+    res.stored_ties = ties
+    return res, Freshness(found.computed_at, found.inputs_version != current,
                                                                       (found.id, found.inputs_version), current)
 
 
@@ -238,6 +249,25 @@ def rows_html(res: service.CategoryResults, rows: list, round_: Round, freshness
     if key not in _HTML:
         _HTML[key] = Markup(render_template("judging/results/_ranking_rows.html", rows=rows, res=res, round=round_,
                                             evidence=evidence))
+        while len(_HTML) > _PARSED_SIZE * 4:
+            _HTML.popitem(last=False)
+    _HTML.move_to_end(key)
+    return _HTML[key]
+
+
+def evidence_html(res: service.CategoryResults, freshness: Freshness, evidence, unsubmitted: int) -> Markup | None:
+    """The evidence notices above a stored ranking (templates/judging/results/_evidence.html), rendered once per
+    process, ranking and evidence version, method, language and count of unsubmitted score sets.
+
+    Its weak links, boundary ties and unsettled places come from the evidence (cached under the current inputs'
+    version), the references of its ties from the stored ranking: the key holds both versions."""
+    if freshness.snapshot is None or not evidence:
+        return None
+    key = ("evidence", *freshness.snapshot, freshness.current, res.method, str(get_locale()), evidence.top_n,
+           evidence.k, unsubmitted)
+    if key not in _HTML:
+        _HTML[key] = Markup(render_template("judging/results/_evidence.html", res=res, evidence=evidence,
+                                            unsubmitted=unsubmitted))
         while len(_HTML) > _PARSED_SIZE * 4:
             _HTML.popitem(last=False)
     _HTML.move_to_end(key)

@@ -59,9 +59,11 @@ def results(round_id: int | None = None):
     rows = res.rows if show_all else res.rows[:PAGE_ROWS]
     form = MethodForm(method=round_.method)
     evidence = store.evidence(res, freshness)  # needs the live scores: cached per inputs' version
+    unsubmitted = evidence_service.unsubmitted(res)
     return render_template("judging/results/ranking.html", **_context(
         round_, categories=categories, category=category, res=res, form=form, page_rows=PAGE_ROWS,
-        evidence=evidence, unsubmitted=evidence_service.unsubmitted(res),
+        evidence=evidence, unsubmitted=unsubmitted,
+        evidence_html=store.evidence_html(res, freshness, evidence, unsubmitted),
         rows=rows, endpoint="judging.results", rows_html=store.rows_html(res, rows, round_, freshness, evidence),
         freshness=freshness, recompute_form=FlaskForm()))
 
