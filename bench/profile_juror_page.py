@@ -133,6 +133,8 @@ def profile(url: str, requests: int, top: int) -> None:
     profiler.disable()
     elapsed = time.perf_counter() - started
     print(f"{requests} scoring pages in one process: {1000 * elapsed / requests:.1f} ms a page (under cProfile)")
+    if os.environ.get("PROFILE_OUT"):
+        profiler.dump_stats(os.environ["PROFILE_OUT"])  # for pstats' callers and callees
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
     stats.sort_stats("cumulative").print_stats(top)
