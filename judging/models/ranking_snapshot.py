@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint, event
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import UTCDateTime, db, utcnow
@@ -28,16 +28,11 @@ class RankingSnapshot(db.Model):
 
 
 class RankingInputsRevision(db.Model):
-    """One row (id 1): a new random value at every change of what any ranking is made from."""
+    """One row (id 1): a new random value at every change of what any ranking is made from. The task storing a
+    ranking makes the row when it is missing (judging/results/inputs.py: ``current_token``), so an empty
+    database stays empty (a backup restores only into one); without it every page checks the inputs' version."""
 
     __tablename__ = "ranking_inputs_revision"
 
     id: Mapped[int] = mapped_column(primary_key=True)
     revision: Mapped[str] = mapped_column(String(16), default=new_revision)
-
-
-@event.listens_for(RankingInputsRevision.__table__, "after_create")
-def _first_row(table, connection, **kwargs) -> None:
-    """The row the token lives in, made with the table (the migration makes it too). Without it every page
-    falls back to the inputs' aggregate: slower, never wrong."""
-    connection.execute(table.insert().values(id=1, revision=new_revision()))

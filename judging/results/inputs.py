@@ -53,8 +53,8 @@ def token_statement():
 
 
 def current_token(session) -> str:
-    """The token now, making its row first if it is missing (a database wiped by ``flask demo --reset`` or the
-    tests: ``demo.cli.wipe_all_data``); the task storing a ranking reads it so."""
+    """The token now, making its row first if it is missing (a new database, or one wiped by ``flask demo --reset``:
+    an empty database stays empty until a ranking is stored); the task storing a ranking reads it so."""
     token = session.scalar(select(token_statement()))
     if token is not None:
         return token

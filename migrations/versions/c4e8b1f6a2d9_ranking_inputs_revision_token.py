@@ -5,8 +5,6 @@ Revises: a3f9c1d7b2e4
 Create Date: 2026-12-07 11:00:00.000000
 
 """
-import secrets
-
 import sqlalchemy as sa
 from alembic import op
 
@@ -18,13 +16,13 @@ depends_on = None
 
 
 def upgrade():
-    table = op.create_table(
+    # No row: the task storing a ranking makes it (judging/results/inputs.py), so an empty database stays empty.
+    op.create_table(
         'ranking_inputs_revision',
         sa.Column('id', sa.Integer(), nullable=False),
         sa.Column('revision', sa.String(length=16), nullable=False),
         sa.PrimaryKeyConstraint('id', name=op.f('pk_ranking_inputs_revision')),
     )
-    op.bulk_insert(table, [{'id': 1, 'revision': secrets.token_hex(8)}])
     with op.batch_alter_table('ranking_snapshots', schema=None) as batch_op:
         # Rankings stored before keep no token: each view checks their inputs' version until they are computed again.
         batch_op.add_column(sa.Column('inputs_token', sa.String(length=40), nullable=True))
