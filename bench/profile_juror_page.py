@@ -45,6 +45,39 @@ def _juror_and_codes(url: str) -> tuple[str, list[str]]:
     return email, codes
 
 
+def _backend_ticks(database: str) -> int:
+    """The CPU ticks (user + system) of the PostgreSQL processes serving ``database``: the server's share of a page."""
+    from tests.pg_database import _admin
+
+    with _admin() as conn:
+        pids = [row[0] for row in conn.execute("select pid from pg_stat_activity where datname = %s", (database,))]
+    ticks = 0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+            ticks += int(fields[11]) + int(fields[12])
+        except (OSError, IndexError, ValueError):  # another machine's server, or a process gone meanwhile
+            pass
+    return ticks
+
+
+def measure(get, paths: list[str], requests: int, database: str) -> dict:
+    """Per request: wall time, this process's CPU time and the database server's CPU time (ms), no profiler."""
+    tick = 1000 / os.sysconf("SC_CLK_TCK")
+    server, cpu, started = _backend_ticks(database), time.process_time(), time.perf_counter()
+    for k in range(requests):
+        assert get(paths[k % len(paths)]).status_code == 200
+    wall, cpu = time.perf_counter() - started, time.process_time() - cpu
+    server = _backend_ticks(database) - server
+    return {"wall": 1000 * wall / requests, "cpu": 1000 * cpu / requests, "server": server * tick / requests}
+
+
+def show(label: str, m: dict) -> None:
+    print(f"{label}: {m['wall']:.1f} ms a request, {m['cpu']:.1f} ms CPU in this process,"
+          f" {m['server']:.1f} ms CPU in the database server")
+
+
 def profile(url: str, requests: int, top: int) -> None:
     import logging
 
@@ -85,17 +118,12 @@ def profile(url: str, requests: int, top: int) -> None:
     for seconds, statement in timings:
         print(f"  {1000 * seconds:7.2f} ms  {' '.join(statement.split())[:150]}")
 
-    started = time.perf_counter()
-    for k in range(requests):
-        assert client.get(f"/judging/entries/{codes[k % len(codes)]}").status_code == 200
-    plain = (time.perf_counter() - started) / requests
+    database = url.rsplit("/", 1)[1]
+    show("one process, no profiler: scoring page", measure(client.get, [f"/judging/entries/{c}" for c in codes],
+                                                           requests, database))
     bare = bare_app().test_client()
     bare.get("/")
-    started = time.perf_counter()
-    for _ in range(requests):
-        assert bare.get("/").status_code == 200
-    print(f"one process, no profiler: scoring page {1000 * plain:.1f} ms, the bench's bare page"
-          f" {1000 * (time.perf_counter() - started) / requests:.1f} ms")
+    show("                          the bench's bare page", measure(bare.get, ["/"], requests, database))
 
     profiler = cProfile.Profile()
     started = time.perf_counter()
@@ -105,6 +133,8 @@ def profile(url: str, requests: int, top: int) -> None:
     profiler.disable()
     elapsed = time.perf_counter() - started
     print(f"{requests} scoring pages in one process: {1000 * elapsed / requests:.1f} ms a page (under cProfile)")
+    if os.environ.get("PROFILE_OUT"):
+        profiler.dump_stats(os.environ["PROFILE_OUT"])  # for pstats' callers and callees
     out = io.StringIO()
     stats = pstats.Stats(profiler, stream=out).strip_dirs()
     stats.sort_stats("cumulative").print_stats(top)
@@ -112,20 +142,13 @@ def profile(url: str, requests: int, top: int) -> None:
     print(out.getvalue())
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--entries", type=int, default=10000)
-    parser.add_argument("--jurors", type=int, default=300)
-    parser.add_argument("--requests", type=int, default=200)
-    parser.add_argument("--top", type=int, default=35)
-    parser.add_argument("--keep", help="the name of a database to reuse (built first if it does not exist) and keep")
-    args = parser.parse_args()
-
+def open_database(keep: str | None, entries: int, jurors: int) -> tuple[str, str, bool]:
+    """(name, url, built): the database ``keep`` (built first if it does not exist), else a new one, built."""
     from bench_judging import build
 
-    from tests.pg_database import _admin, create_database, drop_database, url_for_database
+    from tests.pg_database import _admin, create_database, url_for_database
 
-    name = args.keep
+    name = keep
     fresh = True
     if name:
         with _admin() as conn:
@@ -135,9 +158,27 @@ def main() -> int:
     else:
         name = create_database("profile")
     url = url_for_database(name)
+    if fresh:
+        print(f"database {name}: {build(url, entries, jurors)['counts']}", flush=True)
+    return name, url, fresh
+
+
+def arguments(description: str):
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--entries", type=int, default=10000)
+    parser.add_argument("--jurors", type=int, default=300)
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--top", type=int, default=35)
+    parser.add_argument("--keep", help="the name of a database to reuse (built first if it does not exist) and keep")
+    return parser.parse_args()
+
+
+def main() -> int:
+    from tests.pg_database import drop_database
+
+    args = arguments(__doc__)
+    name, url, _built = open_database(args.keep, args.entries, args.jurors)
     try:
-        if fresh:
-            print(f"database {name}: {build(url, args.entries, args.jurors)['counts']}", flush=True)
         profile(url, args.requests, args.top)
     finally:
         if not args.keep:

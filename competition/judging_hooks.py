@@ -9,6 +9,8 @@ Judging fills these hooks at its own init_app (``judging/competition_hooks.py``)
   disqualify page.
 - ``anonymous_credit(entry, language)``: how the public outputs credit the work without consent to names ("a
   pupil from Lisbon"), for the page where a teacher withdraws that consent.
+- ``entry_status_changed(entry)``: an entry was withdrawn, disqualified or reinstated, so it joins or leaves the
+  rankings of the rounds it is assigned in: the jury queues them to be computed again (with the transaction).
 
 There is no default: an app whose jury registered nothing could not tell judged work from the rest, so asking
 raises instead of letting a judged entry be changed.
@@ -28,6 +30,7 @@ class JudgingHooks:
     judged: Callable[[object], dict[str, object]]
     counts: Callable[[object], dict[str, int]]
     anonymous_credit: Callable[[object, str], str]
+    entry_status_changed: Callable[[object], None] = lambda entry: None  # an app without rankings: nothing to do
 
 
 def register(app, hooks: JudgingHooks) -> None:

@@ -5,8 +5,8 @@ from zoneinfo import ZoneInfo, available_timezones
 
 from babel import Locale, UnknownLocaleError
 from babel.numbers import format_decimal
-from flask import current_app, has_request_context, request, session
-from flask_babel import Babel, get_locale
+from flask import current_app, g, has_request_context, request, session
+from flask_babel import Babel, get_locale, get_translations
 from flask_babel import gettext as _
 from flask_login import current_user
 
@@ -96,7 +96,33 @@ def file_size(size: int | None) -> str:
     return _("%(size)s MB", size=format_decimal(round(size / 1_000_000, 1), locale=_names_locale(None)))
 
 
+def _translations():
+    """Flask-Babel's translations for the reader's language, looked up once per request and language.
+
+    Flask-Babel finds the domain, the locale and the locale's name again at every string a template translates
+    (a page has hundreds); the translations are kept on ``g`` with the very ``Locale`` object they were found
+    for, so ``force_locale`` (a mail in the recipient's language) and ``refresh`` (a new language chosen) find
+    them again."""
+    state = g.get("_flask_babel")
+    locale = getattr(state, "babel_locale", None)
+    cached = g.get("_translations_for")
+    if cached is not None and locale is not None and cached[0] is locale:
+        return cached[1]
+    translations = get_translations()
+    locale = getattr(g.get("_flask_babel"), "babel_locale", None)
+    if locale is not None:
+        g._translations_for = (locale, translations)
+    return translations
+
+
 def init_app(app) -> None:
     babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone)
+    app.jinja_env.install_gettext_callables(  # as Flask-Babel's, with the translations looked up once a request
+        gettext=lambda s: _translations().ugettext(s),
+        ngettext=lambda s, p, n: _translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
     for helper in (language_name, country_name, file_size):
         app.add_template_global(helper)

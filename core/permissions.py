@@ -56,11 +56,11 @@ def roles_required(*roles):
     return decorator
 
 
-def get_or_404(model, ident, check=None):
-    """Load one object and apply its permission method; 404 on either failure."""
+def get_or_404(model, ident, check=None, options=()):
+    """Load one object (with loader ``options``) and apply its permission method; 404 on either failure."""
     from core.db import db
 
-    obj = db.session.get(model, ident)
+    obj = db.session.get(model, ident, options=options)
     if obj is None or (check is not None and not check(obj)):
         abort(404)
     return obj

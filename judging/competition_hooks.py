@@ -45,5 +45,17 @@ def anonymous_credit(entry, language: str) -> str:
     return credit(item, language)
 
 
+def entry_status_changed(entry) -> None:
+    """An entry withdrawn, disqualified or reinstated joins or leaves the ranking of its category in every round it
+    is assigned in (a final round ranks on earlier rounds' scores too, and holds the entry): each is queued to be
+    computed again when the transaction commits, rather than only shown out of date."""
+    from judging.results import store
+
+    rounds = db.session.scalars(select(Assignment.round_id).where(Assignment.entry_id == entry.id).distinct())
+    for round_id in sorted(rounds):
+        store.schedule(round_id, entry.category_id, delay=0)
+
+
 def init_app(app) -> None:
-    register(app, JudgingHooks(judged=judged, counts=counts, anonymous_credit=anonymous_credit))
+    register(app, JudgingHooks(judged=judged, counts=counts, anonymous_credit=anonymous_credit,
+                               entry_status_changed=entry_status_changed))

@@ -15,6 +15,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select, update
 
 from competition.entries.freeze import frozen_reason
+from competition.judging_hooks import judging_hooks
 from competition.models import (
     Category,
     Discipline,
@@ -326,10 +327,13 @@ def withdraw(entry: Entry) -> None:
     It leaves the jurors' lists, the rankings and every public output on the next request."""
     if entry.status not in LIVE_STATUSES:
         raise EntryError(_l("Only a draft or a submitted entry can be withdrawn."))
+    was_submitted = entry.status == EntryStatus.SUBMITTED.value
     entry.status = EntryStatus.WITHDRAWN.value
     entry.withdrawn_at = utcnow()
     db.session.flush()
     audit.record("entry.withdrawn", entry)
+    if was_submitted:  # a draft was in no ranking
+        judging_hooks().entry_status_changed(entry)
 
 
 def disqualify(entry: Entry, reason: str) -> None:
@@ -340,6 +344,7 @@ def disqualify(entry: Entry, reason: str) -> None:
     entry.disqualified_reason = reason
     db.session.flush()
     audit.record("entry.disqualified", entry, reason=reason)
+    judging_hooks().entry_status_changed(entry)
     teacher = entry.school_class.teacher
     mail.send_template(teacher.email, "entry_disqualified", teacher.language, entry=entry, teacher=teacher,
                        reason=reason)
@@ -354,6 +359,7 @@ def reinstate(entry: Entry) -> None:
     entry.disqualified_reason = ""
     db.session.flush()
     audit.record("entry.reinstated", entry, previous_reason=previous)
+    judging_hooks().entry_status_changed(entry)
 
 
 def receipt_lines(entry: Entry) -> list[dict]:

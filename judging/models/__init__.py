@@ -5,7 +5,7 @@ import competition.models  # noqa: F401, I001
 from judging.models.award import Award, AwardKind
 from judging.models.export_job import ExportJob, ExportKind, JobStatus
 from judging.models.jury import Conflict, ConflictKind, JurorProfile
-from judging.models.ranking_snapshot import RankingSnapshot
+from judging.models.ranking_snapshot import RankingInputsRevision, RankingSnapshot
 from judging.models.round import (
     Assignment,
     FinalRoundWorkload,
@@ -21,7 +21,7 @@ from judging.models.score import ScoreSet, ScoreStatus, ScoreValue
 from judging.models.tie import TieOrder
 
 __all__ = [
-    "Assignment", "Award", "ExportJob", "ExportKind", "FinalRoundWorkload", "JobStatus", "RemovedPair", "AwardKind", "RankingSnapshot", "Conflict", "ConflictKind", "Criterion", "JurorProfile", "Round",
+    "Assignment", "Award", "ExportJob", "ExportKind", "FinalRoundWorkload", "JobStatus", "RemovedPair", "AwardKind", "RankingInputsRevision", "RankingSnapshot", "Conflict", "ConflictKind", "Criterion", "JurorProfile", "Round",
     "RoundStatus", "Rubric", "ScoreSet", "ScoreStatus", "ScoreValue", "ScoringMethod", "ShortlistEntry", "TieOrder",
     "order_key",
 ]

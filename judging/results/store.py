@@ -4,8 +4,10 @@
 methods: close to a second at 10,000 entries. Here a task does that when scores change (debounced:
 a burst of submissions costs one run) and stores, per round and category, the rows under every
 method with the *inputs' version*: a digest of the submitted score sets (their number, ids,
-rubrics and last change) and the round's tie-break criterion. The page compares it with the current
-version (one aggregate query) to say whether the stored ranking is up to date.
+rubrics and last change), the round's tie-break criterion, its tie orders and the category's current
+rubric, and with the inputs' revision token (judging/results/inputs.py). While the token is unchanged
+the page knows the stored ranking is up to date without a query; otherwise it compares the stored
+version with the current one (one aggregate query, once per process and token).
 
 A stored ranking holds references and titles only: the same as the live page, nothing about pupils.
 """
@@ -16,6 +18,7 @@ import json
 from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from datetime import datetime
+from decimal import Decimal
 from types import SimpleNamespace
 
 from flask import render_template
@@ -28,14 +31,15 @@ from core import tasks
 from core.db import db, utcnow
 from judging.aggregation import methods as agg
 from judging.aggregation.ranking import RankedEntry
-from judging.models import Assignment, RankingSnapshot, Round, ScoreSet, ScoreStatus, TieOrder
-from judging.results import service
+from judging.models import Assignment, RankingSnapshot, Round, Rubric, ScoreSet, ScoreStatus, ScoreValue, TieOrder
+from judging.results import inputs, service
 
 DEBOUNCE_SECONDS = 5
 _PARSED: OrderedDict = OrderedDict()  # (snapshot id, version) -> parsed data; per process
 _PARSED_SIZE = 16
 _HTML: OrderedDict = OrderedDict()  # rendered rows, see rows_html
 _EVIDENCE: OrderedDict = OrderedDict()  # (round, category, inputs' version, method, N) -> Evidence; see evidence
+_CURRENT: OrderedDict = OrderedDict()  # (snapshot id, its version, token now) -> the inputs' version now
 
 
 @dataclass
@@ -55,6 +59,11 @@ class StoredResults(service.CategoryResults):
 
     ranked_count: int = 0
     stored_evidence: dict | None = None  # the evidence the task stored with the ranking (results_store.evidence)
+    stored_ties: list | None = None  # unresolved_ties of the stored rows, found once per process (_parsed)
+
+    @property
+    def unresolved_ties(self) -> list:
+        return self.stored_ties if self.stored_ties is not None else super().unresolved_ties
 
     @property
     def has_scores(self) -> bool:
@@ -62,20 +71,32 @@ class StoredResults(service.CategoryResults):
 
 
 def inputs_version(round_: Round, category_id: int) -> str:
-    """The digest of what the ranking is made from: one aggregate query, whatever the size."""
+    """The digest of what the ranking is made from: one aggregate query, whatever the size (the round's tie orders
+    of the category, and its current rubric, are read by the same statement, as scalar subqueries)."""
     submitted = ScoreSet.status == ScoreStatus.SUBMITTED.value
-    assigned, count, ids, rubrics, changed = db.session.execute(
+    of_category = (TieOrder.round_id == round_.id, TieOrder.category_id == category_id)
+    current_rubric = (Rubric.category_id == category_id, Rubric.is_current.is_(True))
+    assigned, count, ids, rubrics, changed, ties, last_tie, rubric_id, rubric_revision = db.session.execute(
         select(func.count(Assignment.id), func.count(ScoreSet.id).filter(submitted),
                func.coalesce(func.sum(ScoreSet.id).filter(submitted), 0),
                func.coalesce(func.sum(ScoreSet.rubric_id).filter(submitted), 0),
-               func.max(ScoreSet.updated_at).filter(submitted))
+               func.max(ScoreSet.updated_at).filter(submitted),
+               select(func.count(TieOrder.id)).where(*of_category).scalar_subquery(),
+               select(func.coalesce(func.max(TieOrder.id), 0)).where(*of_category).scalar_subquery(),
+               select(func.max(Rubric.id)).where(*current_rubric).scalar_subquery(),
+               select(func.max(Rubric.revision)).where(*current_rubric).scalar_subquery())
         .select_from(Assignment).join(Entry, Entry.id == Assignment.entry_id)
         .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
         .where(service._in_round(round_, category_id))).one()
-    ties, last_tie = db.session.execute(
-        select(func.count(TieOrder.id), func.coalesce(func.max(TieOrder.id), 0))
-        .where(TieOrder.round_id == round_.id, TieOrder.category_id == category_id)).one()
-    text = f"{count}|{ids}|{rubrics}|{changed}|{assigned}|{round_.tie_criterion_key}|{ties}|{last_tie}"
+    # The submitted values themselves: a value changed without its score set (a correction in the database) too.
+    values, total, weighted = db.session.execute(
+        select(func.count(ScoreValue.id), func.coalesce(func.sum(ScoreValue.value), 0),
+               func.coalesce(func.sum(ScoreValue.value * ScoreValue.criterion_id), 0))
+        .select_from(ScoreValue).join(ScoreSet, ScoreSet.id == ScoreValue.score_set_id)
+        .join(Assignment, Assignment.id == ScoreSet.assignment_id).join(Entry, Entry.id == Assignment.entry_id)
+        .where(submitted, service._in_round(round_, category_id))).one()
+    text = (f"{count}|{ids}|{rubrics}|{changed}|{assigned}|{round_.tie_criterion_key}|{ties}|{last_tie}"
+            f"|{rubric_id}|{rubric_revision}|{values}|{Decimal(total).normalize()}|{Decimal(weighted).normalize()}")
     return hashlib.sha256(text.encode()).hexdigest()
 
 
@@ -95,7 +116,9 @@ def _recompute_task(payload: dict) -> None:
 
 def recompute(round_: Round, category: Category) -> RankingSnapshot:
     """Compute and store one category's ranking (flushes; the task or the caller commits)."""
-    version = inputs_version(round_, category.id)  # first: a change made meanwhile leaves it stale
+    # The token first, then the version: a change made meanwhile leaves it stale (never current with old data).
+    token = inputs.composed(inputs.current_token(db.session), round_.revision)
+    version = inputs_version(round_, category.id)
     res = service.load_category(round_, category)
     data = _dump(res, _evidence_of(res))  # before the snapshot joins the session (its queries autoflush)
     snapshot = db.session.scalar(select(RankingSnapshot).where(
@@ -103,7 +126,7 @@ def recompute(round_: Round, category: Category) -> RankingSnapshot:
     if snapshot is None:
         snapshot = RankingSnapshot(round_id=round_.id, category_id=category.id)
         db.session.add(snapshot)
-    snapshot.inputs_version, snapshot.computed_at, snapshot.data = version, utcnow(), data
+    snapshot.inputs_version, snapshot.inputs_token, snapshot.computed_at, snapshot.data = version, token, utcnow(), data
     db.session.flush()
     return snapshot
 
@@ -153,14 +176,17 @@ def _dump(res: service.CategoryResults, evidence: dict | None = None) -> str:
 _STAT_FIELDS = ("n", "mean", "median", "sd", "min", "max", "range", "disagreement", "zscore", "bias_adjusted")
 
 
-def _parsed(snapshot_id: int, version: str, method: str) -> tuple[dict, list, dict]:
-    """The snapshot's data and its rows in ``method``'s order, read and built once per process and version."""
+def _parsed(snapshot_id: int, version: str, method: str) -> tuple[dict, list, dict, list]:
+    """The snapshot's data, its rows in ``method``'s order, its entries and its unresolved ties, read and built
+    once per process and version."""
     key = (snapshot_id, version, method)
     if key not in _PARSED:
         text = db.session.scalar(select(RankingSnapshot.data).where(RankingSnapshot.id == snapshot_id))
         data = json.loads(text)
         entries = {int(i): tuple(v) for i, v in data["entries"].items()}
-        _PARSED[key] = data, _rows(data, method), entries
+        rows = _rows(data, method)
+        ties = service.CategoryResults(round=None, category=None, method=method, rows=rows).unresolved_ties
+        _PARSED[key] = data, rows, entries, ties
         while len(_PARSED) > _PARSED_SIZE:
             _PARSED.popitem(last=False)
     _PARSED.move_to_end(key)
@@ -181,17 +207,39 @@ def _rows(data: dict, method: str) -> list:
 
 
 def load_ranking(round_: Round, category: Category) -> tuple[service.CategoryResults, Freshness]:
-    """The stored ranking and whether it is up to date; computed here when none is stored yet."""
-    found = db.session.execute(select(RankingSnapshot.id, RankingSnapshot.inputs_version, RankingSnapshot.computed_at)
+    """The stored ranking and whether it is up to date; computed here when none is stored yet.
+
+    One statement reads the stored ranking's version and token with the current token: while the token is the
+    stored one, the ranking is current; otherwise the inputs' version says (once per process and token)."""
+    found = db.session.execute(select(RankingSnapshot.id, RankingSnapshot.inputs_version, RankingSnapshot.computed_at,
+                                      RankingSnapshot.inputs_token, inputs.token_statement().label("token"))
                                .where(RankingSnapshot.round_id == round_.id,
                                       RankingSnapshot.category_id == category.id)).one_or_none()
-    current = inputs_version(round_, category.id)
     if found is None:  # a new round or category: compute it now, and store it once the page's work is done
-        return service.load_category(round_, category), Freshness(None, True, current=current)
+        return service.load_category(round_, category), Freshness(None, True, current=inputs_version(round_, category.id))
+    token = inputs.composed(found.token, round_.revision)
+    if token is not None and token == found.inputs_token:
+        current = found.inputs_version
+    else:
+        current = _current_version(round_, category.id, (found.id, found.inputs_version, token))
     method = round_.method if round_.method in service.METHODS else "mean"
-    data, rows, entries = _parsed(found.id, found.inputs_version, method)
-    return _rebuild(round_, category, data, rows, entries), Freshness(found.computed_at, found.inputs_version != current,
-                                                                      (found.id, found.inputs_version), current)
+    data, rows, entries, ties = _parsed(found.id, found.inputs_version, method)
+    res = _rebuild(round_, category, data, rows, entries)
+    res.stored_ties = ties
+    return res, Freshness(found.computed_at, found.inputs_version != current, (found.id, found.inputs_version), current)
+
+
+def _current_version(round_: Round, category_id: int, key: tuple) -> str:
+    """The inputs' version now, once per process while the token (the key's last part) stays; every time without
+    a token."""
+    if key[-1] is None:
+        return inputs_version(round_, category_id)
+    if key not in _CURRENT:
+        _CURRENT[key] = inputs_version(round_, category_id)
+        while len(_CURRENT) > _PARSED_SIZE * 4:
+            _CURRENT.popitem(last=False)
+    _CURRENT.move_to_end(key)
+    return _CURRENT[key]
 
 
 def evidence(res: service.CategoryResults, freshness: Freshness):
@@ -238,6 +286,25 @@ def rows_html(res: service.CategoryResults, rows: list, round_: Round, freshness
     if key not in _HTML:
         _HTML[key] = Markup(render_template("judging/results/_ranking_rows.html", rows=rows, res=res, round=round_,
                                             evidence=evidence))
+        while len(_HTML) > _PARSED_SIZE * 4:
+            _HTML.popitem(last=False)
+    _HTML.move_to_end(key)
+    return _HTML[key]
+
+
+def evidence_html(res: service.CategoryResults, freshness: Freshness, evidence, unsubmitted: int) -> Markup | None:
+    """The evidence notices above a stored ranking (templates/judging/results/_evidence.html), rendered once per
+    process, ranking and evidence version, method, language and count of unsubmitted score sets.
+
+    Its weak links, boundary ties and unsettled places come from the evidence (cached under the current inputs'
+    version), the references of its ties from the stored ranking: the key holds both versions."""
+    if freshness.snapshot is None or not evidence:
+        return None
+    key = ("evidence", *freshness.snapshot, freshness.current, res.method, str(get_locale()), evidence.top_n,
+           evidence.k, unsubmitted)
+    if key not in _HTML:
+        _HTML[key] = Markup(render_template("judging/results/_evidence.html", res=res, evidence=evidence,
+                                            unsubmitted=unsubmitted))
         while len(_HTML) > _PARSED_SIZE * 4:
             _HTML.popitem(last=False)
     _HTML.move_to_end(key)

@@ -7,6 +7,7 @@ from flask_babel import ngettext
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from accounts.models import Role
 from competition.models import Edition, Entry
@@ -52,16 +53,19 @@ def results(round_id: int | None = None):
         if not first:
             return render_template("judging/results/no_round.html")
         return redirect(url_for("judging.results", round_id=first.id))
-    round_ = get_or_404(Round, round_id)
+    # The round with its edition (one statement), then the edition's categories for the tabs (one more).
+    round_ = get_or_404(Round, round_id, options=(joinedload(Round.edition).selectinload(Edition.categories),))
     categories, category = _category(round_)
     res, freshness = store.load_ranking(round_, category)  # stored by the task queue (results_store.py)
     show_all = request.args.get("all") == "1"
     rows = res.rows if show_all else res.rows[:PAGE_ROWS]
     form = MethodForm(method=round_.method)
     evidence = store.evidence(res, freshness)  # needs the live scores: cached per inputs' version
+    unsubmitted = evidence_service.unsubmitted(res)
     return render_template("judging/results/ranking.html", **_context(
         round_, categories=categories, category=category, res=res, form=form, page_rows=PAGE_ROWS,
-        evidence=evidence, unsubmitted=evidence_service.unsubmitted(res),
+        evidence=evidence, unsubmitted=unsubmitted,
+        evidence_html=store.evidence_html(res, freshness, evidence, unsubmitted),
         rows=rows, endpoint="judging.results", rows_html=store.rows_html(res, rows, round_, freshness, evidence),
         freshness=freshness, recompute_form=FlaskForm()))
 

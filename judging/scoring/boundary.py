@@ -37,7 +37,7 @@ Roles never mix: coordinator scope from appointments   tests/judging/rounds/test
 only; a juror is never assigned what they see under
 another role (city, schools, classes, everything)
 "I know this work" refused on a closed round           tests/judging/rounds/test_conflict_probing.py
-Constant queries (at most 8) per juror page, at 10     tests/judging/test_juror_boundary.py::
+Constant queries (at most 4) per juror page, at 10     tests/judging/test_juror_boundary.py::
 and at 100 assignments; neighbours, not the list       test_juror_pages_run_a_constant_number_of_queries
 Neighbours are index steps in the secret order (the    tests/judging/scoring/test_neighbours.py
 stored order key, ix_assignments_juror_list), the same
@@ -52,7 +52,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import and_, bindparam, case, func, null, or_, select, true, tuple_
+from sqlalchemy import Integer, Numeric, String, and_, bindparam, case, cast, func, literal, null, or_, select, true, tuple_
 from sqlalchemy.orm import aliased
 
 from competition.models import AgeGroup, Category, Discipline, Entry, EntryFile, EntryStatus, FilePurpose
@@ -207,13 +207,17 @@ def _rubric(rubric_id: int | None, revision: str | None) -> RubricView | None:
     return cached("rubrics", (rubric_id, revision), load)
 
 
-_FILES = (select(EntryFile.id, EntryFile.purpose, EntryFile.kind, EntryFile.width, EntryFile.height,
-                 EntryFile.page_count, EntryFile.text)
-          .where(EntryFile.entry_id == bindparam("entry"),
-                 EntryFile.purpose.in_([FilePurpose.WORK.value, FilePurpose.TRANSLATION.value]))
-          .order_by(EntryFile.id))
-_VALUES = (select(ScoreValue.criterion_id, ScoreValue.value, ScoreValue.comment)
-           .where(ScoreValue.score_set_id == bindparam("score_set")))
+# The work's files and the juror's own scores, in one statement (no scores before scoring starts: :score_set is NULL).
+_WORK_AND_SCORES = (
+    select(literal("file").label("source"), EntryFile.id.label("ref"), EntryFile.purpose, EntryFile.kind,
+           EntryFile.width, EntryFile.height, EntryFile.page_count, EntryFile.text, cast(null(), Numeric).label("value"))
+    .where(EntryFile.entry_id == bindparam("entry"),
+           EntryFile.purpose.in_([FilePurpose.WORK.value, FilePurpose.TRANSLATION.value]))
+    .union_all(
+        select(literal("score"), ScoreValue.criterion_id, cast(null(), String), cast(null(), String),
+               cast(null(), Integer), cast(null(), Integer), cast(null(), Integer), ScoreValue.comment, ScoreValue.value)
+        .where(ScoreValue.score_set_id == bindparam("score_set")))
+    .order_by("source", "ref"))
 _CURRENT = aliased(Rubric)
 # The rubric shown: the score set's once scoring has started, else the category's current one.
 _CURRENT_RUBRIC = (select(_CURRENT.id).where(_CURRENT.category_id == Entry.category_id, _CURRENT.is_current.is_(True))
@@ -246,11 +250,16 @@ def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
     row = db.session.execute(_ENTRY, {"code": code, "juror": juror_id, "now": utcnow()}).first()
     if row is None:
         return None
+    files, values = [], []
+    for source, ref, purpose, kind, width, height, pages, text, value in db.session.execute(
+            _WORK_AND_SCORES, {"entry": row.entry_id, "score_set": row.set_id}):
+        if source == "file":
+            files.append(WorkFile(ref, purpose, kind, width, height, pages, text))
+        else:
+            values.append(ScoreValueView(ref, value, text))
     score_set = None
     if row.set_id is not None:
-        values = tuple(ScoreValueView(*v) for v in db.session.execute(_VALUES, {"score_set": row.set_id}))
-        score_set = ScoreSetView(row.set_id, row.set_status, row.overall_comment, row.total, values)
-    files = [WorkFile(*f) for f in db.session.execute(_FILES, {"entry": row.entry_id})]
+        score_set = ScoreSetView(row.set_id, row.set_status, row.overall_comment, row.total, tuple(values))
     round_info = _round(row.round_id, row.round_revision).info(utcnow())
     return JurorEntry(
         assignment_id=row.id, code=row.code, category_title=_category_title(row.age_group, row.discipline),

@@ -78,7 +78,9 @@ def _lock_draft(score_set) -> None:
     """Take the row (PostgreSQL waits here for a parallel writer) and refuse if it is no longer a draft."""
     touched = db.session.execute(
         update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT.value)
-        .values(updated_at=utcnow()).execution_options(synchronize_session=False)
+        .values(updated_at=utcnow())
+        # A draft's row only: no ranking's input, so the rankings' revision token stays (judging/results/inputs.py).
+        .execution_options(synchronize_session=False, ranking_inputs_unchanged=True)
     ).rowcount
     if touched != 1:
         raise ScoringRefused(ALREADY_SUBMITTED)

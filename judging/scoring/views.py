@@ -76,6 +76,8 @@ def _save(code: str, view: boundary.JurorEntry, form, submitting: bool):
 @roles_required(Role.JUROR)
 def score_entry(code: str):
     view = _view_or_404(code)
+    if request.method == "GET" and (view.submitted or not view.round.is_open):
+        return _render(view, None)  # the scores read only (_readonly.html): no form to build
     form = score_form(view.rubric, view.score_set)
     if not form.is_submitted():
         return _render(view, form)

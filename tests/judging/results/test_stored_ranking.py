@@ -138,3 +138,30 @@ def test_the_evidence_stored_with_the_ranking_is_the_live_one_and_shown_without_
         event.remove(db.engine, "before_cursor_execute", listener)
     assert not any("score_values" in s for s in statements)  # the evidence came from the snapshot
     assert "chance-cell" in page
+
+
+def test_disqualifying_reinstating_and_withdrawing_an_entry_queue_the_ranking_again(app, scored, round1, edition):
+    """Each takes the entry out of (or back into) the ranking: the queue computes it again with the commit, so the
+    stored ranking is current, not merely shown out of date."""
+    from competition.entries import operations as entry_ops
+
+    entries, _ = scored(8, jurors=4)
+    category = category_of(edition, discipline="poem")
+    _store(round1, category)
+    target = entries[0]
+
+    def stored_ids():
+        stored, freshness = results_store.load_ranking(round1, category)
+        assert not freshness.stale
+        return {r.entry_id for r in stored.rows}
+
+    assert target.id in stored_ids()
+    entry_ops.disqualify(target, "Copied from a book.")
+    db.session.commit()  # the queued task runs now (tests run tasks at once)
+    assert target.id not in stored_ids()
+    entry_ops.reinstate(target)
+    db.session.commit()
+    assert target.id in stored_ids()
+    entry_ops.withdraw(target)
+    db.session.commit()
+    assert target.id not in stored_ids()

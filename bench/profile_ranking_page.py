@@ -1,0 +1,117 @@
+"""Profile the secretariat's ranking page (read from the stored ranking) at competition size, in one process.
+
+    .venv/bin/python bench/profile_ranking_page.py [--entries 10000] [--jurors 300] [--requests 200] [--keep NAME]
+
+Builds the database of bench/bench_judging.py (or reuses ``--keep NAME``, as bench/profile_juror_page.py
+does), stores every category's ranking as the queue's task would (bench_judging.store_rankings) unless it
+is stored already, signs the secretariat in with the test client, warms up, then requests ``--requests``
+ranking pages of the bench's category: the time and CPU of a page (this process and the database server),
+each SQL statement of one page with its time, and the profile's top lines.
+"""
+from __future__ import annotations
+
+import cProfile
+import io
+import logging
+import os
+import pstats
+import sys
+import tempfile
+import time
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+
+from profile_juror_page import _sign_in, arguments, measure, open_database, show  # noqa: E402
+
+
+def _round_and_category(url: str) -> tuple[int, int, bool]:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(url)
+    with engine.connect() as conn:
+        round_id = conn.execute(text("select min(id) from rounds")).scalar()
+        category_id = conn.execute(text("select max(id) from categories")).scalar()  # the bench's: cats[-1]
+        stored = conn.execute(text("select count(*) from ranking_snapshots where round_id = :r"), {"r": round_id}).scalar()
+    engine.dispose()
+    return round_id, category_id, bool(stored)
+
+
+def profile(url: str, requests: int, top: int) -> None:
+    from bench_judging import PASSWORD, bare_app, store_rankings
+    from sqlalchemy import event
+
+    from app import create_app
+    from core.db import db
+
+    round_id, category_id, stored = _round_and_category(url)
+    if not stored:
+        print(f"the queue's task storing every category's ranking: {store_rankings(url, round_id):.1f} s", flush=True)
+    os.environ["DATABASE_URL"] = url  # for the bare page
+    app = create_app({"DATABASE_URL": url, "INSTANCE_PATH": tempfile.mkdtemp(prefix="profile-"), "APP_ENV": "production",
+                      "PUBLIC_BASE_URL": "http://localhost", "SECRET_KEY": "profile-secret-key-not-for-production"})
+    logging.getLogger("app.request").disabled = True
+    client = app.test_client()
+    _sign_in(client, "secretariat@example.org", PASSWORD)
+    path = f"/judging/rounds/{round_id}/results?category={category_id}"
+    for _ in range(5):  # warm up: templates, the per-process caches, the connection pool
+        assert client.get(path).status_code == 200
+
+    timings: list[tuple[float, str]] = []
+    started_at: dict = {}
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        started_at[id(cursor)] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        timings.append((time.perf_counter() - started_at.pop(id(cursor), time.perf_counter()), statement))
+
+    with app.app_context():
+        engine = db.engine
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    page = client.get(path)
+    assert page.status_code == 200
+    event.remove(engine, "before_cursor_execute", before)
+    event.remove(engine, "after_cursor_execute", after)
+    print(f"one ranking page ({len(page.data) // 1024} KiB): {len(timings)} statements,"
+          f" {1000 * sum(t for t, _ in timings):.1f} ms in the database")
+    for seconds, statement in timings:
+        print(f"  {1000 * seconds:7.2f} ms  {' '.join(statement.split())[:150]}")
+
+    database = url.rsplit("/", 1)[1]
+    show("one process, no profiler: ranking page", measure(client.get, [path], requests, database))
+    bare = bare_app().test_client()
+    bare.get("/")
+    show("                          the bench's bare page", measure(bare.get, ["/"], requests, database))
+
+    profiler = cProfile.Profile()
+    started = time.perf_counter()
+    profiler.enable()
+    for _ in range(requests):
+        assert client.get(path).status_code == 200
+    profiler.disable()
+    print(f"{requests} ranking pages in one process: {1000 * (time.perf_counter() - started) / requests:.1f} ms a page"
+          " (under cProfile)")
+    out = io.StringIO()
+    stats = pstats.Stats(profiler, stream=out).strip_dirs()
+    stats.sort_stats("cumulative").print_stats(top)
+    stats.sort_stats("tottime").print_stats(top)
+    print(out.getvalue())
+
+
+def main() -> int:
+    from tests.pg_database import drop_database
+
+    args = arguments(__doc__)
+    name, url, _built = open_database(args.keep, args.entries, args.jurors)
+    try:
+        profile(url, args.requests, args.top)
+    finally:
+        if not args.keep:
+            drop_database(name)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
