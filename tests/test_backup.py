@@ -104,7 +104,7 @@ def add_rows_the_demo_lacks(app: Flask) -> None:
     from competition.models import Entry, Material
     from judging.models.export_job import ExportJob
     from judging.models.jury import Conflict, JurorProfile
-    from judging.models.round import RemovedPair, Round, ShortlistEntry
+    from judging.models.round import FinalRoundWorkload, RemovedPair, Round, ShortlistEntry
     from judging.models.tie import TieOrder
 
     with app.app_context():
@@ -121,6 +121,7 @@ def add_rows_the_demo_lacks(app: Flask) -> None:
             Conflict(juror_id=juror.user_id, kind="entry", entry_id=entry.id, note="Mon neveu\u00a0!"),
             RemovedPair(round_id=round_.id, entry_id=entry.id, juror_id=juror.user_id, removed_at=now),
             ShortlistEntry(round_id=round_.id, entry_id=entry.id),
+            FinalRoundWorkload(round_id=round_.id, category_id=entry.category_id, workload=12, spent=8),
             TieOrder(round_id=round_.id, category_id=entry.category_id, entry_ids=[entry.id],
                      reason="Ordre décidé « à l'unanimité »"),
             ExportJob(edition_id=round_.edition_id, kind="bundle", status="done", file_size=5 * 2**32,
