@@ -14,6 +14,7 @@ from campaign.models import CONSENTS, FilePurpose, Kind, Status, Submission, Sub
 from campaign.timeline import is_open
 from competition.uploads import UploadLimits, clean_upload, safe_filename
 from core import audit, file_lifecycle, mail
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.hosts import public_url
 
@@ -56,7 +57,7 @@ def create(edition, city, kind: Kind, user) -> Submission:
                      language="en")
     db.session.add(sub)
     db.session.flush()
-    audit.record("campaign.created", sub, kind=kind.value, city=city.name)
+    audit.record(AuditAction.CAMPAIGN_CREATED, sub, kind=kind.value, city=city.name)
     return sub
 
 
@@ -90,7 +91,7 @@ def set_details(sub: Submission, *, person_name: str, person_title: str, text: s
     sub.translation_text = translation_text.strip()
     sub.translation_language = translation_language if sub.translation_text else ""
     _back_to_draft(sub)
-    audit.record("campaign.changed", sub, part="details", characters=len(text))
+    audit.record(AuditAction.CAMPAIGN_CHANGED, sub, part="details", characters=len(text))
     return checks.quote_suggestions(text, language) if sub.kind == Kind.QUOTE.value else []
 
 
@@ -138,7 +139,7 @@ def attach_file(sub: Submission, purpose: FilePurpose, data: bytes, filename: st
     if purpose is FilePurpose.PHOTO:
         sub.crop_x, sub.crop_y, sub.crop_zoom = 0.5, 0.4, 1.0  # a new photo starts from the face-friendly crop
     _back_to_draft(sub)
-    audit.record("campaign.file_uploaded", sub, purpose=purpose.value, name=stored.original_name,
+    audit.record(AuditAction.CAMPAIGN_FILE_UPLOADED, sub, purpose=purpose.value, name=stored.original_name,
                  size=stored.original_size, sha256=stored.original_key, kind=stored.kind)
     return stored
 
@@ -149,7 +150,7 @@ def remove_file(sub: Submission, purpose: FilePurpose) -> None:
     if old is not None:
         sub.files.remove(old)
         _back_to_draft(sub)
-        audit.record("campaign.file_removed", sub, purpose=purpose.value, name=old.original_name)
+        audit.record(AuditAction.CAMPAIGN_FILE_REMOVED, sub, purpose=purpose.value, name=old.original_name)
 
 
 def set_consent(sub: Submission, given: set[str]) -> None:
@@ -161,7 +162,7 @@ def set_consent(sub: Submission, given: set[str]) -> None:
     if not only_withdrawn:
         _back_to_draft(sub)
     db.session.flush()
-    audit.record("campaign.consent", sub, **{kind: kind in given for kind in CONSENTS})
+    audit.record(AuditAction.CAMPAIGN_CONSENT, sub, **{kind: kind in given for kind in CONSENTS})
 
 
 def withdraw_consent(sub: Submission, withdrawn: set[str]) -> list[str]:
@@ -173,7 +174,7 @@ def withdraw_consent(sub: Submission, withdrawn: set[str]) -> list[str]:
         setattr(sub, f"consent_{kind}", False)
     if changed:
         db.session.flush()
-        audit.record("campaign.consent_withdrawn", sub, withdrawn=changed, status=sub.status)
+        audit.record(AuditAction.CAMPAIGN_CONSENT_WITHDRAWN, sub, withdrawn=changed, status=sub.status)
     return changed
 
 
@@ -206,14 +207,14 @@ def submit(sub: Submission, now: datetime | None = None) -> None:
     if claimed != 1:
         raise CampaignError(_l("This submission has already been submitted."))
     db.session.refresh(sub)
-    audit.record("campaign.submitted", sub, files=[f.original_key for f in sub.files])
+    audit.record(AuditAction.CAMPAIGN_SUBMITTED, sub, files=[f.original_key for f in sub.files])
 
 
 def delete(sub: Submission) -> None:
     _require_changeable(sub)
     if sub.status not in (Status.DRAFT.value, Status.RETURNED.value):
         raise CampaignError(_l("Only a draft can be deleted."))
-    audit.record("campaign.deleted", sub, kind=sub.kind)
+    audit.record(AuditAction.CAMPAIGN_DELETED, sub, kind=sub.kind)
     db.session.delete(sub)
     db.session.flush()
 
@@ -225,7 +226,7 @@ def approve(sub: Submission) -> None:
         raise CampaignError(_l("Only a submitted submission can be approved."))
     sub.status, sub.approved_at, sub.review_message = Status.APPROVED.value, utcnow(), ""
     db.session.flush()
-    audit.record("campaign.approved", sub)
+    audit.record(AuditAction.CAMPAIGN_APPROVED, sub)
 
 
 def send_back(sub: Submission, message: str) -> None:
@@ -236,7 +237,7 @@ def send_back(sub: Submission, message: str) -> None:
         raise CampaignError(_l("Only a submitted or approved submission can be sent back."))
     sub.status, sub.review_message, sub.approved_at = Status.RETURNED.value, message, None
     db.session.flush()
-    audit.record("campaign.sent_back", sub, message=message)
+    audit.record(AuditAction.CAMPAIGN_SENT_BACK, sub, message=message)
     author = db.session.get(User, sub.created_by_id) if sub.created_by_id else None
     if author is not None:  # the coordinator who wrote it is told, in their language
         mail.send_template(author.email, "campaign_returned", author.language, user=author, sub=sub,
@@ -248,7 +249,7 @@ def set_crop(sub: Submission, x: float, y: float, zoom: float) -> None:
         raise CampaignError(_l("Choose a centre between 0 and 100 % and a zoom between 1 and 4."))
     sub.crop_x, sub.crop_y, sub.crop_zoom = x, y, zoom
     db.session.flush()
-    audit.record("campaign.cropped", sub, x=x, y=y, zoom=zoom)
+    audit.record(AuditAction.CAMPAIGN_CROPPED, sub, x=x, y=y, zoom=zoom)
 
 
 def set_timeline(edition, *, deadline: datetime | None, launch_on, statements_on, page_on, max_quotes: int) -> None:
@@ -260,5 +261,5 @@ def set_timeline(edition, *, deadline: datetime | None, launch_on, statements_on
     edition.campaign_page_on = page_on
     edition.campaign_max_quotes = max_quotes
     db.session.flush()
-    audit.record("campaign.timeline", edition, deadline=deadline, launch=launch_on, statements=statements_on,
+    audit.record(AuditAction.CAMPAIGN_TIMELINE, edition, deadline=deadline, launch=launch_on, statements=statements_on,
                  page=page_on, max_quotes=max_quotes)

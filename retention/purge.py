@@ -44,10 +44,9 @@ from sqlalchemy.orm import selectinload
 from accounts.models import Role, Token, User
 from competition.models import Edition, Entry, EntryFile, EntryStatus, FilePurpose, Pupil, SchoolClass
 from core.audit import AuditEvent, record
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 
-PURGED = "edition.purged"
-EXPORTED = "data.exported"
 PUPIL_PLACEHOLDER = "Pupil"  # stored data, like the names it replaces: not translated
 FORMER_TEACHER = "Former teacher"
 REMOVED = "[removed]"
@@ -70,14 +69,14 @@ def purge_refusal(edition: Edition, today: date | None = None) -> str | None:
 def purges(edition: Edition) -> list[AuditEvent]:
     """The edition's purges, latest first."""
     return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == PURGED, AuditEvent.object_type == Edition.__tablename__,
-                                 AuditEvent.object_id == edition.id)
+        select(AuditEvent).where(AuditEvent.action == AuditAction.EDITION_PURGED,
+                                 AuditEvent.object_type == Edition.__tablename__, AuditEvent.object_id == edition.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
 
 
 def purged_edition_ids() -> set[int]:
     return set(db.session.scalars(
-        select(AuditEvent.object_id).where(AuditEvent.action == PURGED,
+        select(AuditEvent.object_id).where(AuditEvent.action == AuditAction.EDITION_PURGED,
                                            AuditEvent.object_type == Edition.__tablename__).distinct()))
 
 
@@ -274,7 +273,7 @@ def purge_edition(edition: Edition) -> PurgeResult:
     counts["audit_events_scrubbed"] = _scrub_audit(s.entries, published_ids)
     counts["stored_files"] = len(keys)
     db.session.flush()
-    record(PURGED, edition, **counts)
+    record(AuditAction.EDITION_PURGED, edition, **counts)
     return PurgeResult(counts, keys)
 
 

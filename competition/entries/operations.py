@@ -28,6 +28,7 @@ from competition.models import (
 from competition.models.entry import HIDDEN_SOURCE
 from competition.uploads import UploadLimits, clean_upload, safe_filename
 from core import audit, file_lifecycle, mail
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 
 WRITTEN_KINDS = {"pdf", "docx", "odt", "txt"}
@@ -119,10 +120,10 @@ def set_details(entry: Entry, school_class: SchoolClass, discipline: str, title:
     if entry.id is None:
         db.session.add(entry)
         db.session.flush()
-        audit.record("entry.created", entry, title=title, category=category.title)
+        audit.record(AuditAction.ENTRY_CREATED, entry, title=title, category=category.title)
     else:
         _back_to_draft(entry)
-        audit.record("entry.changed", entry, part="details", title=title)
+        audit.record(AuditAction.ENTRY_CHANGED, entry, part="details", title=title)
     return entry
 
 
@@ -138,7 +139,7 @@ def set_text(entry: Entry, text: str) -> None:
     _require_changeable(entry)
     entry.text = text
     _back_to_draft(entry)
-    audit.record("entry.changed", entry, part="text", characters=len(text))
+    audit.record(AuditAction.ENTRY_CHANGED, entry, part="text", characters=len(text))
 
 
 def set_translation(entry: Entry, language: str, text: str) -> None:
@@ -146,7 +147,7 @@ def set_translation(entry: Entry, language: str, text: str) -> None:
     entry.translation_language = language if text else ""
     entry.translation_text = text
     _back_to_draft(entry)
-    audit.record("entry.changed", entry, part="translation", characters=len(text))
+    audit.record(AuditAction.ENTRY_CHANGED, entry, part="translation", characters=len(text))
 
 
 def set_consent(entry: Entry, judging: bool, publication: bool, social: bool, name: bool) -> None:
@@ -160,7 +161,7 @@ def set_consent(entry: Entry, judging: bool, publication: bool, social: bool, na
     entry.consent_social, entry.consent_name = social, name
     if not only_withdrawn:
         _back_to_draft(entry)
-    audit.record("entry.consent", entry, judging=judging, publication=publication, social=social, name=name)
+    audit.record(AuditAction.ENTRY_CONSENT, entry, judging=judging, publication=publication, social=social, name=name)
 
 
 WITHDRAWABLE_CONSENTS = ("publication", "social", "name")
@@ -176,7 +177,7 @@ def withdraw_consent(entry: Entry, withdrawn: set[str]) -> list[str]:
         setattr(entry, f"consent_{kind}", False)
     if changed:
         db.session.flush()
-        audit.record("entry.consent_withdrawn", entry, withdrawn=changed, status=entry.status)
+        audit.record(AuditAction.ENTRY_CONSENT_WITHDRAWN, entry, withdrawn=changed, status=entry.status)
     return changed
 
 
@@ -213,7 +214,7 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
     if purpose is FilePurpose.WORK and entry.category.discipline != Discipline.ILLUSTRATION.value:
         entry.text = ""  # an uploaded file replaces typed text
     _back_to_draft(entry)
-    audit.record("entry.file_uploaded", entry, purpose=purpose.value, name=stored.original_name,
+    audit.record(AuditAction.ENTRY_FILE_UPLOADED, entry, purpose=purpose.value, name=stored.original_name,
                  size=stored.original_size, sha256=original_key, kind=stored.kind)
     if stored.kind == "image" and not stored.thumb_key:
         from competition.entries.image_copies import queue_copies
@@ -226,7 +227,7 @@ def remove_file(entry: Entry, stored: EntryFile) -> None:
     _require_changeable(entry)
     entry.files.remove(stored)
     _back_to_draft(entry)
-    audit.record("entry.file_removed", entry, purpose=stored.purpose, name=stored.original_name)
+    audit.record(AuditAction.ENTRY_FILE_REMOVED, entry, purpose=stored.purpose, name=stored.original_name)
 
 
 def has_work(entry: Entry) -> bool:
@@ -317,7 +318,7 @@ def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> li
     if claimed != 1:
         raise EntryError(_l("This entry has already been submitted."))
     db.session.refresh(entry)
-    audit.record("entry.submitted", entry, blindness_hits=len(hits), files=receipt_lines(entry))
+    audit.record(AuditAction.ENTRY_SUBMITTED, entry, blindness_hits=len(hits), files=receipt_lines(entry))
     return hits
 
 
@@ -329,7 +330,7 @@ def withdraw(entry: Entry) -> None:
     entry.status = EntryStatus.WITHDRAWN.value
     entry.withdrawn_at = utcnow()
     db.session.flush()
-    audit.record("entry.withdrawn", entry)
+    audit.record(AuditAction.ENTRY_WITHDRAWN, entry)
 
 
 def disqualify(entry: Entry, reason: str) -> None:
@@ -339,7 +340,7 @@ def disqualify(entry: Entry, reason: str) -> None:
     entry.status = EntryStatus.DISQUALIFIED.value
     entry.disqualified_reason = reason
     db.session.flush()
-    audit.record("entry.disqualified", entry, reason=reason)
+    audit.record(AuditAction.ENTRY_DISQUALIFIED, entry, reason=reason)
     teacher = entry.school_class.teacher
     mail.send_template(teacher.email, "entry_disqualified", teacher.language, entry=entry, teacher=teacher,
                        reason=reason)
@@ -353,7 +354,7 @@ def reinstate(entry: Entry) -> None:
     entry.status = EntryStatus.SUBMITTED.value
     entry.disqualified_reason = ""
     db.session.flush()
-    audit.record("entry.reinstated", entry, previous_reason=previous)
+    audit.record(AuditAction.ENTRY_REINSTATED, entry, previous_reason=previous)
 
 
 def receipt_lines(entry: Entry) -> list[dict]:

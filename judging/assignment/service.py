@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from accounts.models import User
 from competition.models import Discipline, Entry, SchoolClass
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 from judging.assignment.assign import PARTIAL, STRICT, AssignmentResult, EntrySpec, JurorSpec, assign
 from judging.jury.reach import Reach, reach_of
@@ -196,7 +197,7 @@ def run_assignment(judging_round: Round) -> Outcome:
             outcome.removed += 1
     kept_pairs = {(a.entry_id, a.juror_id) for a in keep} | set(existing)
     _create(judging_round, [p for p in outcome.result.pairs if p not in kept_pairs], rows, outcome)
-    record("round_assigned", judging_round, created=len(outcome.created), removed=outcome.removed,
+    record(AuditAction.ROUND_ASSIGNED, judging_round, created=len(outcome.created), removed=outcome.removed,
            seed=judging_round.seed, k=judging_round.jurors_per_entry)
     return outcome
 
@@ -237,7 +238,7 @@ def reassign(judging_round: Round) -> Outcome:
     db.session.flush()
     outcome = _fill(judging_round, avoid=released)
     outcome.removed = removed
-    record("round_reassigned", judging_round, created=len(outcome.created), removed=removed)
+    record(AuditAction.ROUND_REASSIGNED, judging_round, created=len(outcome.created), removed=removed)
     return outcome
 
 
@@ -284,7 +285,7 @@ def add_manual(judging_round: Round, entry: Entry, juror: User) -> Assignment:
     db.session.execute(delete(RemovedPair).where(  # added back by hand: no longer forbidden
         RemovedPair.round_id == judging_round.id, RemovedPair.entry_id == entry.id, RemovedPair.juror_id == juror.id))
     db.session.flush()
-    record("assignment_added", assignment, round_id=judging_round.id, entry_id=entry.id, juror_id=juror.id)
+    record(AuditAction.ASSIGNMENT_ADDED, assignment, round_id=judging_round.id, entry_id=entry.id, juror_id=juror.id)
     return assignment
 
 
@@ -292,7 +293,7 @@ def remove(assignment: Assignment) -> None:
     """Remove one assignment (a draft score goes with it). Refused with a submitted score."""
     if has_submitted_score(assignment):
         raise ValueError("assignment has a submitted score")
-    record("assignment_removed", assignment, round_id=assignment.round_id, entry_id=assignment.entry_id,
+    record(AuditAction.ASSIGNMENT_REMOVED, assignment, round_id=assignment.round_id, entry_id=assignment.entry_id,
            juror_id=assignment.juror_id, had_draft=assignment.score_set is not None)
     db.session.add(RemovedPair(round_id=assignment.round_id, entry_id=assignment.entry_id, juror_id=assignment.juror_id))
     db.session.delete(assignment)
@@ -315,7 +316,7 @@ def declare_entry_conflict(assignment: Assignment, profile: JurorProfile) -> Non
     if not has_submitted_score(assignment):
         db.session.delete(assignment)
     db.session.flush()
-    record("conflict_declared", object_type="conflicts", kind="entry", juror_id=profile.user_id)
+    record(AuditAction.CONFLICT_DECLARED, object_type="conflicts", kind="entry", juror_id=profile.user_id)
 
 
 def reassign_open_rounds(juror_id: int) -> list[tuple[Round, Outcome]]:

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from competition.models import Edition
 from core import audit, tasks
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.files import uses_s3
 from judging.exports import freshness, outputs, service
@@ -73,7 +74,7 @@ def create(edition: Edition, kind: str, user) -> ExportJob:
                     heartbeat_at=utcnow())
     db.session.add(job)
     db.session.flush()
-    audit.record("export.started", job, kind=kind)
+    audit.record(AuditAction.EXPORT_STARTED, job, kind=kind)
     return job
 
 
@@ -133,7 +134,7 @@ def run(job_id: int, language: str, base_url: str) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     job.finished_at = job.heartbeat_at = utcnow()
-    audit.record("export.finished", job, kind=job.kind, status=job.status, size=job.file_size)
+    audit.record(AuditAction.EXPORT_FINISHED, job, kind=job.kind, status=job.status, size=job.file_size)
     db.session.commit()
     prune(job.edition_id)
 

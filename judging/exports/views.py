@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from accounts.models import Role
 from competition.models import Category, Edition, Entry, EntryStatus
 from core import audit
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.files import content_disposition, stream_size
 from core.forms import ConfirmForm
@@ -134,7 +135,7 @@ def export_results(fmt: str):
             write_feed(results, text)
         buffer.write(text.getvalue().encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     buffer.seek(0)
-    audit.record("export.downloaded", edition, format=fmt)  # committed with the download (200)
+    audit.record(AuditAction.EXPORT_DOWNLOADED, edition, format=fmt)  # committed with the download (200)
     name = f"{slugify(edition.name) or 'edition'}-results-{utcnow():%Y-%m-%d}.{fmt}"
     response = send_file(buffer, mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
     response.headers["Content-Disposition"] = content_disposition("attachment", name)

@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from accounts.models import Role, User, UserRole
 from competition.models import City
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 from judging.models import Assignment, Conflict, ConflictKind, JurorProfile
 
@@ -62,7 +63,7 @@ def update_profile(user: User, profile: JurorProfile, values: dict, actor) -> bo
         return False
     db.session.flush()
     changed = sorted(k for k in after if after[k] != before[k])
-    record("juror.changed", profile, actor=actor, object_type="juror_profiles", object_id=user.id,
+    record(AuditAction.JUROR_CHANGED, profile, actor=actor, object_type="juror_profiles", object_id=user.id,
            changed=changed, old={k: before[k] for k in changed}, new={k: after[k] for k in changed})
     return True
 
@@ -90,7 +91,7 @@ def declare_conflict(profile: JurorProfile, *, city_id: int | None = None, schoo
     conflict = Conflict(juror_id=profile.user_id, kind=kind, city_id=city_id, school_id=school_id)
     db.session.add(conflict)
     db.session.flush()
-    record("conflict_declared", conflict, kind=conflict.kind)
+    record(AuditAction.CONFLICT_DECLARED, conflict, kind=conflict.kind)
     return conflict
 
 
@@ -98,6 +99,6 @@ def delete_conflict(conflict: Conflict) -> None:
     """Withdraw a declared city or school conflict; "I know this work" (an entry conflict) stays."""
     if conflict.kind == ConflictKind.ENTRY.value:
         raise ValueError("an entry conflict cannot be withdrawn")
-    record("conflict_deleted", conflict, kind=conflict.kind)
+    record(AuditAction.CONFLICT_DELETED, conflict, kind=conflict.kind)
     db.session.delete(conflict)
     db.session.flush()

@@ -16,6 +16,7 @@ from accounts.models import User
 from competition.models import Edition
 from core import mail
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 from core.hosts import public_url
 from judging.assignment import service
@@ -25,6 +26,7 @@ from judging.rounds.progress import JurorProgress, round_progress
 # action -> (the status it starts from, the status it leads to)
 TRANSITIONS = {"open": (RoundStatus.SETUP, RoundStatus.OPEN), "close": (RoundStatus.OPEN, RoundStatus.CLOSED),
                "reopen": (RoundStatus.CLOSED, RoundStatus.OPEN)}
+AUDITED = {"open": AuditAction.ROUND_OPENED, "close": AuditAction.ROUND_CLOSED, "reopen": AuditAction.ROUND_REOPENED}
 RESULTS_PUBLIC = _l("The results are public: take them off the public page (Exports) before opening a round.")
 
 
@@ -47,7 +49,8 @@ def create_round(edition: Edition, jurors_per_entry: int, seed: int, closes_at: 
                           jurors_per_entry=jurors_per_entry, seed=seed, closes_at=closes_at)
     db.session.add(judging_round)
     db.session.flush()
-    record("round.created", judging_round, number=number, k=judging_round.jurors_per_entry, seed=judging_round.seed)
+    record(AuditAction.ROUND_CREATED, judging_round, number=number, k=judging_round.jurors_per_entry,
+           seed=judging_round.seed)
     return judging_round
 
 
@@ -59,7 +62,7 @@ def change_round(judging_round: Round, jurors_per_entry: int, seed: int, closes_
     judging_round.seed = seed
     judging_round.closes_at = closes_at
     db.session.flush()
-    record("round_changed", judging_round, k=judging_round.jurors_per_entry, seed=judging_round.seed)
+    record(AuditAction.ROUND_CHANGED, judging_round, k=judging_round.jurors_per_entry, seed=judging_round.seed)
 
 
 def set_status(judging_round: Round, action: str) -> None:
@@ -73,7 +76,7 @@ def set_status(judging_round: Round, action: str) -> None:
         raise RoundRefused(RESULTS_PUBLIC)
     judging_round.status = after.value
     db.session.flush()
-    record("round_" + action, judging_round)
+    record(AUDITED[action], judging_round)
     if action == "open":
         tell_jurors(judging_round)
 
@@ -129,5 +132,5 @@ def send_reminders(judging_round: Round, juror_ids: set[int] | None = None) -> l
         mail.send_template(juror.email, "juror_reminder", juror.language, timezone=juror.timezone, juror=juror,
                            round=judging_round, assigned=jp.total["assigned"], submitted=jp.total["submitted"],
                            unfinished=jp.unfinished, closes=closes, link=public_url("judging.index"))
-    record("reminders_sent", judging_round, jurors=[jp.juror.id for jp in targets])
+    record(AuditAction.REMINDERS_SENT, judging_round, jurors=[jp.juror.id for jp in targets])
     return targets

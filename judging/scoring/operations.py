@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from judging.models import ScoreSet, ScoreStatus, ScoreValue
 from judging.scoring.forms import plain
@@ -70,7 +71,7 @@ def _score_set(assignment, rubric) -> ScoreSet:
         if existing is None:  # pragma: no cover - the constraint failed for another reason
             raise
         return existing
-    record("score.created", created, assignment=assignment.code)
+    record(AuditAction.SCORE_CREATED, created, assignment=assignment.code)
     return created
 
 
@@ -128,7 +129,7 @@ def save_draft(assignment, rubric, data: dict) -> ScoreSet | None:
     _lock_draft(score_set)
     changes = _apply(score_set, rubric, data)
     if changes:
-        record("score.saved", score_set, assignment=assignment.code, changes=changes)
+        record(AuditAction.SCORE_SAVED, score_set, assignment=assignment.code, changes=changes)
     return score_set
 
 
@@ -150,7 +151,8 @@ def submit(assignment, rubric, data: dict) -> ScoreSet:
         raise ScoringRefused(ALREADY_SUBMITTED)
     db.session.refresh(score_set)
     changes["status"] = [ScoreStatus.DRAFT.value, ScoreStatus.SUBMITTED.value]
-    record("score.submitted", score_set, assignment=assignment.code, changes=changes, total=plain(score_set.total))
+    record(AuditAction.SCORE_SUBMITTED, score_set, assignment=assignment.code, changes=changes,
+           total=plain(score_set.total))
     from judging.results.store import schedule  # the stored ranking is computed again, once per burst of submissions
 
     schedule(assignment.round_id, assignment.entry.category_id)
