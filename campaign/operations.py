@@ -21,7 +21,7 @@ from core.hosts import public_url
 DOCUMENT_KINDS = {"docx", "odt", "txt"}
 PHOTO_KINDS = {"image"}
 CONSENT_FORM_KINDS = {"image", "pdf"}
-PORTRAIT_KINDS = (Kind.QUOTE.value, Kind.STORY.value)
+PORTRAIT_KINDS = (Kind.QUOTE, Kind.STORY)
 
 
 class CampaignError(Exception):
@@ -33,7 +33,7 @@ class CampaignError(Exception):
 
 def can_change(sub: Submission, now: datetime | None = None) -> bool:
     """Until the deadline; after it, only a submission the secretariat sent back for changes."""
-    return is_open(sub.edition, now) or sub.status == Status.RETURNED.value
+    return is_open(sub.edition, now) or sub.status == Status.RETURNED
 
 
 def _require_changeable(sub: Submission) -> None:
@@ -43,7 +43,7 @@ def _require_changeable(sub: Submission) -> None:
 
 def quotes_of(edition, city) -> int:
     return db.session.scalar(select(func.count(Submission.id)).where(
-        Submission.edition_id == edition.id, Submission.city_id == city.id, Submission.kind == Kind.QUOTE.value))
+        Submission.edition_id == edition.id, Submission.city_id == city.id, Submission.kind == Kind.QUOTE))
 
 
 def create(edition, city, kind: Kind, user) -> Submission:
@@ -53,7 +53,7 @@ def create(edition, city, kind: Kind, user) -> Submission:
     if kind is Kind.QUOTE and quotes_of(edition, city) >= edition.campaign_max_quotes:
         raise CampaignError(_l("%(city)s already has %(n)d quote cards, the most allowed. Change or delete one of them instead.",
                                city=city.name, n=edition.campaign_max_quotes))
-    sub = Submission(edition=edition, city=city, kind=kind.value, status=Status.DRAFT.value, created_by_id=user.id,
+    sub = Submission(edition=edition, city=city, kind=kind, status=Status.DRAFT, created_by_id=user.id,
                      language="en")
     db.session.add(sub)
     db.session.flush()
@@ -63,8 +63,8 @@ def create(edition, city, kind: Kind, user) -> Submission:
 
 def _back_to_draft(sub: Submission) -> None:
     """A change to a submitted or approved submission returns it to draft, to be checked and submitted again."""
-    if sub.status in (Status.SUBMITTED.value, Status.APPROVED.value):
-        sub.status = Status.DRAFT.value
+    if sub.status in (Status.SUBMITTED, Status.APPROVED):
+        sub.status = Status.DRAFT
         sub.submitted_at = sub.approved_at = None
     db.session.flush()
 
@@ -74,14 +74,14 @@ def set_details(sub: Submission, *, person_name: str, person_title: str, text: s
     """Save the words. Returns the quote's format suggestions (codes of ``checks.quote_suggestions``)."""
     _require_changeable(sub)
     text = (text or "").strip()
-    if sub.kind == Kind.STATEMENT.value:
+    if sub.kind == Kind.STATEMENT:
         if language not in checks.STATEMENT_LANGUAGES:
             raise CampaignError(_l("Choose English or French: statements are published in one of them."), "language")
         if text and not checks.statement_language_ok(text):
             raise CampaignError(_l("Write the statement in English or French. A statement in another language cannot be published."), "text")
         if not person_name.strip() or not person_title.strip():
             raise CampaignError(_l("Enter the official's name and title."), "person_name")
-    if sub.kind == Kind.STORY.value:
+    if sub.kind == Kind.STORY:
         _check_length(text)
         _check_length(translation_text, "translation_text")
     if translation_text.strip() and translation_language not in checks.STATEMENT_LANGUAGES:
@@ -92,7 +92,7 @@ def set_details(sub: Submission, *, person_name: str, person_title: str, text: s
     sub.translation_language = translation_language if sub.translation_text else ""
     _back_to_draft(sub)
     audit.record(AuditAction.CAMPAIGN_CHANGED, sub, part="details", characters=len(text))
-    return checks.quote_suggestions(text, language) if sub.kind == Kind.QUOTE.value else []
+    return checks.quote_suggestions(text, language) if sub.kind == Kind.QUOTE else []
 
 
 def _check_length(text: str, field: str = "text") -> None:
@@ -123,7 +123,7 @@ def attach_file(sub: Submission, purpose: FilePurpose, data: bytes, filename: st
         if not (cleaned.text or "").strip():
             raise CampaignError(_l("The document has no text. Check that you chose the story, or type it instead."), "document")
     stored = SubmissionFile(
-        purpose=purpose.value, kind=cleaned.kind, original_name=safe_filename(filename or "", fallback="upload"),
+        purpose=purpose, kind=cleaned.kind, original_name=safe_filename(filename or "", fallback="upload"),
         original_key=file_lifecycle.put("uploads", data), original_size=len(data),
         cleaned_key=file_lifecycle.put("uploads", cleaned.cleaned), cleaned_mime=cleaned.cleaned_mime,
         web_key=file_lifecycle.put("uploads", cleaned.web) if cleaned.web else None,
@@ -183,9 +183,9 @@ def missing_items(sub: Submission) -> list[str]:
     missing = []
     if not sub.text.strip():
         missing.append("text")
-    if sub.kind == Kind.STATEMENT.value and not (sub.person_name and sub.person_title):
+    if sub.kind == Kind.STATEMENT and not (sub.person_name and sub.person_title):
         missing.append("official")
-    if sub.kind == Kind.STORY.value and sub.language not in checks.STATEMENT_LANGUAGES and not sub.translation_text:
+    if sub.kind == Kind.STORY and sub.language not in checks.STATEMENT_LANGUAGES and not sub.translation_text:
         missing.append("translation")
     if not sub.consent_publication:
         missing.append("consent")
@@ -196,13 +196,13 @@ def submit(sub: Submission, now: datetime | None = None) -> None:
     now = now or utcnow()
     if not can_change(sub, now):
         raise CampaignError(_l("The deadline has passed: this submission can no longer be submitted."))
-    if sub.status not in (Status.DRAFT.value, Status.RETURNED.value):
+    if sub.status not in (Status.DRAFT, Status.RETURNED):
         raise CampaignError(_l("This submission has already been submitted."))
     if missing_items(sub):
         raise CampaignError(_l("Some parts are missing. Complete them, then submit."))
     claimed = db.session.execute(
         update(Submission).where(Submission.id == sub.id, Submission.status == sub.status)
-        .values(status=Status.SUBMITTED.value, submitted_at=now).execution_options(synchronize_session=False)
+        .values(status=Status.SUBMITTED, submitted_at=now).execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         raise CampaignError(_l("This submission has already been submitted."))
@@ -212,7 +212,7 @@ def submit(sub: Submission, now: datetime | None = None) -> None:
 
 def delete(sub: Submission) -> None:
     _require_changeable(sub)
-    if sub.status not in (Status.DRAFT.value, Status.RETURNED.value):
+    if sub.status not in (Status.DRAFT, Status.RETURNED):
         raise CampaignError(_l("Only a draft can be deleted."))
     audit.record(AuditAction.CAMPAIGN_DELETED, sub, kind=sub.kind)
     db.session.delete(sub)
@@ -222,9 +222,9 @@ def delete(sub: Submission) -> None:
 # The secretariat ---------------------------------------------------------------------------------------
 
 def approve(sub: Submission) -> None:
-    if sub.status != Status.SUBMITTED.value:
+    if sub.status != Status.SUBMITTED:
         raise CampaignError(_l("Only a submitted submission can be approved."))
-    sub.status, sub.approved_at, sub.review_message = Status.APPROVED.value, utcnow(), ""
+    sub.status, sub.approved_at, sub.review_message = Status.APPROVED, utcnow(), ""
     db.session.flush()
     audit.record(AuditAction.CAMPAIGN_APPROVED, sub)
 
@@ -233,9 +233,9 @@ def send_back(sub: Submission, message: str) -> None:
     message = (message or "").strip()
     if not message:
         raise CampaignError(_l("Write what the city should change."), "message")
-    if sub.status not in (Status.SUBMITTED.value, Status.APPROVED.value):
+    if sub.status not in (Status.SUBMITTED, Status.APPROVED):
         raise CampaignError(_l("Only a submitted or approved submission can be sent back."))
-    sub.status, sub.review_message, sub.approved_at = Status.RETURNED.value, message, None
+    sub.status, sub.review_message, sub.approved_at = Status.RETURNED, message, None
     db.session.flush()
     audit.record(AuditAction.CAMPAIGN_SENT_BACK, sub, message=message)
     author = db.session.get(User, sub.created_by_id) if sub.created_by_id else None

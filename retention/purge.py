@@ -142,7 +142,7 @@ def _awarded_entry_ids(edition: Edition) -> set[int]:
 
 def is_published(entry: Entry, awarded: set[int]) -> bool:
     """What the public gallery shows: an award, still in the competition, consent to publication."""
-    return entry.id in awarded and entry.status == EntryStatus.SUBMITTED.value and entry.consent_publication
+    return entry.id in awarded and entry.status == EntryStatus.SUBMITTED and entry.consent_publication
 
 
 def _holds_something(entry: Entry) -> bool:
@@ -169,7 +169,7 @@ def scope(edition: Edition) -> Scope:
             s.to_empty.append(entry)
         number = 0  # the file's number among the entry's work and translation files, for its neutral name
         for stored in entry.files:
-            if stored.purpose == FilePurpose.CONSENT_FORM.value:
+            if stored.purpose == FilePurpose.CONSENT_FORM:
                 s.consent_forms.append(stored)
             elif not is_published(entry, awarded):
                 s.unpublished_files.append(stored)

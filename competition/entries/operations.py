@@ -34,7 +34,7 @@ from core.db import db, utcnow
 WRITTEN_KINDS = {"pdf", "docx", "odt", "txt"}
 ILLUSTRATION_KINDS = {"image", "pdf"}
 CONSENT_FORM_KINDS = {"image", "pdf"}
-LIVE_STATUSES = (EntryStatus.DRAFT.value, EntryStatus.SUBMITTED.value)
+LIVE_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
 
 
 class EntryError(Exception):
@@ -44,11 +44,11 @@ class EntryError(Exception):
 
 
 def accepted_kinds(discipline: str) -> set[str]:
-    return ILLUSTRATION_KINDS if discipline == Discipline.ILLUSTRATION.value else WRITTEN_KINDS
+    return ILLUSTRATION_KINDS if discipline == Discipline.ILLUSTRATION else WRITTEN_KINDS
 
 
 def upload_limits(category: Category | None, purpose: FilePurpose) -> UploadLimits:
-    pages = 1 if category is None or category.discipline == Discipline.ILLUSTRATION.value else category.max_pdf_pages
+    pages = 1 if category is None or category.discipline == Discipline.ILLUSTRATION else category.max_pdf_pages
     if purpose is FilePurpose.CONSENT_FORM:
         pages = 4
     return UploadLimits(max_bytes=current_app.config["MAX_UPLOAD_BYTES"], max_pdf_pages=pages)
@@ -93,7 +93,7 @@ def set_details(entry: Entry, school_class: SchoolClass, discipline: str, title:
     if entry.id is None or entry.category_id != category.id:
         if _count_live(school_class, category, exclude=entry) >= category.max_entries_per_class:
             raise EntryError(_l("This class already has %(n)d entries in this category, the most allowed.", n=category.max_entries_per_class))
-    if not language and discipline != Discipline.ILLUSTRATION.value:
+    if not language and discipline != Discipline.ILLUSTRATION:
         raise EntryError(_l("Choose the language the work is written in: only an illustration can have no words."))
     if language and language not in school_class.edition.language_list:
         raise EntryError(_l("Choose one of the languages accepted in this edition."))
@@ -129,8 +129,8 @@ def set_details(entry: Entry, school_class: SchoolClass, discipline: str, title:
 
 def _back_to_draft(entry: Entry) -> None:
     """Any change to a submitted entry returns it to draft, so that it is checked and submitted again."""
-    if entry.status == EntryStatus.SUBMITTED.value:
-        entry.status = EntryStatus.DRAFT.value
+    if entry.status == EntryStatus.SUBMITTED:
+        entry.status = EntryStatus.DRAFT
         entry.submitted_at = None
     db.session.flush()
 
@@ -191,7 +191,7 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
     # unless another row shares them (core.file_lifecycle).
     original_key = file_lifecycle.put("uploads", data)
     stored = EntryFile(
-        purpose=purpose.value,
+        purpose=purpose,
         kind=cleaned.kind,
         original_name=safe_filename(filename or "", fallback="upload"),
         original_key=original_key,
@@ -208,10 +208,10 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
         width=cleaned.width,
         height=cleaned.height,
     )
-    for old in [f for f in entry.files if f.purpose == purpose.value]:
+    for old in [f for f in entry.files if f.purpose == purpose]:
         entry.files.remove(old)
     entry.files.append(stored)
-    if purpose is FilePurpose.WORK and entry.category.discipline != Discipline.ILLUSTRATION.value:
+    if purpose is FilePurpose.WORK and entry.category.discipline != Discipline.ILLUSTRATION:
         entry.text = ""  # an uploaded file replaces typed text
     _back_to_draft(entry)
     audit.record(AuditAction.ENTRY_FILE_UPLOADED, entry, purpose=purpose.value, name=stored.original_name,
@@ -247,7 +247,7 @@ def missing_items(entry: Entry) -> list[str]:
 def identity_texts(entry: Entry) -> dict[str, str]:
     texts = {"title": entry.title, "text": entry.text, "translation": entry.translation_text}
     for stored in entry.files:
-        if stored.purpose == FilePurpose.CONSENT_FORM.value:
+        if stored.purpose == FilePurpose.CONSENT_FORM:
             continue
         texts[f"file name: {stored.original_name}"] = stored.original_name
         if stored.text:
@@ -258,7 +258,7 @@ def identity_texts(entry: Entry) -> dict[str, str]:
 def hidden_texts(entry: Entry) -> dict[str, str]:
     """What cleaning removed from the entry's files (never shown to jurors), by file."""
     return {f"{HIDDEN_SOURCE}{stored.original_name}": stored.hidden_text for stored in entry.files
-            if stored.purpose != FilePurpose.CONSENT_FORM.value and stored.hidden_text}
+            if stored.purpose != FilePurpose.CONSENT_FORM and stored.hidden_text}
 
 
 def identity_needles(entry: Entry):
@@ -292,9 +292,9 @@ def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> li
     school_class = entry.school_class
     if not school_class.is_open(now):
         raise EntryError(_l("The deadline has passed: this entry can no longer be submitted."))
-    if entry.status in (EntryStatus.WITHDRAWN.value, EntryStatus.DISQUALIFIED.value):
+    if entry.status in (EntryStatus.WITHDRAWN, EntryStatus.DISQUALIFIED):
         raise EntryError(_l("This entry is out of the competition, so it cannot be submitted again."))
-    if entry.status != EntryStatus.DRAFT.value:
+    if entry.status != EntryStatus.DRAFT:
         raise EntryError(_l("This entry has already been submitted."))
     reason = frozen_reason(entry)
     if reason is not None:
@@ -311,8 +311,8 @@ def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> li
     hits_json = json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False)
     claimed = db.session.execute(
         update(Entry)
-        .where(Entry.id == entry.id, Entry.status == EntryStatus.DRAFT.value)
-        .values(status=EntryStatus.SUBMITTED.value, submitted_at=now, blindness_flag=bool(visible), blindness_hits_json=hits_json)
+        .where(Entry.id == entry.id, Entry.status == EntryStatus.DRAFT)
+        .values(status=EntryStatus.SUBMITTED, submitted_at=now, blindness_flag=bool(visible), blindness_hits_json=hits_json)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
@@ -327,7 +327,7 @@ def withdraw(entry: Entry) -> None:
     It leaves the jurors' lists, the rankings and every public output on the next request."""
     if entry.status not in LIVE_STATUSES:
         raise EntryError(_l("Only a draft or a submitted entry can be withdrawn."))
-    entry.status = EntryStatus.WITHDRAWN.value
+    entry.status = EntryStatus.WITHDRAWN
     entry.withdrawn_at = utcnow()
     db.session.flush()
     audit.record(AuditAction.ENTRY_WITHDRAWN, entry)
@@ -335,9 +335,9 @@ def withdraw(entry: Entry) -> None:
 
 def disqualify(entry: Entry, reason: str) -> None:
     """The secretariat takes a submitted entry out of the competition, and the teacher is told why by email."""
-    if entry.status != EntryStatus.SUBMITTED.value:
+    if entry.status != EntryStatus.SUBMITTED:
         raise EntryError(_l("Only a submitted entry can be disqualified."))
-    entry.status = EntryStatus.DISQUALIFIED.value
+    entry.status = EntryStatus.DISQUALIFIED
     entry.disqualified_reason = reason
     db.session.flush()
     audit.record(AuditAction.ENTRY_DISQUALIFIED, entry, reason=reason)
@@ -348,10 +348,10 @@ def disqualify(entry: Entry, reason: str) -> None:
 
 def reinstate(entry: Entry) -> None:
     """Undo a disqualification: the entry is submitted again, and its reason is kept in the audit only."""
-    if entry.status != EntryStatus.DISQUALIFIED.value:
+    if entry.status != EntryStatus.DISQUALIFIED:
         raise EntryError(_l("Only a disqualified entry can be reinstated."))
     previous = entry.disqualified_reason
-    entry.status = EntryStatus.SUBMITTED.value
+    entry.status = EntryStatus.SUBMITTED
     entry.disqualified_reason = ""
     db.session.flush()
     audit.record(AuditAction.ENTRY_REINSTATED, entry, previous_reason=previous)

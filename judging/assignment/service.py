@@ -35,7 +35,7 @@ from judging.models import (
     order_key,
 )
 
-WRITTEN = {Discipline.POEM.value, Discipline.ESSAY.value}
+WRITTEN = {Discipline.POEM, Discipline.ESSAY}
 
 
 @dataclass
@@ -96,7 +96,7 @@ def _other_rounds_load(judging_round: Round) -> dict[int, int]:
     rows = db.session.execute(
         select(Assignment.juror_id, func.count()).join(Round, Round.id == Assignment.round_id)
         .where(Round.edition_id == judging_round.edition_id, Round.id != judging_round.id,
-               Round.status != RoundStatus.CLOSED.value)
+               Round.status != RoundStatus.CLOSED)
         .group_by(Assignment.juror_id))
     return dict(rows.all())
 
@@ -144,7 +144,7 @@ def _round_assignments(judging_round: Round) -> list[Assignment]:
 
 
 def has_submitted_score(assignment: Assignment) -> bool:
-    return assignment.score_set is not None and assignment.score_set.status == ScoreStatus.SUBMITTED.value
+    return assignment.score_set is not None and assignment.score_set.status == ScoreStatus.SUBMITTED
 
 
 def _solve(judging_round, keep_rows, mode, avoid=()):
@@ -253,7 +253,7 @@ def _fill(judging_round: Round, avoid=()) -> Outcome:
     """Fill the open slots, keeping every row there is (even one a pending declaration will later release)."""
     rows = _round_assignments(judging_round)
     outcome = _solve(judging_round, rows, PARTIAL, avoid=avoid)
-    if judging_round.status != RoundStatus.CLOSED.value:
+    if judging_round.status != RoundStatus.CLOSED:
         have = {(a.entry_id, a.juror_id) for a in rows}
         _create(judging_round, [p for p in outcome.result.pairs if p not in have], rows, outcome)
     return outcome
@@ -312,7 +312,7 @@ def declare_entry_conflict(assignment: Assignment, profile: JurorProfile) -> Non
     judging_round = assignment.round
     if not judging_round.is_open:
         raise RoundClosed()
-    db.session.add(Conflict(juror_id=profile.user_id, kind=ConflictKind.ENTRY.value, entry_id=assignment.entry_id))
+    db.session.add(Conflict(juror_id=profile.user_id, kind=ConflictKind.ENTRY, entry_id=assignment.entry_id))
     if not has_submitted_score(assignment):
         db.session.delete(assignment)
     db.session.flush()
@@ -323,6 +323,6 @@ def reassign_open_rounds(juror_id: int) -> list[tuple[Round, Outcome]]:
     """After a juror's change (conflict, dropped out): reassign every round of theirs not closed yet."""
     rounds = db.session.scalars(
         select(Round).join(Assignment, Assignment.round_id == Round.id)
-        .where(Assignment.juror_id == juror_id, Round.status != RoundStatus.CLOSED.value).distinct())
+        .where(Assignment.juror_id == juror_id, Round.status != RoundStatus.CLOSED).distinct())
     return [(judging_round, reassign(judging_round)) for judging_round in list(rounds)]
 

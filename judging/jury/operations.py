@@ -33,7 +33,7 @@ def is_juror(user: User) -> bool:
 def jurors() -> list[dict]:
     """Every user with the juror role, with their profile (or None), city and counts, by name."""
     users = db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.JUROR.value).order_by(func.lower(User.name), User.id)
+        select(User).join(UserRole).where(UserRole.role == Role.JUROR).order_by(func.lower(User.name), User.id)
     ).unique().all()
     ids = [u.id for u in users]
     profiles = {p.user_id: p for p in db.session.scalars(select(JurorProfile).where(JurorProfile.user_id.in_(ids)))}
@@ -87,7 +87,7 @@ def declare_conflict(profile: JurorProfile, *, city_id: int | None = None, schoo
     secretariat's next reassignment applies it (``assignment.service.reassign``)."""
     if (city_id is None) == (school_id is None):
         raise ValueError("a conflict is with one city or one school")
-    kind = ConflictKind.CITY.value if city_id is not None else ConflictKind.SCHOOL.value
+    kind = ConflictKind.CITY if city_id is not None else ConflictKind.SCHOOL
     conflict = Conflict(juror_id=profile.user_id, kind=kind, city_id=city_id, school_id=school_id)
     db.session.add(conflict)
     db.session.flush()
@@ -97,7 +97,7 @@ def declare_conflict(profile: JurorProfile, *, city_id: int | None = None, schoo
 
 def delete_conflict(conflict: Conflict) -> None:
     """Withdraw a declared city or school conflict; "I know this work" (an entry conflict) stays."""
-    if conflict.kind == ConflictKind.ENTRY.value:
+    if conflict.kind == ConflictKind.ENTRY:
         raise ValueError("an entry conflict cannot be withdrawn")
     record(AuditAction.CONFLICT_DELETED, conflict, kind=conflict.kind)
     db.session.delete(conflict)

@@ -43,7 +43,7 @@ def make_shortlist(round_: Round, picked: dict[int, list[int]], rule: dict) -> t
     final = service.final_round(round_.edition_id)
     if final is None:
         final = Round(edition_id=round_.edition_id, number=service.FINAL_ROUND_NUMBER, name="Final",
-                      jurors_per_entry=round_.jurors_per_entry, status=RoundStatus.SETUP.value,
+                      jurors_per_entry=round_.jurors_per_entry, status=RoundStatus.SETUP,
                       method=round_.method, tie_criterion_key=round_.tie_criterion_key, seed=round_.seed)
         db.session.add(final)
         db.session.flush()
@@ -100,7 +100,7 @@ def publish(edition: Edition) -> None:
     """Put the results on the public page (the gallery, the entry pages and the feed). Refused while a round is
     open (a juror still scoring would see the authors' names) and when nothing has consent to publication."""
     if db.session.scalar(select(exists().where(Round.edition_id == edition.id,
-                                               Round.status == RoundStatus.OPEN.value))):
+                                               Round.status == RoundStatus.OPEN))):
         raise PublishRefused(_l("Close the rounds that are still open first: jurors who are still scoring would see "
                                 "the authors' names on the public page."))
     if not collect(edition, ranked=False).for_publication:

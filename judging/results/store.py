@@ -63,7 +63,7 @@ class StoredResults(service.CategoryResults):
 
 def inputs_version(round_: Round, category_id: int) -> str:
     """The digest of what the ranking is made from: one aggregate query, whatever the size."""
-    submitted = ScoreSet.status == ScoreStatus.SUBMITTED.value
+    submitted = ScoreSet.status == ScoreStatus.SUBMITTED
     assigned, count, ids, rubrics, changed = db.session.execute(
         select(func.count(Assignment.id), func.count(ScoreSet.id).filter(submitted),
                func.coalesce(func.sum(ScoreSet.id).filter(submitted), 0),

@@ -37,7 +37,7 @@ def round_confirm(round_id: int, action: str):
     judging_round = get_or_404(Round, round_id)
     back = url_for("judging.round_detail", round_id=round_id)
     needed = RoundStatus.OPEN if action == "close" else RoundStatus.CLOSED
-    if judging_round.status != needed.value:
+    if judging_round.status != needed:
         flash(_("The round is %(status)s; nothing was changed.", status=RoundStatus(judging_round.status).title), "error")
         return redirect(back)
     if action == "reopen" and judging_round.edition.results_published_at is not None:

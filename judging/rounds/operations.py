@@ -56,7 +56,7 @@ def create_round(edition: Edition, jurors_per_entry: int, seed: int, closes_at: 
 
 def change_round(judging_round: Round, jurors_per_entry: int, seed: int, closes_at: datetime | None) -> None:
     """Change the settings of a round that is not closed."""
-    if judging_round.status == RoundStatus.CLOSED.value:
+    if judging_round.status == RoundStatus.CLOSED:
         raise RoundRefused(_l("The round is %(status)s; nothing was changed.", status=RoundStatus.CLOSED.title))
     judging_round.jurors_per_entry = jurors_per_entry
     judging_round.seed = seed
@@ -68,13 +68,13 @@ def change_round(judging_round: Round, jurors_per_entry: int, seed: int, closes_
 def set_status(judging_round: Round, action: str) -> None:
     """``open`` scoring (and tell every juror of the round), ``close`` the round, or ``reopen`` a closed one."""
     before, after = TRANSITIONS[action]
-    if judging_round.status != before.value:
+    if judging_round.status != before:
         raise RoundRefused(_l("The round is %(status)s; nothing was changed.",
                               status=RoundStatus(judging_round.status).title))
     if after is RoundStatus.OPEN and judging_round.edition.results_published_at is not None:
         # The public gallery names the authors who consented: no juror may score while it is up.
         raise RoundRefused(RESULTS_PUBLIC)
-    judging_round.status = after.value
+    judging_round.status = after
     db.session.flush()
     record(AUDITED[action], judging_round)
     if action == "open":
@@ -84,7 +84,7 @@ def set_status(judging_round: Round, action: str) -> None:
 def assign(judging_round: Round) -> service.Outcome:
     """Assign the whole round (``service.run_assignment``) and tell the jurors of an open round about their new
     entries. When some entry cannot get its jurors, nothing is changed (``outcome.complete`` is False)."""
-    if judging_round.status == RoundStatus.CLOSED.value:
+    if judging_round.status == RoundStatus.CLOSED:
         raise RoundRefused(_l("The round is %(status)s; nothing was changed.", status=RoundStatus.CLOSED.title))
     outcome = service.run_assignment(judging_round)
     if outcome.complete:
@@ -104,7 +104,7 @@ def tell_jurors(judging_round: Round, created=None) -> None:
 
     ``created``: the new assignments; None tells every juror of the round (when scoring opens).
     """
-    if judging_round.status != RoundStatus.OPEN.value:
+    if judging_round.status != RoundStatus.OPEN:
         return
     if created is None:
         created = db.session.scalars(select(Assignment).where(Assignment.round_id == judging_round.id)).all()

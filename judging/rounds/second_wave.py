@@ -85,11 +85,11 @@ def budget(final: Round, category: Category) -> Budget:
 
 
 def _refusal(final: Round, the_budget: Budget):
-    if final.status == RoundStatus.CLOSED.value:
+    if final.status == RoundStatus.CLOSED:
         return ROUND_CLOSED
     if final.edition.results_published_at is not None:
         return RESULTS_PUBLIC
-    if final.status != RoundStatus.OPEN.value:
+    if final.status != RoundStatus.OPEN:
         return NOT_OPEN
     if not the_budget.workload:
         return NO_BUDGET

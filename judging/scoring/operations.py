@@ -28,8 +28,8 @@ ALREADY_SUBMITTED = _l("You have already submitted your scores for this entry. S
 
 STATUS_TITLES = {
     "not_started": _l("Not started"),
-    ScoreStatus.DRAFT.value: _l("Draft"),
-    ScoreStatus.SUBMITTED.value: _l("Submitted"),
+    ScoreStatus.DRAFT: _l("Draft"),
+    ScoreStatus.SUBMITTED: _l("Submitted"),
 }
 
 
@@ -60,7 +60,7 @@ def _score_set(assignment, rubric) -> ScoreSet:
     existing = db.session.scalar(select(ScoreSet).where(ScoreSet.assignment_id == assignment.id))
     if existing is not None:
         return existing
-    created = ScoreSet(assignment_id=assignment.id, rubric_id=rubric.id, status=ScoreStatus.DRAFT.value)
+    created = ScoreSet(assignment_id=assignment.id, rubric_id=rubric.id, status=ScoreStatus.DRAFT)
     db.session.add(created)
     try:
         db.session.flush()
@@ -78,7 +78,7 @@ def _score_set(assignment, rubric) -> ScoreSet:
 def _lock_draft(score_set) -> None:
     """Take the row (PostgreSQL waits here for a parallel writer) and refuse if it is no longer a draft."""
     touched = db.session.execute(
-        update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT.value)
+        update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT)
         .values(updated_at=utcnow()).execution_options(synchronize_session=False)
     ).rowcount
     if touched != 1:
@@ -144,8 +144,8 @@ def submit(assignment, rubric, data: dict) -> ScoreSet:
     changes = _apply(score_set, rubric, data)
     now = utcnow()
     done = db.session.execute(
-        update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT.value)
-        .values(status=ScoreStatus.SUBMITTED.value, submitted_at=now).execution_options(synchronize_session=False)
+        update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT)
+        .values(status=ScoreStatus.SUBMITTED, submitted_at=now).execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:  # pragma: no cover - the row lock above makes this the second line of defence
         raise ScoringRefused(ALREADY_SUBMITTED)

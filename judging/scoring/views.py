@@ -122,7 +122,7 @@ def entry_file(code: str, variant: str):
     """The cleaned copies only, named after the code: never an original, never a consent form."""
     if variant not in VARIANTS or not ops.valid_code(code):
         abort(404)
-    purpose = FilePurpose.TRANSLATION.value if variant == "translation" else FilePurpose.WORK.value
+    purpose = FilePurpose.TRANSLATION if variant == "translation" else FilePurpose.WORK
     stored = boundary.cleaned_file(current_user.id, code, purpose, web=variant == "web")
     if stored is None or (variant == "web" and stored.kind != "image"):
         abort(404)
