@@ -107,7 +107,6 @@ def autosave(code: str):
     try:
         _save(code, view, form, False)
     except ops.ScoringRefused as refused:
-        db.session.rollback()
         return jsonify(saved=False, errors={}, message=str(refused.message)), 409
     now = utcnow()
     return jsonify(saved=True, at=now.isoformat(), message=_("Saved at %(time)s", time=format_time(now, "short")))
