@@ -21,11 +21,12 @@ def create_teacher(name: str, email: str, password_hash: str, language: str, tim
 
 
 def create_user(name: str, email: str, password: str, roles: list[Role], *, language: str = "en",
-                timezone: str = "Europe/Paris", confirmed: bool = True) -> User:
+                timezone: str = "Europe/Paris", confirmed: bool = True, password_hash: str | None = None) -> User:
+    """``password_hash``: the hash of ``password`` when the caller has it already (the demo's accounts share one)."""
     user = User(
         name=name,
         email=normalise_email(email),
-        password_hash=hash_password(password),
+        password_hash=password_hash or hash_password(password),
         language=language,
         timezone=timezone,
         email_confirmed_at=utcnow() if confirmed else None,

@@ -5,10 +5,12 @@
 1. The grid (judging/aggregation/simulation.py, 300 entries, 30 jurors unless said): Kendall's tau and top-10
    precision against the true qualities, mean over seeds, for the mean, the median, z-scores, least squares
    (the first bias-adjusted), the previous model (shrinkage, one noise for all jurors: ``noise="pooled"``),
-   the new model (each juror's own noise, the default), the bias-blind reference (knows everything but the
-   severities: the best any bias estimate can do) and the ceiling (knows every juror's severity, spread
-   and noise, models rounding and clipping).  The model with juror biases shrunk toward 0 too
-   (``juror_penalty="reml"``) was measured before and did no better; it is no longer in the table.
+   the new model (each juror's own noise, the default: a steadier juror counts for more, up to a cap that
+   falls to 1 as their scores pile up at their own ends, judging/aggregation/noise.weight_caps), the
+   bias-blind reference (knows everything but the severities: the best any bias estimate can do) and the
+   ceiling (knows every juror's severity, spread and noise, models rounding and clipping).  The model with
+   juror biases shrunk toward 0 too (``juror_penalty="reml"``) was measured before and did no better; it is
+   no longer in the table.
 2. The final round (base design): top-10 precision after round 1, after the naive shortlist (top 30,
    6 more jurors each), after the previous proposal (one go, the previous model) and after the proposal
    of judging/aggregation/final_round.py in two waves, with the extra score sets.

@@ -193,7 +193,9 @@ def _release(state: dict) -> None:
         release()
 
 
-@event.listens_for(Session, "after_commit")
+# insert=True: before every other after_commit listener, so that the pins are released before the task queue
+# runs tasks in the same process (QUEUE_IMMEDIATE), whose own commits would otherwise wait for them.
+@event.listens_for(Session, "after_commit", insert=True)
 def _after_commit(session: Session) -> None:
     state = session.info.get(INFO_KEY)
     if not state:

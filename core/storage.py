@@ -158,6 +158,7 @@ class LocalStorage(StripeLocks):
         committed or rolled back (see the module's docstring).
         """
         pin_after_hashing = pins is not None
+        key = None
         if isinstance(data, (bytes, bytearray, memoryview)):
             data = bytes(data)
             key = hashlib.sha256(data).hexdigest()
@@ -174,17 +175,19 @@ class LocalStorage(StripeLocks):
         else:
             raise TypeError(f"put() takes bytes or a binary file object, not {type(data).__name__}")
 
-        digest = hashlib.sha256()
+        digest = hashlib.sha256() if key is None else None  # bytes were hashed above: not twice
         fd, tmp_name = tempfile.mkstemp(dir=self.tmp_dir, prefix=TEMP_PREFIX, suffix=TEMP_SUFFIX)
         tmp = Path(tmp_name)
         try:
             with os.fdopen(fd, "wb") as out:
                 for chunk in chunks:
-                    digest.update(chunk)
+                    if digest is not None:
+                        digest.update(chunk)
                     out.write(chunk)
                 out.flush()
                 os.fsync(out.fileno())
-            key = digest.hexdigest()
+            if digest is not None:
+                key = digest.hexdigest()
             final = self.path(key)
             if pin_after_hashing:  # a stream: its key is known only now, before the file appears
                 pins.append(self.pin(key))

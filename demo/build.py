@@ -17,6 +17,7 @@ from sqlalchemy import select
 
 from accounts.models import Role
 from accounts.operations import create_user
+from accounts.passwords import hash_password
 from core.db import db, utcnow
 
 CITIES = [
@@ -113,7 +114,9 @@ def load_demo(password: str, now: datetime | None = None) -> None:
         city.schools = [School(name=school) for school in schools]
         db.session.add(city)
     db.session.flush()
-    users = {email: create_user(name, email, password, roles, language="en", timezone="Europe/Paris")
+    hashed = hash_password(password)  # one argon2 hash for every demo account (they share the password)
+    users = {email: create_user(name, email, password, roles, language="en", timezone="Europe/Paris",
+                                password_hash=hashed)
              for email, name, roles in DEMO_ACCOUNTS}
     db.session.flush()
     for email, city_name in COORDINATED:
@@ -127,8 +130,8 @@ def load_demo(password: str, now: datetime | None = None) -> None:
     from demo.results import load_demo_results, store_demo_rankings
 
     load_demo_entries()
-    load_demo_judging(password, now=now)
-    load_demo_judging(password, edition=past, now=now)
+    load_demo_judging(password, now=now, password_hash=hashed)
+    load_demo_judging(password, edition=past, now=now, password_hash=hashed)
     load_demo_results(past, now)
     load_demo_campaign()
     store_demo_rankings()

@@ -80,7 +80,7 @@ def _sample_entries(edition, rng, submitted_at, sample_classes=SAMPLE_CLASSES) -
     db.session.flush()
 
 
-def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None) -> None:
+def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None, password_hash: str | None = None) -> None:
     """Round 1 of ``edition`` (default: the current one, left open); a past edition's round is closed and complete."""
     from competition.models import City, Edition, Entry, EntryStatus
     from judging.aggregation.methods import Criterion as AggCriterion
@@ -102,7 +102,8 @@ def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None) -
     for email, name, languages, bias in JURORS:
         user = db.session.scalar(select(User).where(User.email == email))
         if user is None:
-            user = create_user(name, email, password, [Role.JUROR], language="en", timezone="Europe/Paris")
+            user = create_user(name, email, password, [Role.JUROR], language="en", timezone="Europe/Paris",
+                               password_hash=password_hash)
             db.session.flush()
         profile = db.session.get(JurorProfile, user.id)  # one profile per juror, across editions
         if profile is None:

@@ -24,6 +24,7 @@ except ImportError:  # pragma: no cover - hypothesis is a test extra
 # Fixtures and helpers shared by several test folders.
 pytest_plugins = ["tests.fixtures"]
 
+
 def _database_url(tmp_root: Path) -> str:
     url = os.environ.get("TEST_DATABASE_URL") or os.environ.get("DATABASE_URL")
     return url or f"sqlite:///{tmp_root / 'test.db'}"
@@ -68,6 +69,35 @@ class _MemoryBytecodeCache(BytecodeCache):
 # templates (most of the cost of a fresh app per test). Jinja checks each template's source checksum
 # before reusing its bytecode, so an edited template is compiled again.
 _TEMPLATE_BYTECODE = _MemoryBytecodeCache()
+
+
+def _memoize_url_builders() -> None:
+    """Build each URL rule's ``url_for`` function once per test session, not once per app.
+
+    Werkzeug compiles a Python function (``ast`` + ``compile``) for every rule of every new app: about
+    two thirds of ``create_app``, which each test calls. The function depends only on the rule's text,
+    its parsed parts and its defaults (the rule and its converters reach it as the ``.self`` argument),
+    so apps with the same rules can share it. Rules whose defaults fill a part of the path go through a
+    converter at compile time and are compiled as usual.
+    """
+    from werkzeug.routing.rules import Rule
+
+    compile_builder = Rule._compile_builder
+    builders: dict = {}
+
+    def _compile_builder(self, append_unknown: bool = True):
+        defaults = self.defaults or {}
+        if any(dynamic and part in defaults for dynamic, part in self._trace):
+            return compile_builder(self, append_unknown)
+        key = (self.rule, tuple(self._trace), tuple(sorted(defaults)), append_unknown)
+        if key not in builders:
+            builders[key] = compile_builder(self, append_unknown)
+        return builders[key]
+
+    Rule._compile_builder = _compile_builder
+
+
+_memoize_url_builders()
 
 
 @pytest.fixture()

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 import struct
+from dataclasses import dataclass
 
 # JPEG marker segments that decoding needs (ITU T.81 table B.1): SOF0-SOF15 but DHT/JPG/DAC, which are
 # listed on their own; DHT, DAC, SOS, DQT, DNL, DRI, DHP, EXP.
@@ -33,9 +34,23 @@ _MARKER_START = re.compile(rb"\xff(?=[^\x00\xd0-\xd7])")
 def strip_jpeg(data: bytes) -> bytes:
     """The JPEG without metadata segments and without anything after its end (see the module's docstring).
     A file cut off inside its picture data is kept as far as it goes and given an end marker."""
+    return rewrite_jpeg(data).cleaned
+
+
+@dataclass
+class JpegRewrite:
+    cleaned: bytes  # what strip_jpeg returns
+    headers: bytes  # the same without the scans' entropy-coded data: every table and header, decodable fast
+    complete: bool  # the data had its end marker (else it was cut off and ``cleaned`` was given one)
+
+
+def rewrite_jpeg(data: bytes) -> JpegRewrite:
+    """:func:`strip_jpeg`, and the cleaned file's headers alone (a decoder reads them all and errors where
+    one is wrong, filling the missing pixels with grey), and whether the file was complete."""
     if not data.startswith(b"\xff\xd8"):
         raise ValueError("not a JPEG")
     out = [b"\xff\xd8"]
+    headers = [b"\xff\xd8"]
     pos, n = 2, len(data)
     for _ in range(_MAX_SEGMENTS):
         if pos >= n:
@@ -50,7 +65,7 @@ def strip_jpeg(data: bytes) -> bytes:
         pos += 1
         if marker == _EOI:
             out.append(b"\xff\xd9")
-            return b"".join(out)
+            return JpegRewrite(b"".join(out), b"".join(headers) + b"\xff\xd9", True)
         if marker in _STANDALONE:
             out.append(bytes((0xFF, marker)))
             continue
@@ -61,18 +76,22 @@ def strip_jpeg(data: bytes) -> bytes:
             raise ValueError("JPEG segment runs past the end")
         payload = data[pos + 2 : pos + length]
         pos += length
+        kept = None
         if marker in _JPEG_KEEP:
-            out.append(bytes((0xFF, marker)) + struct.pack(">H", length) + payload)
+            kept = bytes((0xFF, marker)) + struct.pack(">H", length) + payload
         elif marker == _APP0 and payload.startswith(b"JFIF\x00") and len(payload) >= 12:
-            out.append(b"\xff\xe0\x00\x10" + payload[:12] + b"\x00\x00")  # no thumbnail
+            kept = b"\xff\xe0\x00\x10" + payload[:12] + b"\x00\x00"  # no thumbnail
         elif marker == _APP14 and payload.startswith(b"Adobe") and len(payload) >= 12:
-            out.append(b"\xff\xee\x00\x0e" + payload[:12])
+            kept = b"\xff\xee\x00\x0e" + payload[:12]
+        if kept is not None:
+            out.append(kept)
+            headers.append(kept)
         if marker == _SOS:
             end = _entropy_end(data, pos)
             out.append(data[pos:end])
             if end >= n:  # cut off inside the picture data: what there is, then the end marker
                 out.append(b"\xff\xd9")
-                return b"".join(out)
+                return JpegRewrite(b"".join(out), b"".join(headers) + b"\xff\xd9", False)
             pos = end
     raise ValueError("too many JPEG segments")
 

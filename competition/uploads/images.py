@@ -1,5 +1,6 @@
-"""JPEG and PNG pictures: check, decode fully, orient, convert to sRGB, strip
-every piece of metadata and re-encode (full size, web size, thumbnail)."""
+"""JPEG and PNG pictures: check, decode fully, orient, convert to sRGB, strip every piece of metadata and
+re-encode (full size, web size, thumbnail). An upright sRGB JPEG loses its metadata losslessly instead,
+after a draft-mode decode as a check (jpeg_lossless.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from PIL import Image, ImageCms, ImageFile, ImageOps, JpegImagePlugin, Unidentif
 
 from competition.uploads.errors import UploadRejected
 from competition.uploads.hidden import hidden_text, image_lines
+from competition.uploads.jpeg_lossless import lossless_jpeg, lossless_result
 from competition.uploads.model import UploadLimits
 
 FORMATS = ["JPEG", "PNG"]
@@ -54,10 +56,11 @@ def clean_image(data: bytes, limits: UploadLimits, derived: bool = True) -> Clea
             "image.animated",
             _l("This PNG picture is animated. Upload a still picture: a JPEG or PNG photo or scan of the drawing."),
         )
+    if fmt in ("JPEG", "MPO") and (lossless := lossless_jpeg(data, im)) is not None:
+        return lossless_result(data, im, lossless, derived, limits)
     _decode(im, data)
     hidden = hidden_text(image_lines(im))
-    # Keep a JPEG's chroma subsampling (re-encoding 4:2:0 as 4:4:4 only adds
-    # bytes); PNG drawings keep full colour resolution.
+    # Keep a JPEG's chroma subsampling (re-encoding 4:2:0 as 4:4:4 only adds bytes); PNG drawings keep full colour.
     sampling = JpegImagePlugin.get_sampling(im) if fmt in ("JPEG", "MPO") else 0
     full = to_srgb(_upright(im))
     del im

@@ -22,8 +22,9 @@ freedom), shrunk toward the pooled variance by empirical Bayes
 (:mod:`judging.aggregation.noise`), iterated with the fit until the weights
 settle, and the entry penalty estimated again with them.  Jurors alike in
 noise keep weights of 1 (the pooled model, ``noise="pooled"``); a juror
-noisier than the typical one counts for less (``s_e`` is then the typical
-juror's noise).
+noisier than the typical one counts for less, a more precise one for more,
+up to a cap that falls to 1 as the juror's scores pile up at their own
+lowest or highest score (``s_e`` is then the typical juror's noise).
 
 An entry's value is the weighted mean of its scores after removing each
 juror's estimated bias, ``sum_j w_j (x_ij - b_j) / sum_j w_j``, with the
@@ -60,7 +61,7 @@ import numpy as np
 from scipy import linalg, optimize, sparse
 
 from judging.aggregation.bias import Design, apply_constraint, fit_additive_bias, single_threaded, solve_laplacian
-from judging.aggregation.noise import normalised_weights, shrunk_variances
+from judging.aggregation.noise import normalised_weights, piled_share, shrunk_variances, weight_caps
 
 BOUNDS = (-9.0, 9.0)  # log penalties searched by REML
 GRID = 13  # points of the first search (log step 1.5)
@@ -83,7 +84,7 @@ class ModelFit:
     design: Design = field(repr=False)
     quality: np.ndarray = field(repr=False)  # posterior mean of m + u_i, in design order
     bias_array: np.ndarray = field(repr=False)  # b before the constraint, in design order
-    juror_weight: np.ndarray = field(repr=False)  # w_j <= 1, in design order: s_e^2 / juror j's noise variance
+    juror_weight: np.ndarray = field(repr=False)  # w_j in design order: s_e^2 / juror j's noise variance, capped
     noise: dict = field(default_factory=dict)  # juror id -> the juror's estimated noise sd (s_e for all when pooled)
     noise_prior_df: float = math.inf  # d0 of the noise variances' prior (inf: one noise for all)
 
@@ -266,6 +267,7 @@ def _juror_weights(d: Design, entry_penalty: float, juror_penalty: float, w: np.
     :mod:`judging.aggregation.noise`), new weights; until they settle.
     Returns (weights, d0 of the variances' prior, the variances)."""
     d0, var = math.inf, np.zeros(len(w))
+    caps = weight_caps(piled_share(d.x, d.jj, len(d.jurors)))
     for _ in range(MAX_NOISE_STEPS):
         sol = _least_squares(d, w) if entry_penalty == 0 and juror_penalty == 0 else \
             _solve(d, entry_penalty, juror_penalty, w)
@@ -273,7 +275,7 @@ def _juror_weights(d: Design, entry_penalty: float, juror_penalty: float, w: np.
         rss = d.juror_sums(resid ** 2)
         df = np.maximum(d.n_juror - _juror_leverage(d, sol, w), 0.0)
         var, d0, _ = shrunk_variances(rss, df)
-        new = normalised_weights(var, d.n_juror)
+        new = normalised_weights(var, d.n_juror, caps)
         step = float(np.max(np.abs(np.log(new / w))))
         w = new
         if step < NOISE_TOL:
@@ -288,8 +290,9 @@ def fit_model(scores: Mapping[tuple[Hashable, Hashable], float], *, constraint: 
 
     ``entry_penalty=None``: estimated by REML (as is ``juror_penalty`` when
     "reml").  ``noise="juror"``: each juror's own noise, shrunk toward the
-    pooled one (a juror noisier than the typical one counts for less, none
-    for more); "pooled": one noise for all.  Penalties of 0 and 0 give least
+    pooled one (a juror noisier than the typical one counts for less, a more
+    precise one for more, up to a cap: :func:`noise.weight_caps`); "pooled":
+    one noise for all.  Penalties of 0 and 0 give least
     squares (plain with pooled noise, weighted by the jurors' noise
     otherwise), per connected component; ``juror_penalty=math.inf`` gives the
     mean (weighted by the jurors' noise with ``noise="juror"``).

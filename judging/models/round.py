@@ -111,6 +111,23 @@ class ShortlistEntry(db.Model):
                       CheckConstraint("extra_jurors is null or extra_jurors between 1 and 20", name="extra_jurors"))
 
 
+class FinalRoundWorkload(db.Model):
+    """The workload the secretariat set for one category of the final round (``final_round.create``, the first
+    wave), and the extra score sets proposed and given so far (the first wave's, then each second wave's):
+    what ``second_wave.budget`` reads. One row per category; a first wave made again replaces it."""
+
+    __tablename__ = "final_round_workloads"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(ForeignKey("rounds.id", ondelete="CASCADE"))
+    category_id: Mapped[int] = mapped_column(ForeignKey("categories.id", ondelete="CASCADE"), index=True)
+    workload: Mapped[int]
+    spent: Mapped[int] = mapped_column(default=0)
+
+    __table_args__ = (UniqueConstraint("round_id", "category_id"),
+                      CheckConstraint("workload >= 1", name="workload"), CheckConstraint("spent >= 0", name="spent"))
+
+
 def order_key(secret: str, assignment_id: int) -> int:
     """Where an assignment sits in its juror's list: a keyed hash of its id, 31 bits (fits every INTEGER).
 

@@ -13,6 +13,7 @@ from core.confirm import Confirmation, render_confirmation
 from core.permissions import get_or_404, roles_required
 from judging import bp
 from judging.models import Round, RoundStatus
+from judging.rounds.operations import state_refusal
 from judging.rounds.progress import round_progress
 
 
@@ -36,12 +37,10 @@ def count_facts(counts: dict[str, int]) -> list[str]:
 def round_confirm(round_id: int, action: str):
     judging_round = get_or_404(Round, round_id)
     back = url_for("judging.round_detail", round_id=round_id)
-    needed = RoundStatus.OPEN if action == "close" else RoundStatus.CLOSED
-    if judging_round.status != needed:
-        flash(_("The round is %(status)s; nothing was changed.", status=RoundStatus(judging_round.status).title), "error")
-        return redirect(back)
-    if action == "reopen" and judging_round.edition.results_published_at is not None:
-        flash(_("The results are public: take them off the public page (Exports) before opening a round."), "error")
+    refusal = state_refusal(judging_round, (RoundStatus.OPEN if action == "close" else RoundStatus.CLOSED,),
+                            scoring=action == "reopen")
+    if refusal is not None:
+        flash(str(refusal), "error")
         return redirect(back)
     counts = score_set_counts(judging_round)
     unfinished = counts["not_started"] + counts["drafts"]

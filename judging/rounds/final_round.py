@@ -1,18 +1,20 @@
 """The database side of a final round that settles the top (the algorithm is judging/aggregation/final_round.py).
 
 ``plan`` reads one category of a round and proposes, within the workload the secretariat sets, which entries
-need more scores and how many more jurors each (only jurors of the final jury who have not scored the entry
-yet). It is the first of two waves (``aggregation.final_round.waves``): two thirds of the workload now, the rest
+need more scores and how many more jurors each, counting for each entry only the jurors of the final jury the
+assignment could give it (``available_jurors``: never had it, no conflict, reads one of its languages, room under
+their limit), as the second wave does. It is the first of two waves (``aggregation.final_round.waves``): two thirds of the workload now, the rest
 once the final round's first scores are in, planned on both rounds' scores (judging/rounds/second_wave.py).
 ``create`` turns the proposal into the final round: each proposed entry is shortlisted with its number of extra
 jurors (``ShortlistEntry.extra_jurors``), which the assignment then gives it (``assignment_service.build_specs``),
-never with a juror who scored it before. Flush and audit, never commit.
+never with a juror who scored it before; the category's workload and the score sets spent are stored
+(``FinalRoundWorkload``) for the second wave. Flush and audit, never commit.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from competition.models import Category
 from core import audit
@@ -20,7 +22,7 @@ from core.audit_actions import AuditAction
 from core.db import db
 from judging.aggregation.final_round import Proposal, propose_final_round, waves
 from judging.assignment import service as assignment_service
-from judging.models import Round, ShortlistEntry
+from judging.models import Assignment, FinalRoundWorkload, Round, ShortlistEntry
 from judging.results import evidence as evidence_service
 from judging.results import operations, service
 from judging.results.ranking_evidence import PRIZE_PLACES
@@ -62,16 +64,19 @@ def plan(round_: Round, category: Category, workload: int) -> Plan:
     top_n = evidence_service.top_n(res)
     out = Plan(round_, category, workload, top_n, res)
     final = service.final_round(round_.edition_id)
-    profiles = assignment_service.round_jurors(final or Round(edition_id=round_.edition_id, number=2, name=""))
+    final_round = final or Round(edition_id=round_.edition_id, number=round_.number + 1, name="")  # not made yet
+    profiles = assignment_service.round_jurors(final_round)
     out.jurors = len(profiles)
     if not res.has_scores or res.group.model is None:
         return out
-    final_ids = {p.user_id for p in profiles}
-    scored_by: dict = {}
-    for (juror, entry) in res.group.totals:
-        scored_by.setdefault(entry, set()).add(juror)
-    # no final jury chosen yet: the proposal assumes enough jurors (the assignment will say if there are not)
-    available = {i: len(final_ids - scored_by.get(i, set())) for i in res.group.entries} if final_ids else None
+    available = None  # no final jury chosen yet: the proposal assumes enough jurors (the assignment will say)
+    if profiles:
+        wanted = set(res.group.entries)
+        entries = [e for e in assignment_service.eligible_entries(round_) if e.id in wanted]
+        had = jurors_had(final_round, wanted)
+        for (juror, entry) in res.group.totals:  # scored, even if the assignment is gone since
+            had.setdefault(entry, set()).add(juror)
+        available = available_jurors(final_round, entries, had, profiles)
     (first, cap), _second = waves(workload)
     out.proposal = propose_final_round(res.group.model, top_n, first, boundaries=PRIZE_PLACES,
                                        max_per_entry=min(cap, MAX_PER_ENTRY), available=available)
@@ -81,6 +86,35 @@ def plan(round_: Round, category: Category, workload: int) -> Plan:
         if row.entry_id in out.proposal.extra:
             ev = evidence.entries.get(row.entry_id)
             out.rows.append((row, out.proposal.extra[row.entry_id], ev.p_top if ev else None))
+    return out
+
+
+def jurors_had(final: Round, entry_ids) -> dict[int, set[int]]:
+    """Entry -> every juror it has had in the edition's rounds up to ``final`` (assigned or scored)."""
+    out: dict[int, set[int]] = {}
+    for entry_id, juror_id in db.session.execute(
+            select(Assignment.entry_id, Assignment.juror_id).join(Round, Round.id == Assignment.round_id)
+            .where(Round.edition_id == final.edition_id, Round.number <= final.number,
+                   Assignment.entry_id.in_(list(entry_ids)))):
+        out.setdefault(entry_id, set()).add(juror_id)
+    return out
+
+
+def available_jurors(final: Round, entries: list, had: dict[int, set[int]], profiles=None) -> dict[int, int]:
+    """Entry -> jurors of the final jury the assignment could still give it: never had it (``had``), no conflict
+    (declared, or by another role), a language it is in, and room under their limit (the assignment's own specs,
+    ``build_specs``). The count both waves plan with; ``final`` may be a round not made yet (the first wave's)."""
+    profiles = assignment_service.round_jurors(final) if profiles is None else profiles
+    entry_specs, juror_specs = assignment_service.build_specs(final, entries, profiles)
+    load = {} if final.id is None else dict(db.session.execute(select(Assignment.juror_id, func.count()).where(
+        Assignment.round_id == final.id).group_by(Assignment.juror_id)).all())
+    free = [(j.id, {str(lang).strip().lower() for lang in j.languages})
+            for j in juror_specs if j.cap > load.get(j.id, 0)]
+    out = {e.id: 0 for e in entries}
+    for spec in entry_specs:
+        taken = had.get(spec.id, set()) | set(spec.conflicts)
+        langs = {str(lang).strip().lower() for lang in spec.languages}
+        out[spec.id] = sum(1 for j, juror_langs in free if j not in taken and (not langs or langs & juror_langs))
     return out
 
 
@@ -95,6 +129,12 @@ def create(the_plan: Plan) -> tuple[Round, int]:
     for item in db.session.scalars(select(ShortlistEntry).where(ShortlistEntry.round_id == final.id,
                                                                 ShortlistEntry.entry_id.in_(list(extra)))):
         item.extra_jurors = min(20, extra[item.entry_id])
+    stored = db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id,
+                                                                FinalRoundWorkload.category_id == the_plan.category.id))
+    if stored is None:  # a first wave made again replaces the category's workload and what was spent
+        stored = FinalRoundWorkload(round_id=final.id, category_id=the_plan.category.id, workload=the_plan.workload)
+        db.session.add(stored)
+    stored.workload, stored.spent = the_plan.workload, proposal.total
     db.session.flush()
     audit.record(AuditAction.ROUND_FINAL_PROPOSAL_USED, final, source_round=the_plan.round.id,
                  category=the_plan.category.id,

@@ -2,7 +2,8 @@
 
 Each flushes and records an audit event, never commits: the request commits once (core/transaction.py). Mails
 go through ``core.mail``, which queues them in the same transaction: a request that rolls back sends none. A
-refusal is a ``RoundRefused`` carrying a translated message for the secretariat; nothing was changed.
+refusal is a ``RoundRefused`` carrying a translated message for the secretariat; nothing was changed. The round's
+state is checked by one guard, ``state_refusal`` (also the second wave's and the confirmation pages').
 """
 from __future__ import annotations
 
@@ -24,10 +25,18 @@ from judging.models import Assignment, Round, RoundStatus
 from judging.rounds.progress import JurorProgress, round_progress
 
 # action -> (the status it starts from, the status it leads to)
+NOT_CLOSED = (RoundStatus.SETUP, RoundStatus.OPEN)
 TRANSITIONS = {"open": (RoundStatus.SETUP, RoundStatus.OPEN), "close": (RoundStatus.OPEN, RoundStatus.CLOSED),
                "reopen": (RoundStatus.CLOSED, RoundStatus.OPEN)}
+# Why a round's state refuses a change (``state_refusal``), by the status it is in.
+STATE_REFUSALS = {
+    RoundStatus.SETUP: _l("Scoring is not open in this round yet (open it first); nothing was changed."),
+    RoundStatus.OPEN: _l("Scoring is already open in this round; nothing was changed."),
+    RoundStatus.CLOSED: _l("The round is closed (reopen it first); nothing was changed."),
+}
 AUDITED = {"open": AuditAction.ROUND_OPENED, "close": AuditAction.ROUND_CLOSED, "reopen": AuditAction.ROUND_REOPENED}
-RESULTS_PUBLIC = _l("The results are public: take them off the public page (Exports) before opening a round.")
+RESULTS_PUBLIC = _l("The results are public: take them off the public page (Exports) first, since no juror may "
+                    "score while they are up; nothing was changed.")
 
 
 class RoundRefused(Exception):
@@ -36,6 +45,26 @@ class RoundRefused(Exception):
     def __init__(self, message):
         super().__init__(str(message))
         self.message = message
+
+
+def state_refusal(judging_round: Round, allowed, *, scoring: bool = False):
+    """Why the round's state refuses a change, or None: the one guard of every change of a round's state (here,
+    the second wave's, the confirmation pages'). Refused when its status is not one of ``allowed``, and, for a
+    change that lets jurors score (``scoring``: opening, reopening, a second wave), while the results are public
+    (the public gallery names the authors who consented)."""
+    status = RoundStatus(judging_round.status)
+    if status not in allowed:
+        return STATE_REFUSALS[status]
+    if scoring and judging_round.edition.results_published_at is not None:
+        return RESULTS_PUBLIC
+    return None
+
+
+def check_state(judging_round: Round, allowed, *, scoring: bool = False) -> None:
+    """``state_refusal`` as a ``RoundRefused``."""
+    refusal = state_refusal(judging_round, allowed, scoring=scoring)
+    if refusal is not None:
+        raise RoundRefused(refusal)
 
 
 def next_number(edition: Edition) -> int:
@@ -56,8 +85,7 @@ def create_round(edition: Edition, jurors_per_entry: int, seed: int, closes_at: 
 
 def change_round(judging_round: Round, jurors_per_entry: int, seed: int, closes_at: datetime | None) -> None:
     """Change the settings of a round that is not closed."""
-    if judging_round.status == RoundStatus.CLOSED:
-        raise RoundRefused(_l("The round is %(status)s; nothing was changed.", status=RoundStatus.CLOSED.title))
+    check_state(judging_round, NOT_CLOSED)
     judging_round.jurors_per_entry = jurors_per_entry
     judging_round.seed = seed
     judging_round.closes_at = closes_at
@@ -68,12 +96,7 @@ def change_round(judging_round: Round, jurors_per_entry: int, seed: int, closes_
 def set_status(judging_round: Round, action: str) -> None:
     """``open`` scoring (and tell every juror of the round), ``close`` the round, or ``reopen`` a closed one."""
     before, after = TRANSITIONS[action]
-    if judging_round.status != before:
-        raise RoundRefused(_l("The round is %(status)s; nothing was changed.",
-                              status=RoundStatus(judging_round.status).title))
-    if after is RoundStatus.OPEN and judging_round.edition.results_published_at is not None:
-        # The public gallery names the authors who consented: no juror may score while it is up.
-        raise RoundRefused(RESULTS_PUBLIC)
+    check_state(judging_round, (before,), scoring=after is RoundStatus.OPEN)
     judging_round.status = after
     db.session.flush()
     record(AUDITED[action], judging_round)
@@ -84,8 +107,7 @@ def set_status(judging_round: Round, action: str) -> None:
 def assign(judging_round: Round) -> service.Outcome:
     """Assign the whole round (``service.run_assignment``) and tell the jurors of an open round about their new
     entries. When some entry cannot get its jurors, nothing is changed (``outcome.complete`` is False)."""
-    if judging_round.status == RoundStatus.CLOSED:
-        raise RoundRefused(_l("The round is %(status)s; nothing was changed.", status=RoundStatus.CLOSED.title))
+    check_state(judging_round, NOT_CLOSED)
     outcome = service.run_assignment(judging_round)
     if outcome.complete:
         tell_jurors(judging_round, outcome.created)

@@ -9,8 +9,9 @@ entries' number of jurors (``ShortlistEntry.extra_jurors``), fills the new place
 (conflicts, languages, automatic conflicts of other roles and caps hold; new rows take the round's secret list
 order), mails the jurors concerned through the queue and records it. Flush and audit, never commit.
 
-The workload and what was spent are read from the audit trail, where the first wave recorded them
-(``round.final_proposal_used``: workload, score sets) and each second wave its own score sets.
+The workload and what was spent are in ``FinalRoundWorkload`` (one row per category of the final round): the
+first wave sets the workload and its score sets, each second wave adds its own. The audit trail records each
+wave too.
 """
 from __future__ import annotations
 
@@ -21,21 +22,18 @@ from sqlalchemy import func, select
 
 from competition.models import Category
 from core import audit
-from core.audit import AuditEvent
 from core.audit_actions import AuditAction
 from core.db import db
 from judging.aggregation.final_round import SECOND_WAVE_MAX_PER_ENTRY, Proposal, propose_final_round
 from judging.assignment import service as assignment_service
-from judging.models import Assignment, Round, RoundStatus, ShortlistEntry
+from judging.models import Assignment, FinalRoundWorkload, Round, RoundStatus, ShortlistEntry
 from judging.results import evidence as evidence_service
 from judging.results import service
 from judging.results.ranking_evidence import PRIZE_PLACES
-from judging.rounds.operations import RESULTS_PUBLIC, RoundRefused, tell_jurors
+from judging.rounds.final_round import available_jurors, jurors_had
+from judging.rounds.operations import RoundRefused, state_refusal, tell_jurors
 
 MOST_JURORS = 20  # ShortlistEntry.extra_jurors' upper bound (its CHECK constraint)
-ROUND_CLOSED = _l("The final round is closed: no second wave can be added. Reopen it first.")
-NOT_OPEN = _l("The final round is not open yet: open it, and wait for the first wave's scores, before the second "
-              "wave.")
 BUDGET_SPENT = _l("The workload set for this category's final round is spent: there is nothing left for a second "
                   "wave.")
 NO_BUDGET = _l("This category's final round was not made from a proposal, so no workload is set for a second wave.")
@@ -68,45 +66,24 @@ class SecondWave:
 
 def budget(final: Round, category: Category) -> Budget:
     """The workload of the category's last first wave, and the score sets proposed since (one query)."""
-    events = db.session.scalars(select(AuditEvent).where(
-        AuditEvent.object_type == Round.__tablename__, AuditEvent.object_id == final.id,
-        AuditEvent.action.in_([AuditAction.ROUND_FINAL_PROPOSAL_USED.value, AuditAction.ROUND_SECOND_WAVE.value]))
-        .order_by(AuditEvent.id)).all()
-    out = Budget()
-    for event in events:
-        details = event.details
-        if details.get("category") != category.id:
-            continue
-        if event.action == AuditAction.ROUND_FINAL_PROPOSAL_USED.value:  # a first wave (again): its workload counts
-            out = Budget(int(details.get("workload", 0)), int(details.get("score_sets", 0)))
-        else:
-            out.spent += int(details.get("score_sets", 0))
-    return out
+    row = _workload(final, category)
+    return Budget(row.workload, row.spent) if row is not None else Budget()
+
+
+def _workload(final: Round, category: Category) -> FinalRoundWorkload | None:
+    return db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id,
+                                                              FinalRoundWorkload.category_id == category.id))
 
 
 def _refusal(final: Round, the_budget: Budget):
-    if final.status == RoundStatus.CLOSED:
-        return ROUND_CLOSED
-    if final.edition.results_published_at is not None:
-        return RESULTS_PUBLIC
-    if final.status != RoundStatus.OPEN:
-        return NOT_OPEN
+    refusal = state_refusal(final, (RoundStatus.OPEN,), scoring=True)
+    if refusal is not None:
+        return refusal
     if not the_budget.workload:
         return NO_BUDGET
     if not the_budget.remaining:
         return BUDGET_SPENT
     return None
-
-
-def _jurors_now(final: Round, entry_ids) -> dict[int, set[int]]:
-    """Entry -> every juror it has had in the edition's rounds up to the final (assigned or scored)."""
-    out: dict[int, set[int]] = {}
-    for entry_id, juror_id in db.session.execute(
-            select(Assignment.entry_id, Assignment.juror_id).join(Round, Round.id == Assignment.round_id)
-            .where(Round.edition_id == final.edition_id, Round.number <= final.number,
-                   Assignment.entry_id.in_(list(entry_ids)))):
-        out.setdefault(entry_id, set()).add(juror_id)
-    return out
 
 
 def _final_counts(final: Round, entry_ids) -> dict[int, int]:
@@ -119,24 +96,6 @@ def _wanted(final: Round, entry_ids) -> dict[int, int]:
     stored = dict(db.session.execute(select(ShortlistEntry.entry_id, ShortlistEntry.extra_jurors).where(
         ShortlistEntry.round_id == final.id, ShortlistEntry.entry_id.in_(list(entry_ids)))).all())
     return {i: stored.get(i) or final.jurors_per_entry for i in entry_ids}
-
-
-def _able(final: Round, entry_ids, had: dict[int, set[int]]) -> dict[int, int]:
-    """Entry -> final jurors who could still take it: never had it, no conflict (declared, or by another role),
-    a language it is in, and room under their limit (the assignment's own specs, ``build_specs``)."""
-    wanted = set(entry_ids)
-    rows = [e for e in assignment_service.eligible_entries(final) if e.id in wanted]
-    entry_specs, juror_specs = assignment_service.build_specs(final, rows, assignment_service.round_jurors(final))
-    load = dict(db.session.execute(select(Assignment.juror_id, func.count()).where(
-        Assignment.round_id == final.id).group_by(Assignment.juror_id)).all())
-    free = [(j.id, {str(lang).strip().lower() for lang in j.languages})
-            for j in juror_specs if j.cap > load.get(j.id, 0)]
-    out = {i: 0 for i in entry_ids}
-    for spec in entry_specs:
-        taken = had.get(spec.id, set()) | set(spec.conflicts)
-        langs = {str(lang).strip().lower() for lang in spec.languages}
-        out[spec.id] = sum(1 for j, juror_langs in free if j not in taken and (not langs or langs & juror_langs))
-    return out
 
 
 def plan(final: Round, category: Category) -> SecondWave:
@@ -152,9 +111,10 @@ def plan(final: Round, category: Category) -> SecondWave:
         return out
     out.top_n = evidence_service.top_n(res)
     entries = list(res.group.entries)
-    had = _jurors_now(final, entries)
     wanted = _wanted(final, entries)
-    available = {i: min(MOST_JURORS - wanted[i], n) for i, n in _able(final, entries, had).items()}
+    shortlisted = [e for e in assignment_service.eligible_entries(final) if e.id in wanted]
+    able = available_jurors(final, shortlisted, jurors_had(final, entries))
+    available = {i: min(MOST_JURORS - wanted[i], able.get(i, 0)) for i in entries}
     out.proposal = propose_final_round(res.group.model, out.top_n, out.budget.remaining, boundaries=PRIZE_PLACES,
                                        max_per_entry=SECOND_WAVE_MAX_PER_ENTRY, available=available)
     if not out.proposal.extra:
@@ -185,6 +145,8 @@ def add(wave: SecondWave) -> assignment_service.Outcome:
                                                                 ShortlistEntry.entry_id.in_(list(extra)))):
         now = max(wanted[item.entry_id], counts.get(item.entry_id, 0))
         item.extra_jurors = min(MOST_JURORS, now + extra[item.entry_id])
+    stored = _workload(final, wave.category)
+    stored.spent += wave.proposal.total
     db.session.flush()
     outcome = assignment_service.fill(final)
     tell_jurors(final, outcome.created)

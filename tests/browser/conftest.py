@@ -68,18 +68,65 @@ class LiveServer:
         self.thread.join(5)
 
 
-@pytest.fixture()
-def live_app(tmp_path):
-    instance = tmp_path / "instance"
+DEMO_PASSWORD = "browser-demo-password"
+
+
+def _app_on(database: Path, instance: Path):
     # A development server, as `make run` starts: links in mails go to the loopback address and the live port.
     # Its tasks (mails, image copies, exports, rankings) run in the server right after each commit, where
     # `make run` has a queue worker beside it; a real worker is driven in tests/reliability/.
-    app = create_app({"DATABASE_URL": f"sqlite:///{tmp_path / 'browser.db'}", "INSTANCE_PATH": str(instance),
-                      "APP_ENV": "development", "QUEUE_IMMEDIATE": True})
-    with app.app_context():
-        from flask_migrate import upgrade
+    return create_app({"DATABASE_URL": f"sqlite:///{database}", "INSTANCE_PATH": str(instance),
+                       "APP_ENV": "development", "QUEUE_IMMEDIATE": True})
 
-        upgrade()
+
+class _Templates:
+    """A migrated database, and one with the demo loaded (with its instance folder: files, mails), made once per
+    test process and copied for each test: the migrations and the demo are the slow part of a browser test."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.migrated = root / "migrated.db"
+        self.demo = root / "demo.db"
+        self.demo_instance = root / "demo-instance"
+
+    def migrated_database(self) -> Path:
+        if not self.migrated.exists():
+            app = _app_on(self.root / "migrating.db", self.root / "migrating-instance")
+            with app.app_context():
+                from flask_migrate import upgrade
+
+                upgrade()
+                db.engine.dispose()
+            (self.root / "migrating.db").rename(self.migrated)
+        return self.migrated
+
+    def demo_database(self) -> tuple[Path, Path]:
+        if not self.demo.exists():
+            loading = self.root / "demo-loading.db"
+            shutil.copyfile(self.migrated_database(), loading)
+            app = _app_on(loading, self.demo_instance)
+            with app.app_context():
+                from demo.build import load_demo
+
+                load_demo(DEMO_PASSWORD)
+                db.session.commit()
+                db.session.remove()
+                db.engine.dispose()
+            loading.rename(self.demo)
+        return self.demo, self.demo_instance
+
+
+@pytest.fixture(scope="session")
+def templates(tmp_path_factory):
+    return _Templates(tmp_path_factory.mktemp("browser-templates"))
+
+
+@pytest.fixture()
+def live_app(tmp_path, templates):
+    database = tmp_path / "browser.db"
+    shutil.copyfile(templates.migrated_database(), database)
+    app = _app_on(database, tmp_path / "instance")
+    app.config["TEST_DATABASE_PATH"] = str(database)
     return app
 
 
@@ -92,14 +139,16 @@ def server(live_app):
 
 
 @pytest.fixture()
-def demo(live_app):
-    """Load the demo data into the live app's database."""
+def demo(live_app, templates):
+    """The demo data in the live app's database and instance folder (a copy of the one loaded once per process)."""
+    database, instance = templates.demo_database()
     with live_app.app_context():
-        from demo.build import load_demo
-
-        load_demo("browser-demo-password")
-        db.session.commit()
-    return "browser-demo-password"
+        db.session.remove()
+        db.engine.dispose()  # no connection stays open on the file replaced below
+    shutil.copyfile(database, live_app.config["TEST_DATABASE_PATH"])
+    shutil.copytree(instance, live_app.instance_path, dirs_exist_ok=True,
+                    ignore=shutil.ignore_patterns("secret_key"))
+    return DEMO_PASSWORD
 
 
 @pytest.fixture()

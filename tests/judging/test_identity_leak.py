@@ -7,6 +7,7 @@ folded, in HTML, headers (Content-Disposition too), file bytes, image metadata a
 from __future__ import annotations
 
 import base64
+import functools
 import io
 import re
 import unicodedata
@@ -37,9 +38,16 @@ def needles() -> list[str]:
     return sorted({fold(n) for n in names})
 
 
+@functools.lru_cache(maxsize=8)
+def _any_needle(names: tuple[str, ...]) -> re.Pattern:
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(map(re.escape, names)) + r")(?![a-z0-9])")
+
+
 def leaks_in_text(text: str) -> list[str]:
-    folded = fold(text)
-    return [n for n in needles() if re.search(r"(?<![a-z0-9])" + re.escape(n) + r"(?![a-z0-9])", folded)]
+    folded, names = fold(text), tuple(needles())
+    if not names or not _any_needle(names).search(folded):  # one pass for the usual case: no name at all
+        return []
+    return [n for n in names if re.search(r"(?<![a-z0-9])" + re.escape(n) + r"(?![a-z0-9])", folded)]
 
 
 def leaks_in_bytes(data: bytes) -> list[str]:

@@ -9,7 +9,8 @@ import pytest
 from judging.aggregation import simulation as sim
 from judging.aggregation.final_round import waves
 from judging.aggregation.methods import fit_model
-from judging.aggregation.noise import normalised_weights, shrunk_variances, variance_prior
+from judging.aggregation import noise
+from judging.aggregation.noise import normalised_weights, piled_share, shrunk_variances, variance_prior, weight_caps
 from judging.aggregation.uncertainty import posterior_moments
 
 
@@ -38,13 +39,41 @@ def test_jurors_alike_keep_one_noise():
     assert np.allclose(normalised_weights(var, np.full(40, 30.0)), 1.0)
 
 
-def test_a_juror_noisier_than_the_typical_one_counts_for_less_and_none_for_more():
+def test_a_juror_noisier_than_the_typical_one_counts_for_less_and_a_steadier_one_for_more_up_to_a_cap():
     n = np.array([10.0, 30.0, 20.0, 5.0])
     w = normalised_weights(np.array([0.5, 1.0, 2.0, 4.0]), n)  # the typical juror (by scores): the second
     assert w.tolist() == [1.0, 1.0, 0.5, 0.25]
     assert np.array_equal(normalised_weights(np.zeros(3), n[:3]), np.ones(3))  # a perfect fit
     assert normalised_weights(np.array([0.0, 1.0, 1.0]), n[:3]).tolist() == [1.0, 1.0, 1.0]
     assert variance_prior(np.array([1.0, 2.0]), np.array([5.0, 5.0]))[0] == math.inf  # too few jurors
+    caps = np.array([4.0, 1.0, 1.0, 1.0])
+    assert normalised_weights(np.array([0.25, 1.0, 2.0, 4.0]), n, caps).tolist() == [4.0, 1.0, 0.5, 0.25]
+    assert normalised_weights(np.array([0.1, 1.0, 2.0, 4.0]), n, caps).tolist() == [4.0, 1.0, 0.5, 0.25]
+
+
+def test_the_cap_falls_to_1_as_a_jurors_scores_pile_up_at_their_own_ends():
+    x = np.array([3, 5, 6, 8,  0, 0, 0, 0, 2, 5,  4, 4, 4, 4,  7, 7, 9, 9,  6], dtype=float)
+    jj = np.array([0, 0, 0, 0,  1, 1, 1, 1, 1, 1,  2, 2, 2, 2,  3, 3, 3, 3,  4])
+    share = piled_share(x, jj, 5)
+    assert share.tolist() == pytest.approx([0.0, 3 / 6, 1.0, 2 / 4, 1.0])  # one value, or one score: all piled
+    # the juror's own ends: a constant added to (or a stretch of) a juror's scores changes nothing
+    moved = np.where(jj == 1, 2.5 * x + 3.17, np.where(jj == 0, x - 1.3, x))
+    assert piled_share(moved, jj, 5).tolist() == pytest.approx(share.tolist())
+    assert weight_caps(share).tolist() == [noise.MAX_WEIGHT, 1.0, 1.0, 1.0, 1.0]
+    assert weight_caps(np.array([noise.PILED_SHARE / 2]))[0] == pytest.approx((noise.MAX_WEIGHT + 1) / 2)
+
+
+def test_a_juror_who_piles_scores_at_an_end_of_the_scale_never_counts_for_more():
+    """Severe or lenient jurors (severity sd 3) pile up at 0 or 10, where the scale keeps their residuals
+    small: however steady they look, their weight stays at most 1; jurors clear of the ends may count for more."""
+    sc = sim.Scenario(severity_sd=3.0, noise_range=(0.5, 1.5))
+    w = sim.make_world(sc, 4)
+    fit = fit_model(sim.score(w, sim.make_design(sc, 4), 4))
+    d = fit.design
+    share = piled_share(d.x, d.jj, len(d.jurors))
+    piled = share >= noise.PILED_SHARE
+    assert piled.sum() >= 3 and np.all(fit.juror_weight[piled] <= 1.0 + 1e-12)
+    assert np.any(fit.juror_weight[~piled] > 1.1)
 
 
 def test_the_model_learns_who_is_erratic():
@@ -56,7 +85,7 @@ def test_the_model_learns_who_is_erratic():
     assert math.isfinite(fit.noise_prior_df)
     weight = dict(zip(fit.design.jurors, fit.juror_weight))
     erratic, steady = int(np.argmax(w.noise)), int(np.argmin(w.noise))
-    assert weight[erratic] < 0.6 and weight[steady] == 1.0
+    assert weight[erratic] < 0.6 and weight[steady] > 1.3  # the steady juror counts for more (none pile up here)
     # an entry scored by erratic jurors is less certain
     _, sd = posterior_moments(fit)
     d = fit.design

@@ -18,12 +18,13 @@ BASE = sim.Scenario()
 DESIGNS = [
     BASE.but(name="well linked"),
     BASE.but(name="5 cities joined by 10 entries", blocks=5, shared=10),
+    BASE.but(name="10 cities joined by 18 entries", blocks=10, shared=18),
     BASE.but(name="part of the scale", spread=(0.4, 1.0)),
     BASE.but(name="severity sd 0.5", severity_sd=0.5),
     BASE.but(name="k = 2", k=2),
     BASE.but(name="uneven noise", noise_range=(0.5, 1.5)),
 ]
-WITH_CEILING = ("well linked", "uneven noise")
+WITH_CEILING = ("well linked", "uneven noise", "10 cities joined by 18 entries")
 
 
 def _taus(sc: sim.Scenario, seed: int, ceiling: bool) -> dict:
@@ -76,6 +77,16 @@ def test_weak_links_no_longer_wreck_the_bias_adjustment(table):
     assert t["least squares"] < t["zscore"] - 0.05  # the failure of issue 15
     assert t["model"] > t["least squares"] + 0.07
     # as good as an estimator that knows everything but the biases (what weak links leave within reach)
+    assert t["model"] >= t["bias-blind"] - 0.004, t
+
+
+def test_the_goal_of_015_is_out_of_reach_of_any_bias_estimate_where_many_cities_are_weakly_joined(table):
+    """Why the model misses the .015 goal in this one design: the bias-blind reference, which knows every juror's
+    spread and noise and the severities' distribution, all but the severities themselves, is itself more than
+    .015 short of the ceiling (bench/bench_rankings.py, 100 seeds: .019), so no estimate of the biases can meet
+    it; the model does as well as that reference."""
+    t = table["10 cities joined by 18 entries"]
+    assert t["ceiling"] - t["bias-blind"] > 0.015, t
     assert t["model"] >= t["bias-blind"] - 0.004, t
 
 

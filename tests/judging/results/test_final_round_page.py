@@ -127,3 +127,33 @@ def test_a_final_jury_that_scored_everything_leaves_nothing_to_propose(as_secret
     db.session.commit()
     html = as_secretariat.get(url(round1, edition, workload=9)).get_data(as_text=True)
     assert "No entry needs more scores in this category" in html
+
+
+def test_the_first_wave_counts_only_the_jurors_the_assignment_can_give(as_secretariat, post, scored, round1,
+                                                                         edition, make_juror):
+    """As the second wave does: of six final jurors, two read no language of the poems and two are in conflict
+    with their school, so no entry may be proposed more than two more jurors, and the assignment gives every
+    proposed one."""
+    from judging.assignment import service as assignment_service
+    from judging.models import Conflict, ConflictKind
+    from judging.rounds import final_round as planner
+
+    entries, _people = scored(14, jurors=5, k=3, severities=[0, -1.5, 1, 2, -0.5])
+    readers = [make_juror(f"final{n}@example.org", name=f"Final juror {n}", final=True) for n in range(4)]
+    for n in range(2):
+        make_juror(f"pt{n}@example.org", name=f"Portuguese juror {n}", languages=["pt"], final=True)
+    unlimited = planner.plan(round1, category_of(edition), 40)
+    assert max(unlimited.proposal.extra.values()) > 2  # the six jurors would be counted on, without the limits
+    school_id = entries[0].school_class.school_id
+    db.session.add_all(Conflict(juror_id=j.id, kind=ConflictKind.SCHOOL, school_id=school_id) for j in readers[:2])
+    db.session.commit()
+    the_plan = planner.plan(round1, category_of(edition), 40)
+    assert the_plan.proposal.extra and max(the_plan.proposal.extra.values()) <= 2
+    response = post(url(round1, edition), {"workload": "40"})
+    assert response.status_code == 302
+    final = db.session.scalar(select(Round).where(Round.number == 2))
+    outcome = assignment_service.run_assignment(final)
+    assert outcome.complete
+    given = {j for (_e, j) in outcome.result.pairs}
+    assert given <= {readers[2].id, readers[3].id}
+

@@ -96,6 +96,30 @@ def test_no_round_opens_while_the_results_are_public(round1, status, action):
     assert round1.status == status
 
 
+def test_one_guard_says_why_for_every_change_of_a_round(round1):
+    """Changing, assigning, opening and the second wave refuse a closed round with the same words (the one guard,
+    ``state_refusal``); whatever lets jurors score is refused while the results are public."""
+    from competition.models import Category
+    from judging.rounds import second_wave
+
+    round1.status = "closed"
+    db.session.commit()
+    refusals = []
+    for change in (lambda: ops.change_round(round1, 3, 1, None), lambda: ops.assign(round1),
+                   lambda: ops.set_status(round1, "close"),
+                   lambda: second_wave.add(second_wave.plan(round1, db.session.scalars(select(Category)).first()))):
+        with pytest.raises(ops.RoundRefused) as refused:
+            change()
+        refusals.append(str(refused.value.message))
+    assert refusals == [str(ops.STATE_REFUSALS[ops.RoundStatus.CLOSED])] * 4
+    assert ops.state_refusal(round1, (ops.RoundStatus.CLOSED,), scoring=True) is None
+    round1.edition.results_published_at = utcnow()
+    assert ops.state_refusal(round1, (ops.RoundStatus.CLOSED,), scoring=True) is ops.RESULTS_PUBLIC
+    assert ops.state_refusal(round1, (ops.RoundStatus.CLOSED,)) is None  # closing, say: no juror scores
+    round1.status = "setup"
+    assert ops.state_refusal(round1, (ops.RoundStatus.OPEN,)) is ops.STATE_REFUSALS[ops.RoundStatus.SETUP]
+
+
 def test_closing_and_reopening_are_audited_and_undone_by_a_rollback(round1):
     ops.set_status(round1, "close")
     assert audited("round_close") == 1

@@ -14,7 +14,7 @@ from core.db import db, utcnow
 from core.queue_model import QueuedTask
 from judging.aggregation.final_round import SECOND_WAVE_MAX_PER_ENTRY, waves
 from judging.assignment import service as assignment_service
-from judging.models import Assignment, Round, ShortlistEntry
+from judging.models import Assignment, FinalRoundWorkload, Round, ShortlistEntry
 from judging.rounds import second_wave
 from judging.rounds.operations import RoundRefused
 from tests.fixtures import add_scores, category_of, token_of
@@ -72,6 +72,11 @@ def test_the_first_wave_spends_two_thirds_of_the_workload_and_records_it(first_w
     budget = second_wave.budget(final, category_of(edition))
     assert (budget.workload, budget.spent) == (WORKLOAD, event.details["score_sets"])
     assert budget.remaining == WORKLOAD - event.details["score_sets"] >= WORKLOAD - first
+    stored = db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id))
+    assert (stored.category_id, stored.workload, stored.spent) == (category_of(edition).id, WORKLOAD,
+                                                                   event.details["score_sets"])
+    event.details_json = "{}"  # the budget is the stored row's, not the audit trail's
+    assert second_wave.budget(final, category_of(edition)) == budget
 
 
 def test_the_second_wave_is_planned_on_both_rounds_within_the_rest_of_the_workload(first_wave, edition):
@@ -165,8 +170,8 @@ def test_the_french_page_explains_the_two_waves(first_wave, edition, round1, cli
 
 
 @pytest.mark.parametrize("state, message", [
-    ("closed", "The final round is closed: no second wave can be added."),
-    ("published", "The results are public"),
+    ("closed", "The round is closed (reopen it first); nothing was changed."),
+    ("published", "The results are public: take them off the public page"),
     ("spent", "The workload set for this category&#39;s final round is spent"),
 ])
 def test_refusals_are_clear_and_change_nothing(first_wave, edition, round1, post, client, state, message):
@@ -176,12 +181,8 @@ def test_refusals_are_clear_and_change_nothing(first_wave, edition, round1, post
     elif state == "published":
         final.edition.results_published_at = utcnow()
     else:
-        event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "round.final_proposal_used"))
-        details = event.details
-        details["score_sets"] = WORKLOAD  # as if the first wave had spent it all
-        import json
-
-        event.details_json = json.dumps(details)
+        stored = db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id))
+        stored.spent = WORKLOAD  # as if the first wave had spent it all
     db.session.commit()
     before = final_assignments(final)
     shown = client.get(page_url(round1, edition)).get_data(as_text=True)
