@@ -46,5 +46,23 @@ def _register_navigation(app) -> None:
     from accounts.models import Role
     from core import navigation
 
-    navigation.register(app, "accounts.invite", _l("Invitations"), roles=(Role.SECRETARIAT,), order=110)
-    navigation.register(app, "accounts.settings", _l("Your account"), roles=navigation.SIGNED_IN, order=130)
+    add = navigation.register
+    add(app, "accounts.invite", _l("Invitations"), roles=(Role.SECRETARIAT,), order=110)
+    add(app, "accounts.settings", _l("Your account"), roles=navigation.SIGNED_IN, order=130)
+    # The header's account links, and the home page's (core's templates name no endpoint of ours)
+    add(app, "accounts.login", _l("Log in"), roles=navigation.SIGNED_OUT, order=10, place=navigation.ACCOUNT)
+    add(app, "accounts.signup", _l("Create a teacher account"), roles=navigation.SIGNED_OUT, order=20,
+        place=navigation.ACCOUNT)
+    add(app, "accounts.logout", _l("Log out"), roles=navigation.SIGNED_IN, order=30, place=navigation.ACCOUNT,
+        post=True)
+    add(app, "accounts.invite", _l("Invitations"), roles=(Role.SECRETARIAT,), order=30, place=navigation.HOME_CARDS,
+        hint=_l("Invite jurors, city coordinators and colleagues."))
+    add(app, "accounts.settings", _l("Your account"), roles=navigation.SIGNED_IN, order=40,
+        place=navigation.HOME_CARDS, hint=_l("Name, email, password, language and time zone."))
+    add(app, "accounts.signup", _l("Create a teacher account"), roles=navigation.SIGNED_OUT, order=10,
+        place=navigation.HOME_WELCOME, heading=_l("Teachers"), hint=_l(
+            "Register your classes and submit your pupils' work before the deadline. You can save drafts and come "
+            "back later."))
+    add(app, "accounts.login", _l("Log in"), roles=navigation.SIGNED_OUT, order=20, place=navigation.HOME_WELCOME,
+        heading=_l("Jurors and secretariat"),
+        hint=_l("Your account is created from the invitation the secretariat sent you by email."))

@@ -25,7 +25,7 @@ def invite():
         flash(_("Invitation sent to %(email)s.", email=form.email.data), "success")
         return redirect(url_for("accounts.invite"))
     invitations = db.session.scalars(
-        select(Token).where(Token.purpose == TokenPurpose.INVITATION.value).order_by(Token.created_at.desc()).limit(200)
+        select(Token).where(Token.purpose == TokenPurpose.INVITATION).order_by(Token.created_at.desc()).limit(200)
     ).all()
     return render_template("accounts/invite.html", form=form, invitations=invitations, now=utcnow())
 

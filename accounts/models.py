@@ -85,7 +85,7 @@ class User(db.Model):
 
     def add_role(self, role: Role) -> None:
         if role not in self.role_set:
-            self.roles.append(UserRole(role=role.value))
+            self.roles.append(UserRole(role=role))
 
     # Object permissions ---------------------------------------------------
     def can_view(self, user) -> bool:

@@ -30,7 +30,7 @@ def issue(purpose: TokenPurpose, max_age: timedelta, *, user: User | None = None
     raw = secrets.token_urlsafe(32)
     db.session.add(
         Token(
-            purpose=purpose.value,
+            purpose=purpose,
             token_hash=hash_token(raw),
             user=user,
             email=email,
@@ -48,7 +48,7 @@ def peek(raw: str, purpose: TokenPurpose) -> Token:
     if not raw or len(raw) > MAX_TOKEN_LENGTH:
         raise TokenError(TokenProblem.INVALID)
     token = db.session.scalar(
-        select(Token).where(Token.token_hash == hash_token(raw), Token.purpose == purpose.value)
+        select(Token).where(Token.token_hash == hash_token(raw), Token.purpose == purpose)
     )
     if token is None:
         raise TokenError(TokenProblem.INVALID)
@@ -78,7 +78,7 @@ def revoke_unused(user: User, purpose: TokenPurpose) -> None:
     """Older reset links stop working when a new one is sent or the password changes."""
     db.session.execute(
         update(Token)
-        .where(Token.user_id == user.id, Token.purpose == purpose.value, Token.used_at.is_(None))
+        .where(Token.user_id == user.id, Token.purpose == purpose, Token.used_at.is_(None))
         .values(used_at=utcnow())
         .execution_options(synchronize_session=False)
     )

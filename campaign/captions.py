@@ -39,11 +39,11 @@ def caption(sub, language: str, link: str = "") -> str:
         return ""
     name = sub.public_name
     with force_locale(language):
-        if sub.kind == Kind.QUOTE.value:
+        if sub.kind == Kind.QUOTE:
             who = _("%(name)s from %(city)s", name=_isolated(name), city=sub.city.name) if name else _(
                 "A resident of %(city)s", city=sub.city.name)
             parts = [f"“{_isolated(_words(sub, language).strip())}”", f"— {who}"]
-        elif sub.kind == Kind.STORY.value:
+        elif sub.kind == Kind.STORY:
             who = _("%(name)s's story, %(city)s", name=_isolated(name), city=sub.city.name) if name else _(
                 "A story from %(city)s", city=sub.city.name)
             parts = [who, f"“{_isolated(_excerpt(_words(sub, language)))}”"]

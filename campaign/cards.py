@@ -40,7 +40,7 @@ def _photo_path(sub) -> Path | None:
 def _reading(sub, language: str, size: str) -> tuple[str, str, str | None]:
     """(note, text, direction): the text itself when the fonts draw it, else its translation, else a pointer."""
     body = sub.text.strip()
-    if sub.kind == Kind.STORY.value:
+    if sub.kind == Kind.STORY:
         words = body.split()
         body = " ".join(words[:EXCERPT_WORDS[size]]) + ("…" if len(words) > EXCERPT_WORDS[size] else "")
     if body and coverage(body) >= 0.5:
@@ -57,7 +57,7 @@ def _reading(sub, language: str, size: str) -> tuple[str, str, str | None]:
 def _signature(sub, language: str) -> str:
     with force_locale(language):
         name = sub.public_name
-        if sub.kind == Kind.STATEMENT.value:
+        if sub.kind == Kind.STATEMENT:
             return printable(f"{name}, {sub.person_title}")
         return printable(f"{name} · {sub.city.name}" if name else sub.city.name)
 
@@ -86,7 +86,7 @@ def layout(sub, size: str = "portrait", language: str = "en") -> list[Block]:
             area = (m, top, m + 380, bottom)
             text_box = (m + 420, top, width - m, bottom)
         else:
-            share = 0.5 if sub.kind == Kind.QUOTE.value else 0.36
+            share = 0.5 if sub.kind == Kind.QUOTE else 0.36
             area = ((width - round((bottom - top) * share * 0.8)) // 2, top, (width + round((bottom - top) * share * 0.8)) // 2,
                     top + round((bottom - top) * share))
             text_box = (m, area[3] + 36, width - m, bottom)
@@ -100,8 +100,8 @@ def layout(sub, size: str = "portrait", language: str = "en") -> list[Block]:
         blocks.append(_text("note", note, (inner[0], inner[1], inner[2], inner[1] + 34), (26, 20), "italic", MUTED,
                             max_lines=1))
         inner = (inner[0], inner[1] + 48, inner[2], inner[3])
-    sizes = (64, 30) if sub.kind == Kind.QUOTE.value else (44, 24)
-    weight = "bold" if sub.kind == Kind.QUOTE.value else "regular"
+    sizes = (64, 30) if sub.kind == Kind.QUOTE else (44, 24)
+    weight = "bold" if sub.kind == Kind.QUOTE else "regular"
     blocks.append(_text("excerpt", text, inner, sizes, weight, INK, valign="middle", spacing=1.3, direction=direction))
     return [b for b in blocks if b is not None]
 

@@ -125,7 +125,7 @@ class Submission(db.Model):
     # What may be published: consent is read on every request, so a withdrawal applies at once.
     @property
     def is_public(self) -> bool:
-        return self.status == Status.APPROVED.value and self.consent_publication
+        return self.status == Status.APPROVED and self.consent_publication
 
     @property
     def on_social_media(self) -> bool:
@@ -137,7 +137,7 @@ class Submission(db.Model):
 
     @property
     def public_name(self) -> str:
-        if self.kind == Kind.STATEMENT.value:
+        if self.kind == Kind.STATEMENT:
             return self.person_name  # an official statement is signed
         return self.person_name if self.consent_name else ""
 

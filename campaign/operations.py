@@ -14,13 +14,14 @@ from campaign.models import CONSENTS, FilePurpose, Kind, Status, Submission, Sub
 from campaign.timeline import is_open
 from competition.uploads import UploadLimits, clean_upload, safe_filename
 from core import audit, file_lifecycle, mail
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.hosts import public_url
 
 DOCUMENT_KINDS = {"docx", "odt", "txt"}
 PHOTO_KINDS = {"image"}
 CONSENT_FORM_KINDS = {"image", "pdf"}
-PORTRAIT_KINDS = (Kind.QUOTE.value, Kind.STORY.value)
+PORTRAIT_KINDS = (Kind.QUOTE, Kind.STORY)
 
 
 class CampaignError(Exception):
@@ -32,7 +33,7 @@ class CampaignError(Exception):
 
 def can_change(sub: Submission, now: datetime | None = None) -> bool:
     """Until the deadline; after it, only a submission the secretariat sent back for changes."""
-    return is_open(sub.edition, now) or sub.status == Status.RETURNED.value
+    return is_open(sub.edition, now) or sub.status == Status.RETURNED
 
 
 def _require_changeable(sub: Submission) -> None:
@@ -42,7 +43,7 @@ def _require_changeable(sub: Submission) -> None:
 
 def quotes_of(edition, city) -> int:
     return db.session.scalar(select(func.count(Submission.id)).where(
-        Submission.edition_id == edition.id, Submission.city_id == city.id, Submission.kind == Kind.QUOTE.value))
+        Submission.edition_id == edition.id, Submission.city_id == city.id, Submission.kind == Kind.QUOTE))
 
 
 def create(edition, city, kind: Kind, user) -> Submission:
@@ -52,18 +53,18 @@ def create(edition, city, kind: Kind, user) -> Submission:
     if kind is Kind.QUOTE and quotes_of(edition, city) >= edition.campaign_max_quotes:
         raise CampaignError(_l("%(city)s already has %(n)d quote cards, the most allowed. Change or delete one of them instead.",
                                city=city.name, n=edition.campaign_max_quotes))
-    sub = Submission(edition=edition, city=city, kind=kind.value, status=Status.DRAFT.value, created_by_id=user.id,
+    sub = Submission(edition=edition, city=city, kind=kind, status=Status.DRAFT, created_by_id=user.id,
                      language="en")
     db.session.add(sub)
     db.session.flush()
-    audit.record("campaign.created", sub, kind=kind.value, city=city.name)
+    audit.record(AuditAction.CAMPAIGN_CREATED, sub, kind=kind.value, city=city.name)
     return sub
 
 
 def _back_to_draft(sub: Submission) -> None:
     """A change to a submitted or approved submission returns it to draft, to be checked and submitted again."""
-    if sub.status in (Status.SUBMITTED.value, Status.APPROVED.value):
-        sub.status = Status.DRAFT.value
+    if sub.status in (Status.SUBMITTED, Status.APPROVED):
+        sub.status = Status.DRAFT
         sub.submitted_at = sub.approved_at = None
     db.session.flush()
 
@@ -73,14 +74,14 @@ def set_details(sub: Submission, *, person_name: str, person_title: str, text: s
     """Save the words. Returns the quote's format suggestions (codes of ``checks.quote_suggestions``)."""
     _require_changeable(sub)
     text = (text or "").strip()
-    if sub.kind == Kind.STATEMENT.value:
+    if sub.kind == Kind.STATEMENT:
         if language not in checks.STATEMENT_LANGUAGES:
             raise CampaignError(_l("Choose English or French: statements are published in one of them."), "language")
         if text and not checks.statement_language_ok(text):
             raise CampaignError(_l("Write the statement in English or French. A statement in another language cannot be published."), "text")
         if not person_name.strip() or not person_title.strip():
             raise CampaignError(_l("Enter the official's name and title."), "person_name")
-    if sub.kind == Kind.STORY.value:
+    if sub.kind == Kind.STORY:
         _check_length(text)
         _check_length(translation_text, "translation_text")
     if translation_text.strip() and translation_language not in checks.STATEMENT_LANGUAGES:
@@ -90,8 +91,8 @@ def set_details(sub: Submission, *, person_name: str, person_title: str, text: s
     sub.translation_text = translation_text.strip()
     sub.translation_language = translation_language if sub.translation_text else ""
     _back_to_draft(sub)
-    audit.record("campaign.changed", sub, part="details", characters=len(text))
-    return checks.quote_suggestions(text, language) if sub.kind == Kind.QUOTE.value else []
+    audit.record(AuditAction.CAMPAIGN_CHANGED, sub, part="details", characters=len(text))
+    return checks.quote_suggestions(text, language) if sub.kind == Kind.QUOTE else []
 
 
 def _check_length(text: str, field: str = "text") -> None:
@@ -122,7 +123,7 @@ def attach_file(sub: Submission, purpose: FilePurpose, data: bytes, filename: st
         if not (cleaned.text or "").strip():
             raise CampaignError(_l("The document has no text. Check that you chose the story, or type it instead."), "document")
     stored = SubmissionFile(
-        purpose=purpose.value, kind=cleaned.kind, original_name=safe_filename(filename or "", fallback="upload"),
+        purpose=purpose, kind=cleaned.kind, original_name=safe_filename(filename or "", fallback="upload"),
         original_key=file_lifecycle.put("uploads", data), original_size=len(data),
         cleaned_key=file_lifecycle.put("uploads", cleaned.cleaned), cleaned_mime=cleaned.cleaned_mime,
         web_key=file_lifecycle.put("uploads", cleaned.web) if cleaned.web else None,
@@ -138,7 +139,7 @@ def attach_file(sub: Submission, purpose: FilePurpose, data: bytes, filename: st
     if purpose is FilePurpose.PHOTO:
         sub.crop_x, sub.crop_y, sub.crop_zoom = 0.5, 0.4, 1.0  # a new photo starts from the face-friendly crop
     _back_to_draft(sub)
-    audit.record("campaign.file_uploaded", sub, purpose=purpose.value, name=stored.original_name,
+    audit.record(AuditAction.CAMPAIGN_FILE_UPLOADED, sub, purpose=purpose.value, name=stored.original_name,
                  size=stored.original_size, sha256=stored.original_key, kind=stored.kind)
     return stored
 
@@ -149,7 +150,7 @@ def remove_file(sub: Submission, purpose: FilePurpose) -> None:
     if old is not None:
         sub.files.remove(old)
         _back_to_draft(sub)
-        audit.record("campaign.file_removed", sub, purpose=purpose.value, name=old.original_name)
+        audit.record(AuditAction.CAMPAIGN_FILE_REMOVED, sub, purpose=purpose.value, name=old.original_name)
 
 
 def set_consent(sub: Submission, given: set[str]) -> None:
@@ -161,7 +162,7 @@ def set_consent(sub: Submission, given: set[str]) -> None:
     if not only_withdrawn:
         _back_to_draft(sub)
     db.session.flush()
-    audit.record("campaign.consent", sub, **{kind: kind in given for kind in CONSENTS})
+    audit.record(AuditAction.CAMPAIGN_CONSENT, sub, **{kind: kind in given for kind in CONSENTS})
 
 
 def withdraw_consent(sub: Submission, withdrawn: set[str]) -> list[str]:
@@ -173,7 +174,7 @@ def withdraw_consent(sub: Submission, withdrawn: set[str]) -> list[str]:
         setattr(sub, f"consent_{kind}", False)
     if changed:
         db.session.flush()
-        audit.record("campaign.consent_withdrawn", sub, withdrawn=changed, status=sub.status)
+        audit.record(AuditAction.CAMPAIGN_CONSENT_WITHDRAWN, sub, withdrawn=changed, status=sub.status)
     return changed
 
 
@@ -182,9 +183,9 @@ def missing_items(sub: Submission) -> list[str]:
     missing = []
     if not sub.text.strip():
         missing.append("text")
-    if sub.kind == Kind.STATEMENT.value and not (sub.person_name and sub.person_title):
+    if sub.kind == Kind.STATEMENT and not (sub.person_name and sub.person_title):
         missing.append("official")
-    if sub.kind == Kind.STORY.value and sub.language not in checks.STATEMENT_LANGUAGES and not sub.translation_text:
+    if sub.kind == Kind.STORY and sub.language not in checks.STATEMENT_LANGUAGES and not sub.translation_text:
         missing.append("translation")
     if not sub.consent_publication:
         missing.append("consent")
@@ -195,25 +196,25 @@ def submit(sub: Submission, now: datetime | None = None) -> None:
     now = now or utcnow()
     if not can_change(sub, now):
         raise CampaignError(_l("The deadline has passed: this submission can no longer be submitted."))
-    if sub.status not in (Status.DRAFT.value, Status.RETURNED.value):
+    if sub.status not in (Status.DRAFT, Status.RETURNED):
         raise CampaignError(_l("This submission has already been submitted."))
     if missing_items(sub):
         raise CampaignError(_l("Some parts are missing. Complete them, then submit."))
     claimed = db.session.execute(
         update(Submission).where(Submission.id == sub.id, Submission.status == sub.status)
-        .values(status=Status.SUBMITTED.value, submitted_at=now).execution_options(synchronize_session=False)
+        .values(status=Status.SUBMITTED, submitted_at=now).execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         raise CampaignError(_l("This submission has already been submitted."))
     db.session.refresh(sub)
-    audit.record("campaign.submitted", sub, files=[f.original_key for f in sub.files])
+    audit.record(AuditAction.CAMPAIGN_SUBMITTED, sub, files=[f.original_key for f in sub.files])
 
 
 def delete(sub: Submission) -> None:
     _require_changeable(sub)
-    if sub.status not in (Status.DRAFT.value, Status.RETURNED.value):
+    if sub.status not in (Status.DRAFT, Status.RETURNED):
         raise CampaignError(_l("Only a draft can be deleted."))
-    audit.record("campaign.deleted", sub, kind=sub.kind)
+    audit.record(AuditAction.CAMPAIGN_DELETED, sub, kind=sub.kind)
     db.session.delete(sub)
     db.session.flush()
 
@@ -221,22 +222,22 @@ def delete(sub: Submission) -> None:
 # The secretariat ---------------------------------------------------------------------------------------
 
 def approve(sub: Submission) -> None:
-    if sub.status != Status.SUBMITTED.value:
+    if sub.status != Status.SUBMITTED:
         raise CampaignError(_l("Only a submitted submission can be approved."))
-    sub.status, sub.approved_at, sub.review_message = Status.APPROVED.value, utcnow(), ""
+    sub.status, sub.approved_at, sub.review_message = Status.APPROVED, utcnow(), ""
     db.session.flush()
-    audit.record("campaign.approved", sub)
+    audit.record(AuditAction.CAMPAIGN_APPROVED, sub)
 
 
 def send_back(sub: Submission, message: str) -> None:
     message = (message or "").strip()
     if not message:
         raise CampaignError(_l("Write what the city should change."), "message")
-    if sub.status not in (Status.SUBMITTED.value, Status.APPROVED.value):
+    if sub.status not in (Status.SUBMITTED, Status.APPROVED):
         raise CampaignError(_l("Only a submitted or approved submission can be sent back."))
-    sub.status, sub.review_message, sub.approved_at = Status.RETURNED.value, message, None
+    sub.status, sub.review_message, sub.approved_at = Status.RETURNED, message, None
     db.session.flush()
-    audit.record("campaign.sent_back", sub, message=message)
+    audit.record(AuditAction.CAMPAIGN_SENT_BACK, sub, message=message)
     author = db.session.get(User, sub.created_by_id) if sub.created_by_id else None
     if author is not None:  # the coordinator who wrote it is told, in their language
         mail.send_template(author.email, "campaign_returned", author.language, user=author, sub=sub,
@@ -248,7 +249,7 @@ def set_crop(sub: Submission, x: float, y: float, zoom: float) -> None:
         raise CampaignError(_l("Choose a centre between 0 and 100 % and a zoom between 1 and 4."))
     sub.crop_x, sub.crop_y, sub.crop_zoom = x, y, zoom
     db.session.flush()
-    audit.record("campaign.cropped", sub, x=x, y=y, zoom=zoom)
+    audit.record(AuditAction.CAMPAIGN_CROPPED, sub, x=x, y=y, zoom=zoom)
 
 
 def set_timeline(edition, *, deadline: datetime | None, launch_on, statements_on, page_on, max_quotes: int) -> None:
@@ -260,5 +261,5 @@ def set_timeline(edition, *, deadline: datetime | None, launch_on, statements_on
     edition.campaign_page_on = page_on
     edition.campaign_max_quotes = max_quotes
     db.session.flush()
-    audit.record("campaign.timeline", edition, deadline=deadline, launch=launch_on, statements=statements_on,
+    audit.record(AuditAction.CAMPAIGN_TIMELINE, edition, deadline=deadline, launch=launch_on, statements=statements_on,
                  page=page_on, max_quotes=max_quotes)

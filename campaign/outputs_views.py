@@ -34,7 +34,7 @@ def card(sub_id: int, size: str, language: str):
 
 def _plan(edition):
     subs = db.session.scalars(select(Submission).where(
-        Submission.edition_id == edition.id, Submission.status == Status.APPROVED.value).order_by(Submission.id)).all()
+        Submission.edition_id == edition.id, Submission.status == Status.APPROVED).order_by(Submission.id)).all()
     items = [Planned(s.reference, s.kind, f"{Kind(s.kind).title} · {s.city.name}") for s in subs if s.on_social_media]
     times = timeline(edition)
     labels = {"launch": _("Campaign launch"), "results": _("School competition results"), "page": _("Campaign page opens")}

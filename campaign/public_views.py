@@ -31,10 +31,10 @@ def page():
         return render_template("campaign/page.html", edition=edition, by_kind={}, Kind=Kind,
                                opens_on=timeline(edition).page_on), 200, {"Cache-Control": "no-store"}
     subs = db.session.scalars(select(Submission).where(
-        Submission.edition_id == edition.id, Submission.status == Status.APPROVED.value,
+        Submission.edition_id == edition.id, Submission.status == Status.APPROVED,
         Submission.consent_publication.is_(True)).options(selectinload(Submission.city))
         .order_by(Submission.city_id, Submission.id)).all()
-    by_kind = {kind: [s for s in subs if s.kind == kind.value] for kind in Kind}
+    by_kind = {kind: [s for s in subs if s.kind == kind] for kind in Kind}
     response = render_template("campaign/page.html", edition=edition, by_kind=by_kind, Kind=Kind,
                                preview_until=None if page_open(edition) else timeline(edition).page_on)
     return response, 200, {"Cache-Control": "no-store"}

@@ -44,7 +44,7 @@ def review_list():
     if form.status.data in {s.value for s in Status}:
         query = query.where(Submission.status == form.status.data)
     else:  # drafts stay the city's own business unless asked for
-        query = query.where(Submission.status != Status.DRAFT.value) if not form.status.data else query
+        query = query.where(Submission.status != Status.DRAFT) if not form.status.data else query
     subs = db.session.scalars(query.options(selectinload(Submission.city))).all()
     return render_template("campaign/review/list.html", form=form, subs=subs, edition=edition)
 
@@ -63,7 +63,7 @@ def _review_page(sub, return_form=None, crop_form=None, status=200):
     return render_template("campaign/review/review.html", sub=sub, return_form=return_form or ReturnForm(),
                            crop_form=crop_form, approve_form=ConfirmForm(), sizes=SIZES, Status=Status,
                            size_titles={"portrait": _("Portrait"), "square": _("Square"), "landscape": _("Landscape")},
-                           size=length(sub.text) if sub.kind == Kind.STORY.value else None,
+                           size=length(sub.text) if sub.kind == Kind.STORY else None,
                            captions=captions(sub, public_url("campaign.page"))), status
 
 

@@ -56,7 +56,7 @@ def index():
     city = coordinator_city(current_user)
     subs = [] if city is None else db.session.scalars(select(Submission).where(
         Submission.edition_id == edition.id, Submission.city_id == city.id).order_by(Submission.id)).all()
-    by_kind = {kind: [s for s in subs if s.kind == kind.value] for kind in Kind}
+    by_kind = {kind: [s for s in subs if s.kind == kind] for kind in Kind}
     return render_template("campaign/index.html", edition=edition, city=city, by_kind=by_kind, Kind=Kind,
                            times=timeline(edition), open=is_open(edition))
 
@@ -172,10 +172,10 @@ def consent(sub_id: int):
 @roles_required(*COORDINATOR)
 def check(sub_id: int):
     sub = my_submission(sub_id)
-    suggestions = quote_suggestions(sub.text, sub.language) if sub.kind == Kind.QUOTE.value else []
+    suggestions = quote_suggestions(sub.text, sub.language) if sub.kind == Kind.QUOTE else []
     return render_template("campaign/check.html", sub=sub, can_change=ops.can_change(sub), missing=ops.missing_items(sub),
                            suggestions=[SUGGESTIONS[code] for code in suggestions],
-                           size=length(sub.text) if sub.kind == Kind.STORY.value else None, submit_form=ConfirmForm(),
+                           size=length(sub.text) if sub.kind == Kind.STORY else None, submit_form=ConfirmForm(),
                            Status=Status)
 
 

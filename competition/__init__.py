@@ -38,3 +38,7 @@ def _register_navigation(app) -> None:
     add(app, "competition.admin_editions", _l("Editions"), roles=(Role.SECRETARIAT,), order=90)
     add(app, "competition.admin_cities", _l("Cities"), roles=(Role.SECRETARIAT,), order=100)
     add(app, "competition.audit_log", _l("Audit"), roles=(Role.SECRETARIAT,), order=120)
+    add(app, "competition.public_edition", _l("This year's competition: theme, rules, deadline and materials"),
+        order=10, place=navigation.HOME_INTRO)
+    add(app, "competition.index", _l("Competition"), roles=(Role.TEACHER, Role.SECRETARIAT, Role.COORDINATOR),
+        order=10, place=navigation.HOME_CARDS, hint=_l("Classes, entries and the deadline."))

@@ -66,6 +66,7 @@ def clean_again() -> tuple[int, int, list[str]]:
     from competition.models import EntryFile, FilePurpose
     from competition.uploads import UploadRejected, clean_upload
     from core import audit, file_lifecycle
+    from core.audit_actions import AuditAction
     from core.files import get_storage
 
     storage = get_storage()
@@ -93,7 +94,7 @@ def clean_again() -> tuple[int, int, list[str]]:
         if purged:
             stored.original_key = key
         stored.cleaned_key, stored.cleaned_size, stored.hidden_text = key, len(cleaned.cleaned), hidden
-        audit.record("entry.file_cleaned_again", stored.entry, name=stored.original_name, cleaned_sha256=key)
+        audit.record(AuditAction.ENTRY_FILE_CLEANED_AGAIN, stored.entry, name=stored.original_name, cleaned_sha256=key)
         db.session.commit()
         changed += 1
     return changed, unchanged, failed

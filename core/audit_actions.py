@@ -2,7 +2,8 @@
 
 The values are the codes stored in ``audit_events.action`` (so they never change once used; a rename needs a
 data migration, as "round_created" -> "round.created" had). Their words are in ``core/audit_wording.py``.
-``tests/test_audit_actions.py`` checks that every action a call site passes is a member.
+Call sites name the member (``record(AuditAction.ROUND_CREATED, ...)``), never the string:
+``tests/test_audit_actions.py`` checks each call of ``record`` for it.
 """
 from __future__ import annotations
 

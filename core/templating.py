@@ -7,6 +7,7 @@ from flask import current_app, has_request_context, request
 from flask_babel import format_date, format_datetime
 from flask_wtf.csrf import generate_csrf
 
+from core.navigation import items as navigation_items
 from core.navigation import navigation
 
 
@@ -84,6 +85,7 @@ def init_app(app) -> None:
     app.jinja_env.globals["csrf_token"] = generate_csrf
     app.jinja_env.globals["catalogue_text"] = catalogue_text
     app.jinja_env.globals["in_language"] = in_language
+    app.jinja_env.globals["navigation_items"] = navigation_items  # navigation_items("account"): core.navigation
     from core import audit_wording
 
     app.jinja_env.globals.update(audit_action=audit_wording.action_title, audit_object=audit_wording.object_title,

@@ -85,8 +85,8 @@ def _edition(name: str, deadline_day: date, is_current: bool):
         for discipline in Discipline:
             edition.categories.append(
                 Category(
-                    age_group=age_group.value,
-                    discipline=discipline.value,
+                    age_group=age_group,
+                    discipline=discipline,
                     max_entries_per_class=3,
                     max_pdf_pages=1 if discipline is Discipline.ILLUSTRATION else 6,
                 )

@@ -123,7 +123,7 @@ def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None, p
     db.session.flush()
 
     entries = db.session.scalars(select(Entry).join(Entry.category).where(
-        Entry.status == EntryStatus.SUBMITTED.value, Entry.category.has(edition_id=edition.id)).order_by(Entry.id)).all()
+        Entry.status == EntryStatus.SUBMITTED, Entry.category.has(edition_id=edition.id)).order_by(Entry.id)).all()
     reach = reach_of(profiles)  # own city, coordinated city: never assigned (juror_reach)
     entry_specs = [EntrySpec(id=e.id, category=str(e.category_id), languages=frozenset(
         [] if e.category.discipline == "illustration" else [e.language] + ([e.translation_language] if e.translation_language else [])),
@@ -156,7 +156,7 @@ def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None, p
         draft = n in drafts
         crit = [AggCriterion(c.key, float(c.weight), float(c.scale_min), float(c.scale_max)) for c in rubric.criteria]
         score_set = ScoreSet(assignment=a, rubric_id=rubric.id,
-                             status=ScoreStatus.DRAFT.value if draft else ScoreStatus.SUBMITTED.value,
+                             status=ScoreStatus.DRAFT if draft else ScoreStatus.SUBMITTED,
                              overall_comment=rng.choice(COMMENTS),
                              total=None if draft else Decimal(str(round(weighted_total(crit, values), 4))),
                              submitted_at=None if draft else scored_at)

@@ -40,6 +40,8 @@ def _register_navigation(app) -> None:
     add(app, "judging.index", _l("Judging"), roles=(Role.JUROR, Role.SECRETARIAT), order=60)
     add(app, "judging.my_profile", _l("Juror profile"), roles=(Role.JUROR,), order=70)
     add(app, "judging.my_conflicts", _l("Conflicts of interest"), roles=(Role.JUROR,), order=80)
+    add(app, "judging.index", _l("Judging"), roles=(Role.JUROR, Role.SECRETARIAT), order=20,
+        place=navigation.HOME_CARDS, hint=_l("Entries to score, rubrics and results."))
 
 
 def _register_template_globals(app) -> None:

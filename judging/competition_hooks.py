@@ -14,7 +14,7 @@ from judging.models import Assignment, Award, Round, RoundStatus, ScoreSet
 def judged(entry_id) -> dict[Frozen, object]:
     """For each reason an entry is frozen, the condition on ``entry_id`` (a number, or a column for a set-based
     query). A round still being prepared shows nothing to jurors, so only open and closed rounds count."""
-    seen = (RoundStatus.OPEN.value, RoundStatus.CLOSED.value)
+    seen = (RoundStatus.OPEN, RoundStatus.CLOSED)
     return {
         Frozen.AWARDED: exists().where(Award.entry_id == entry_id),
         Frozen.SCORED: exists().where(ScoreSet.assignment_id == Assignment.id, Assignment.entry_id == entry_id),

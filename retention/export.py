@@ -22,9 +22,9 @@ from sqlalchemy.orm import selectinload
 from accounts.models import User
 from competition.models import Edition, Entry, EntryFile, SchoolClass
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.files import get_storage
-from retention.purge import EXPORTED
 
 _KIND_EXT = {"image": "img", "pdf": "pdf", "docx": "docx", "odt": "odt", "txt": "txt"}
 
@@ -194,7 +194,7 @@ def teacher_export(teacher: User) -> Export:
         out.writestr("data.json", json.dumps(data, ensure_ascii=False, indent=2).encode("utf-8"))
     archive.seek(0)
     entries = sum(len(c["entries"]) for c in data["classes"])
-    record(EXPORTED, teacher, classes=len(data["classes"]), entries=entries, files=len(files))
+    record(AuditAction.DATA_EXPORTED, teacher, classes=len(data["classes"]), entries=entries, files=len(files))
     db.session.flush()
     return Export(archive, len(data["classes"]), entries, len(files))
 

@@ -44,10 +44,9 @@ from sqlalchemy.orm import selectinload
 from accounts.models import Role, Token, User
 from competition.models import Edition, Entry, EntryFile, EntryStatus, FilePurpose, Pupil, SchoolClass
 from core.audit import AuditEvent, record
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 
-PURGED = "edition.purged"
-EXPORTED = "data.exported"
 PUPIL_PLACEHOLDER = "Pupil"  # stored data, like the names it replaces: not translated
 FORMER_TEACHER = "Former teacher"
 REMOVED = "[removed]"
@@ -70,14 +69,14 @@ def purge_refusal(edition: Edition, today: date | None = None) -> str | None:
 def purges(edition: Edition) -> list[AuditEvent]:
     """The edition's purges, latest first."""
     return list(db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == PURGED, AuditEvent.object_type == Edition.__tablename__,
-                                 AuditEvent.object_id == edition.id)
+        select(AuditEvent).where(AuditEvent.action == AuditAction.EDITION_PURGED,
+                                 AuditEvent.object_type == Edition.__tablename__, AuditEvent.object_id == edition.id)
         .order_by(AuditEvent.at.desc(), AuditEvent.id.desc())))
 
 
 def purged_edition_ids() -> set[int]:
     return set(db.session.scalars(
-        select(AuditEvent.object_id).where(AuditEvent.action == PURGED,
+        select(AuditEvent.object_id).where(AuditEvent.action == AuditAction.EDITION_PURGED,
                                            AuditEvent.object_type == Edition.__tablename__).distinct()))
 
 
@@ -143,7 +142,7 @@ def _awarded_entry_ids(edition: Edition) -> set[int]:
 
 def is_published(entry: Entry, awarded: set[int]) -> bool:
     """What the public gallery shows: an award, still in the competition, consent to publication."""
-    return entry.id in awarded and entry.status == EntryStatus.SUBMITTED.value and entry.consent_publication
+    return entry.id in awarded and entry.status == EntryStatus.SUBMITTED and entry.consent_publication
 
 
 def _holds_something(entry: Entry) -> bool:
@@ -170,7 +169,7 @@ def scope(edition: Edition) -> Scope:
             s.to_empty.append(entry)
         number = 0  # the file's number among the entry's work and translation files, for its neutral name
         for stored in entry.files:
-            if stored.purpose == FilePurpose.CONSENT_FORM.value:
+            if stored.purpose == FilePurpose.CONSENT_FORM:
                 s.consent_forms.append(stored)
             elif not is_published(entry, awarded):
                 s.unpublished_files.append(stored)
@@ -274,7 +273,7 @@ def purge_edition(edition: Edition) -> PurgeResult:
     counts["audit_events_scrubbed"] = _scrub_audit(s.entries, published_ids)
     counts["stored_files"] = len(keys)
     db.session.flush()
-    record(PURGED, edition, **counts)
+    record(AuditAction.EDITION_PURGED, edition, **counts)
     return PurgeResult(counts, keys)
 
 

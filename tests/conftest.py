@@ -1,20 +1,17 @@
 """Fixtures: an app on a real database (SQLite by default, PostgreSQL with TEST_DATABASE_URL)."""
 from __future__ import annotations
 
-import contextvars
 import email
 import email.policy
 import os
-import re
-from functools import cache
 from pathlib import Path
 
 import pytest
-from flask.testing import FlaskClient
 from jinja2 import BytecodeCache
 
 from app import create_app
 from core.db import db
+from tests.clients import TEST_PASSWORD, RequestIsolatedClient, cached_hash, csrf_token_of
 
 try:  # property tests: no per-example wall-clock deadline (tests never assert times; CI machines are loaded)
     from hypothesis import settings as _hypothesis_settings
@@ -26,8 +23,6 @@ except ImportError:  # pragma: no cover - hypothesis is a test extra
 
 # Fixtures and helpers shared by several test folders.
 pytest_plugins = ["tests.fixtures"]
-
-TEST_PASSWORD = "correct horse battery staple"
 
 
 def _database_url(tmp_root: Path) -> str:
@@ -105,22 +100,6 @@ def _memoize_url_builders() -> None:
 _memoize_url_builders()
 
 
-class RequestIsolatedClient(FlaskClient):
-    """A test client whose every request gets its own application context, as in production.
-
-    The ``app`` fixture keeps an app context pushed for the test body. Without this
-    class each request would reuse it, so ``g`` (Flask-Login's current user,
-    Flask-WTF's CSRF token, Babel's locale) and the database session would leak
-    from one request, and one client, to the next: an anonymous client would see
-    the pages of whoever logged in before it, and a view that forgot to commit
-    would look as if it had saved. Objects the test body loaded before a request
-    may be stale after it: use ``db.session.expire_all()`` or load them again.
-    """
-
-    def open(self, *args, **kwargs):
-        return contextvars.Context().run(super().open, *args, **kwargs)
-
-
 @pytest.fixture()
 def app(database_url, tmp_path, request):
     """The app on the session's database. ``@pytest.mark.app_config(NAME=value)`` adds settings (PUBLIC_BASE_URL...)."""
@@ -179,13 +158,6 @@ def post(client, csrf):
     return _post
 
 
-@cache
-def _cached_hash(password: str) -> str:
-    from accounts.passwords import hash_password
-
-    return hash_password(password)
-
-
 @pytest.fixture()
 def make_user(app, monkeypatch):
     """Create a committed user. The argon2 hash is real, but computed once per password and session."""
@@ -196,36 +168,13 @@ def make_user(app, monkeypatch):
     def _make(email="teacher@example.org", roles=(Role.TEACHER,), name="Tina Teacher", password=TEST_PASSWORD,
               confirmed=True, language="en", timezone="Europe/Paris"):
         with monkeypatch.context() as patch:
-            patch.setattr(accounts.operations, "hash_password", _cached_hash)
+            patch.setattr(accounts.operations, "hash_password", cached_hash)
             user = create_user(name, email, password, list(roles), language=language, timezone=timezone,
                                confirmed=confirmed)
         db.session.commit()
         return user
 
     return _make
-
-
-def csrf_token_of(client) -> str:
-    """A CSRF token bound to ``client``'s session, read from the home page the way a browser would."""
-    page = client.get("/").get_data(as_text=True)
-    match = re.search(r'name="csrf_token" value="([^"]+)"', page)
-    assert match, "no CSRF token on the home page"
-    return match.group(1)
-
-
-CSRF_VALUE = re.compile(r'(name="(?:[a-z]+-)?csrf_token"[^>]*value=")[^"]*(")')
-
-
-def without_tokens(html: str) -> str:
-    """``html`` with CSRF token values blanked: random base64 can spell a short name such as "6B" by chance."""
-    return CSRF_VALUE.sub(r"\1\2", html)
-
-
-def form_post(client, url, data=None, **kwargs):
-    """POST a form from ``client`` with its session's CSRF token (for tests with several clients)."""
-    data = dict(data or {})
-    data.setdefault("csrf_token", csrf_token_of(client))
-    return client.post(url, data=data, **kwargs)
 
 
 @pytest.fixture()
@@ -266,14 +215,6 @@ def outbox(app):
         return [email.message_from_bytes(p.read_bytes(), policy=email.policy.default) for p in files]
 
     return _read
-
-
-def link_in(message, path_prefix: str) -> str:
-    """Return the path of the first link in an email body that starts with ``path_prefix``."""
-    body = message.get_body(("plain",)).get_content()
-    match = re.search(r"https?://[^/\s]+(" + re.escape(path_prefix) + r"[^\s]*)", body)
-    assert match, f"no {path_prefix} link in: {body}"
-    return match.group(1)
 
 
 @pytest.fixture(scope="session")

@@ -21,7 +21,7 @@ import pytest
 from tests import access_matrix_cases as matrix
 from tests.access_matrix_cases import LOGIN, OK, REDIRECT, ROLES, huge_id_plan, ordered, plan
 from tests.access_matrix_world import build_world, resolve, url_of
-from tests.conftest import csrf_token_of
+from tests.clients import csrf_token_of
 
 DUMP = bool(os.environ.get("ACCESS_MATRIX_DUMP"))
 _run = {"checked": {}, "size": "", "started": None}

@@ -1,8 +1,10 @@
-"""Audit actions come from one enum (core.audit_actions.AuditAction).
+"""Audit actions come from one enum (core.audit_actions.AuditAction), and every call site names its member.
 
-The call sites still pass the codes as strings; this test reads every call of ``core.audit.record`` in the
-code (by its syntax tree) and checks that the action each can pass is a member, so that a typo or a new
-unlisted action fails here, not on a page. Converting the call sites to members can then be done by script.
+This test reads every call of ``core.audit.record`` in the code (by its syntax tree) and checks that the action
+is written as a member (``AuditAction.ROUND_CREATED``, a conditional between members, or a module-level dict of
+members looked up by key), and that the member exists. A string ("round.created"), a constant holding one, or
+a code built at run time fails here, even when the code is a known one: the enum is where a reader (and a
+rename) finds every place an action is recorded.
 """
 from __future__ import annotations
 
@@ -16,13 +18,6 @@ from core.audit_actions import AuditAction
 ROOT = Path(__file__).resolve().parent.parent
 SKIP = {".venv", "node_modules", ".git", "migrations"}
 
-# Actions built at run time, by their source text, with every value they can take. A new one fails the test:
-# pass AuditAction members instead.
-DYNAMIC = {
-    "'round_' + action": {"round_open", "round_close", "round_reopen"},
-    "f'results.{action}ed'": {"results.published", "results.unpublished"},
-}
-
 
 def _python_files():
     for path in sorted(ROOT.rglob("*.py")):
@@ -30,19 +25,10 @@ def _python_files():
             yield path  # not this file: it passes an unknown action on purpose
 
 
-def _module_path(module: str) -> Path | None:
-    base = ROOT.joinpath(*module.split("."))
-    for candidate in (base.with_suffix(".py"), base / "__init__.py"):
-        if candidate.exists():
-            return candidate
-    return None
-
-
-def _constants(tree: ast.Module) -> dict[str, str]:
-    """Module-level NAME = "text"."""
-    return {target.id: node.value.value for node in tree.body if isinstance(node, ast.Assign)
-            for target in node.targets if isinstance(target, ast.Name)
-            and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str)}
+def _member_dicts(tree: ast.Module) -> dict[str, ast.Dict]:
+    """Module-level NAME = {...} (dicts an action may be looked up in)."""
+    return {target.id: node.value for node in tree.body if isinstance(node, ast.Assign)
+            for target in node.targets if isinstance(target, ast.Name) and isinstance(node.value, ast.Dict)}
 
 
 def _imported_names(tree: ast.Module) -> dict[str, tuple[str, str]]:
@@ -62,27 +48,26 @@ def _record_callers(tree: ast.Module) -> tuple[set[str], set[str]]:
     return functions, modules
 
 
-def _resolve(expr: ast.expr, tree: ast.Module) -> set[str] | None:
-    """The action codes an expression can be; None when it is built at run time."""
-    if isinstance(expr, ast.Constant) and isinstance(expr.value, str):
-        return {expr.value}
-    if isinstance(expr, ast.IfExp):
-        body, orelse = _resolve(expr.body, tree), _resolve(expr.orelse, tree)
-        return None if body is None or orelse is None else body | orelse
+class NotAMember(Exception):
+    """The action is not written as an AuditAction member (a string, a constant, a code built at run time)."""
+
+
+def _members(expr: ast.expr, tree: ast.Module) -> set[str]:
+    """The names of the AuditAction members an action expression can be; NotAMember when it is not written with
+    members. An unknown member's name is returned as is (the caller checks it against the enum)."""
     if isinstance(expr, ast.Attribute) and isinstance(expr.value, ast.Name) and expr.value.id == "AuditAction":
-        return {AuditAction[expr.attr].value}
-    if isinstance(expr, ast.Name):
-        if expr.id in _constants(tree):
-            return {_constants(tree)[expr.id]}
-        imported = _imported_names(tree).get(expr.id)
-        path = imported and _module_path(imported[0])
-        if path:
-            return _resolve(ast.Name(id=imported[1]), ast.parse(path.read_text(encoding="utf-8")))
-    return None
+        return {expr.attr}
+    if isinstance(expr, ast.IfExp):
+        return _members(expr.body, tree) | _members(expr.orelse, tree)
+    if isinstance(expr, ast.Subscript) and isinstance(expr.value, ast.Name):
+        table = _member_dicts(tree).get(expr.value.id)
+        if table is not None and table.values:
+            return set().union(*(_members(value, tree) for value in table.values))
+    raise NotAMember(ast.unparse(expr))
 
 
 def _actions_passed():
-    """(where, source text, codes or None) for each call of core.audit.record."""
+    """(where, source text, member names or None) for each call of core.audit.record."""
     for path in _python_files():
         tree = ast.parse(path.read_text(encoding="utf-8"))
         functions, modules = _record_callers(tree)
@@ -98,29 +83,41 @@ def _actions_passed():
                 continue
             action = node.args[0] if node.args else next((k.value for k in node.keywords if k.arg == "action"), None)
             assert action is not None, f"{path}:{node.lineno}: audit.record without an action"
-            yield f"{path.relative_to(ROOT)}:{node.lineno}", ast.unparse(action), _resolve(action, tree)
+            try:
+                members = _members(action, tree)
+            except NotAMember:
+                members = None
+            yield f"{path.relative_to(ROOT)}:{node.lineno}", ast.unparse(action), members
 
 
-def test_every_action_passed_to_record_is_an_audit_action():
+def test_every_call_site_names_an_audit_action_member():
     calls = list(_actions_passed())
-    assert len(calls) > 60, "the finder lost the call sites"  # 75 today
-    members = {action.value for action in AuditAction}
-    unknown = [f"{where}: {code}" for where, _source, codes in calls if codes for code in codes - members]
+    assert len(calls) > 70, "the finder lost the call sites"  # 77 today
+    not_members = [f"{where}: {source}" for where, source, members in calls if members is None]
+    assert not_members == [], "pass an AuditAction member, not a string:\n" + "\n".join(not_members)
+    unknown = [f"{where}: AuditAction.{name}" for where, _source, members in calls if members
+               for name in sorted(members - set(AuditAction.__members__))]
     assert unknown == [], "not in AuditAction:\n" + "\n".join(unknown)
-    dynamic = {source for _where, source, codes in calls if codes is None}
-    assert dynamic <= set(DYNAMIC), f"actions built at run time: pass AuditAction members instead: {dynamic - set(DYNAMIC)}"
-    assert set().union(*DYNAMIC.values()) <= members
 
 
-def test_the_finder_resolves_what_the_code_writes():
-    tree = ast.parse('PURGED = "edition.purged"\n')
-    assert _resolve(ast.parse('"city.activated" if active else "city.deactivated"', mode="eval").body, tree) == {
-        "city.activated", "city.deactivated"}
-    assert _resolve(ast.Name(id="PURGED"), tree) == {"edition.purged"}
-    assert _resolve(ast.parse("AuditAction.ROUND_CREATED", mode="eval").body, tree) == {"round.created"}
-    assert _resolve(ast.parse("f'results.{action}ed'", mode="eval").body, tree) is None
-    found = {where.split(":")[0] for where, _source, _codes in _actions_passed()}
-    assert {"retention/purge.py", "retention/export.py", "campaign/operations.py", "judging/rounds/operations.py"} <= found
+def test_the_finder_reads_what_the_code_writes():
+    tree = ast.parse('AUDITED = {"open": AuditAction.ROUND_OPENED, "close": AuditAction.ROUND_CLOSED}\n'
+                     'PURGED = "edition.purged"\nCODES = {"open": "round_open"}\n')
+
+    def members(source):
+        return _members(ast.parse(source, mode="eval").body, tree)
+
+    assert members("AuditAction.ROUND_CREATED") == {"ROUND_CREATED"}
+    assert members("AuditAction.CITY_ACTIVATED if active else AuditAction.CITY_DEACTIVATED") == {
+        "CITY_ACTIVATED", "CITY_DEACTIVATED"}
+    assert members("AUDITED[action]") == {"ROUND_OPENED", "ROUND_CLOSED"}
+    for written in ('"round.created"', "PURGED", "CODES[action]", "'round_' + action", "f'results.{action}ed'",
+                    '"city.activated" if active else AuditAction.CITY_DEACTIVATED', "action"):
+        with pytest.raises(NotAMember):
+            members(written)
+    found = {where.split(":")[0] for where, _source, _members in _actions_passed()}
+    assert {"retention/purge.py", "retention/export.py", "campaign/operations.py", "judging/rounds/operations.py",
+            "competition/cli.py", "judging/exports/views.py"} <= found
 
 
 def test_every_action_has_words():

@@ -24,7 +24,7 @@ from app import create_app
 from core.backup import MEMBER_PREFIXES, from_portable, to_portable
 from core.db import UTCDateTime, db
 from core.files import get_storage
-from tests.conftest import TEST_PASSWORD, _cached_hash
+from tests.clients import TEST_PASSWORD, cached_hash
 
 MIGRATIONS = ScriptDirectory(str(Path(__file__).resolve().parents[1] / "migrations"))
 HEAD = MIGRATIONS.get_current_head()
@@ -146,7 +146,7 @@ def demo(tmp_path_factory) -> Iterator[tuple[Flask, Path]]:
     root = tmp_path_factory.mktemp("demo")
     app = make_app(root / "instance")
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(accounts.operations, "hash_password", _cached_hash)  # argon2 is tested elsewhere
+        patch.setattr(accounts.operations, "hash_password", cached_hash)  # argon2 is tested elsewhere
         assert cli(app, "demo", "--password", TEST_PASSWORD).exit_code == 0
     add_rows_the_demo_lacks(app)
     result = cli(app, "backup", "--out", root / "demo.zip")

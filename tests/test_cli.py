@@ -10,7 +10,7 @@ from accounts.models import Role, User
 from accounts.passwords import verify_password
 from competition.models import Category, City, Edition, School
 from core.db import db
-from tests.conftest import TEST_PASSWORD
+from tests.clients import TEST_PASSWORD
 
 DEMO_PASSWORD = TEST_PASSWORD  # the cached hash in the --reset test is for this password
 
@@ -167,9 +167,9 @@ def test_demo_if_empty_does_nothing_on_a_database_with_data(cli, make_user):
 
 def test_demo_reset_replaces_everything_with_the_demo(cli, make_user, monkeypatch):
     import accounts.operations
-    from tests.conftest import _cached_hash
+    from tests.clients import cached_hash
 
-    monkeypatch.setattr(accounts.operations, "hash_password", _cached_hash)  # real hashing is tested above
+    monkeypatch.setattr(accounts.operations, "hash_password", cached_hash)  # real hashing is tested above
     make_user(email="someone@example.org")
     db.session.add(City(name="Atlantis", country_code="GR"))
     db.session.commit()

@@ -16,7 +16,7 @@ from core.db import db
 from judging.models import Award
 from tests.access_matrix_cases import HUGE_IDS
 from tests.access_matrix_world import S, build_world
-from tests.conftest import csrf_token_of
+from tests.clients import csrf_token_of
 
 
 @pytest.mark.parametrize("text,expected", [("1", 1), ("0", 0), ("007", 7), (str(MAX_ID), MAX_ID),

@@ -10,7 +10,7 @@ import accounts.views
 from accounts.models import User
 from core.db import db
 from core.security import is_safe_next
-from tests.conftest import TEST_PASSWORD, csrf_token_of, form_post, link_in
+from tests.clients import TEST_PASSWORD, csrf_token_of, form_post, link_in
 
 LOGIN = "/account/login"
 WRONG = "not the password at all"

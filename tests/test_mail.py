@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import email
 import email.policy
-import socket
 from pathlib import Path
 
 import pytest
@@ -15,18 +14,13 @@ from accounts.models import Role, User
 from core import mail, tasks
 from core.db import db, utcnow
 from core.queue_model import QueuedTask
-from tests.conftest import TEST_PASSWORD, form_post, link_in
+from tests.clients import TEST_PASSWORD, form_post, link_in
+from tests.network import free_port
 
 FRENCH_CATALOGUE = Path(__file__).resolve().parent.parent / "translations/fr/LC_MESSAGES/messages.mo"
 needs_french = pytest.mark.skipif(
     not FRENCH_CATALOGUE.exists(), reason="the French catalogue is not compiled yet (make translations)"
 )
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 class Received:

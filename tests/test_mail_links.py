@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from tests.access_matrix_world import S, T, build_world
-from tests.conftest import TEST_PASSWORD, csrf_token_of
+from tests.clients import TEST_PASSWORD, csrf_token_of
 
 PUBLIC = "https://competition.example.org"
 ALIAS = "alias.example.org"

@@ -1,5 +1,6 @@
 """The site navigation each role sees, drawn from what the packages register at init_app (core/navigation.py)."""
 import re
+from pathlib import Path
 
 import pytest
 
@@ -60,3 +61,44 @@ def test_two_items_cannot_claim_the_same_endpoint_or_place(app):
         navigation.register(app, "accounts.login", "Log in", order=10)
     with pytest.raises(ValueError, match="no one"):
         navigation.register(app, "accounts.login", "Log in", roles=(), order=999)
+
+
+ROOT = Path(__file__).resolve().parent.parent
+URL_FOR = re.compile(r"""url_for\(\s*['"]([\w.]+)['"]""")
+
+
+def core_templates():
+    """The templates outside the packages' folders (base.html, core/, macros/, errors/, email/, ...)."""
+    templates = ROOT / "templates"
+    packages = {path.parent.name for path in ROOT.glob("*/__init__.py")} - {"core"}
+    return [path for path in sorted(templates.rglob("*"))
+            if path.is_file() and path.relative_to(templates).parts[0] not in packages]
+
+
+def test_core_templates_name_only_core_endpoints(app):
+    """Links from core's templates to a package come from the registry (navigation_items), so that core names
+    none of the packages above it; a url_for("accounts.login") in base.html fails here."""
+    core = {name for name, blueprint in app.blueprints.items() if blueprint.import_name.split(".")[0] == "core"}
+    paths = core_templates()
+    assert {"base.html", "core/index.html", "macros/forms.html"} <= {
+        path.relative_to(ROOT / "templates").as_posix() for path in paths}
+    named = [(path.relative_to(ROOT).as_posix(), endpoint) for path in paths
+             for endpoint in URL_FOR.findall(path.read_text(encoding="utf-8"))]
+    assert ("templates/base.html", "core.index") in named, "the finder lost the templates' url_for calls"
+    outside = [f"{where}: {endpoint}" for where, endpoint in named
+               if endpoint != "static" and endpoint.split(".")[0] not in core]
+    assert outside == [], "register these links with core.navigation instead:\n" + "\n".join(outside)
+
+
+def test_the_home_page_draws_what_the_packages_register(client, make_user, sign_in):
+    visitor = client.get("/").get_data(as_text=True)
+    assert 'href="/account/login"' in visitor and 'href="/account/signup"' in visitor
+    assert '<a class="button" href="/account/signup">' in visitor
+    assert '<a class="button button-secondary" href="/account/login">' in visitor
+    assert 'href="/competition/about">This year&#39;s competition' in visitor
+    sign_in(client, make_user(email="secretariat@example.org", roles=(Role.SECRETARIAT,), language="fr"))
+    home = client.get("/").get_data(as_text=True)
+    cards = re.findall(r'<li class="card"><h3><a href="([^"]+)">([^<]+)</a></h3>', home)
+    assert [href for href, _label in cards] == ["/competition/", "/judging/", "/account/invitations",
+                                                SIGNED_IN]
+    assert 'action="/account/logout"' in home and "Se déconnecter" in home and 'href="/account/login"' not in home

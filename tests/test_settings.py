@@ -10,7 +10,7 @@ from flask_login import login_user
 from accounts.models import User
 from core.db import db
 from core.templating import localdate, localdatetime
-from tests.conftest import TEST_PASSWORD, form_post, link_in
+from tests.clients import TEST_PASSWORD, form_post, link_in
 
 
 def reload(user: User) -> User:

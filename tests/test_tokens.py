@@ -17,7 +17,7 @@ from accounts import operations
 from accounts.models import Role, Token, User
 from accounts.passwords import verify_password
 from core.db import db, utcnow
-from tests.conftest import TEST_PASSWORD, form_post, link_in
+from tests.clients import TEST_PASSWORD, form_post, link_in
 
 NEW_PASSWORD = "a brand new passphrase"
 USED = "This link has already been used. Each link works only once."

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from accounts import operations
 from accounts.models import Role, Token, User
 from core.db import db
-from tests.conftest import TEST_PASSWORD, form_post, link_in
+from tests.clients import TEST_PASSWORD, form_post, link_in
 
 GOOD_PASSWORD = "a brand new passphrase"
 

@@ -167,7 +167,7 @@ class EditClassForm(ClassForm):
                 "These pupils are not aged %(low)d to %(high)d: %(names)s. Keep the age category, or correct their ages first.",
                 low=group.ages.start, high=group.ages.stop - 1, names=names))
         live = ("draft", "submitted")
-        if any(e.category.age_group != group.value and e.status in live for e in self.school_class.entries):
+        if any(e.category.age_group != group and e.status in live for e in self.school_class.entries):
             raise ValidationError(_("This class has entries in its current age category. Withdraw them before changing it."))
 
     def validate_pupil_count(self, field):

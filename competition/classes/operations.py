@@ -13,6 +13,7 @@ from competition.entries.freeze import judged_authors
 from competition.models import City, Edition, Entry, EntryAuthor, Pupil, School, SchoolClass
 from core import mail
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 
 
@@ -51,7 +52,7 @@ def find_or_create_school(city: City, name: str, user) -> School:
         if school is None:
             raise
         return school
-    record("school_created", school, city_id=city.id, name=name)
+    record(AuditAction.SCHOOL_CREATED, school, city_id=city.id, name=name)
     return school
 
 
@@ -61,7 +62,7 @@ def register_class(edition: Edition, school: School, teacher, *, name: str, age_
                                age_group=age_group, pupil_count=pupil_count, language=language)
     db.session.add(school_class)
     db.session.flush()
-    record("class_created", school_class, edition_id=edition.id, school_id=school.id, name=name,
+    record(AuditAction.CLASS_CREATED, school_class, edition_id=edition.id, school_id=school.id, name=name,
            age_group=age_group, pupil_count=pupil_count, language=language)
     return school_class
 
@@ -85,7 +86,7 @@ def update_class(school_class: SchoolClass, **values) -> dict:
             setattr(school_class, key, values[key])
     if changed:
         db.session.flush()
-        record("class_changed", school_class, changes=changed)
+        record(AuditAction.CLASS_CHANGED, school_class, changes=changed)
     return changed
 
 
@@ -112,7 +113,7 @@ def save_pupils(school_class: SchoolClass, rows: list[dict]) -> dict:
         if pupil is not None and row["remove"]:
             school_class.pupils.remove(pupil)
             db.session.flush()
-            record("pupil_removed", pupil, class_id=school_class.id)
+            record(AuditAction.PUPIL_REMOVED, pupil, class_id=school_class.id)
             counts["removed"] += 1
         elif pupil is not None:
             fields = [key for key in ("first_name", "initial", "age") if getattr(pupil, key) != row[key]]
@@ -120,13 +121,13 @@ def save_pupils(school_class: SchoolClass, rows: list[dict]) -> dict:
                 for key in fields:
                     setattr(pupil, key, row[key])
                 db.session.flush()
-                record("pupil_changed", pupil, class_id=school_class.id, fields=fields)
+                record(AuditAction.PUPIL_CHANGED, pupil, class_id=school_class.id, fields=fields)
                 counts["changed"] += 1
         elif row["pupil_id"] is None:
             pupil = Pupil(first_name=row["first_name"], initial=row["initial"], age=row["age"])
             school_class.pupils.append(pupil)
             db.session.flush()
-            record("pupil_added", pupil, class_id=school_class.id)
+            record(AuditAction.PUPIL_ADDED, pupil, class_id=school_class.id)
             counts["added"] += 1
     return counts
 
@@ -177,7 +178,7 @@ def extend_deadline(school_class: SchoolClass, local: datetime) -> tuple[datetim
     previous = school_class.deadline_extended_to
     school_class.deadline_extended_to = until
     db.session.flush()
-    record("class.deadline_extended", school_class, until=until.isoformat(),
+    record(AuditAction.CLASS_DEADLINE_EXTENDED, school_class, until=until.isoformat(),
            previous=previous.isoformat() if previous else None)
     teacher = school_class.teacher
     mail.send_template(teacher.email, "deadline_extended", teacher.language, timezone=teacher.timezone,

@@ -20,7 +20,6 @@ from competition.classes.forms import (
 from competition.entries.freeze import judged_authors
 from competition.models import Edition, Entry, SchoolClass
 from core.db import db
-from core.i18n import country_name, language_name
 from core.permissions import get_or_404, roles_required, signed_in
 
 T = "competition/classes/"
@@ -28,7 +27,7 @@ NEW_ROWS, MORE_ROWS = 3, 1
 
 
 def _render(template: str, status: int = 200, **context):
-    return render_template(T + template, language_name=language_name, country_name=country_name, **context), status
+    return render_template(T + template, **context), status
 
 
 def _closed(edition: Edition | None):

@@ -15,6 +15,7 @@ from sqlalchemy import func, select, update
 from competition.models import Category, City, CityCoordinator, Edition, Material, School, SchoolClass
 from core import file_lifecycle
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 from core.files import get_storage
 from core.storage import Storage
@@ -64,7 +65,7 @@ def create_edition(values: dict, categories: dict[tuple[str, str], dict]) -> Edi
         edition.categories.append(Category(age_group=age_group, discipline=discipline, **settings))
     db.session.add(edition)
     db.session.flush()
-    record("edition.created", edition, name=edition.name, deadline_at=edition.deadline_at,
+    record(AuditAction.EDITION_CREATED, edition, name=edition.name, deadline_at=edition.deadline_at,
            deadline_timezone=edition.deadline_timezone, is_current=edition.is_current)
     return edition
 
@@ -81,7 +82,7 @@ def update_edition(edition: Edition, values: dict, categories: dict[tuple[str, s
             changes[f"{age_group} {discipline} {name}"] = change
     db.session.flush()
     if changes:
-        record("edition.updated", edition, changes=changes)
+        record(AuditAction.EDITION_UPDATED, edition, changes=changes)
     return changes
 
 
@@ -93,7 +94,7 @@ def make_current(edition: Edition) -> None:
     db.session.flush()  # the old one stops being current first: the database allows only one
     edition.is_current = True
     db.session.flush()
-    record("edition.made_current", edition, previous=[other.id for other in previous])
+    record(AuditAction.EDITION_MADE_CURRENT, edition, previous=[other.id for other in previous])
 
 
 # Cities and schools -------------------------------------------------------------
@@ -101,7 +102,7 @@ def add_city(name: str, country_code: str) -> City:
     city = City(name=name, country_code=country_code)
     db.session.add(city)
     db.session.flush()
-    record("city.created", city, name=name, country_code=country_code)
+    record(AuditAction.CITY_CREATED, city, name=name, country_code=country_code)
     return city
 
 
@@ -109,7 +110,7 @@ def update_city(city: City, name: str, country_code: str) -> dict:
     changes = _apply(city, {"name": name, "country_code": country_code})
     db.session.flush()
     if changes:
-        record("city.updated", city, changes=changes)
+        record(AuditAction.CITY_UPDATED, city, changes=changes)
     return changes
 
 
@@ -117,7 +118,7 @@ def set_city_active(city: City, active: bool) -> None:
     if city.active != active:
         city.active = active
         db.session.flush()
-        record("city.activated" if active else "city.deactivated", city, name=city.name)
+        record(AuditAction.CITY_ACTIVATED if active else AuditAction.CITY_DEACTIVATED, city, name=city.name)
 
 
 def appointment(city: City, user_id: int) -> CityCoordinator | None:
@@ -130,13 +131,13 @@ def appoint_coordinator(city: City, user_id: int) -> None:
     if appointment(city, user_id) is None:
         db.session.add(CityCoordinator(user_id=user_id, city_id=city.id))
         db.session.flush()
-    record("city.coordinator_added", city, user_id=user_id)
+    record(AuditAction.CITY_COORDINATOR_ADDED, city, user_id=user_id)
 
 
 def remove_coordinator(city: City, found: CityCoordinator) -> None:
     db.session.delete(found)
     db.session.flush()
-    record("city.coordinator_removed", city, user_id=found.user_id)
+    record(AuditAction.CITY_COORDINATOR_REMOVED, city, user_id=found.user_id)
 
 
 def class_counts(schools: list[School]) -> dict[int, int]:
@@ -153,7 +154,7 @@ def rename_school(school: School, name: str) -> None:
     changes = _apply(school, {"name": name})
     db.session.flush()
     if changes:
-        record("school.renamed", school, changes=changes)
+        record(AuditAction.SCHOOL_RENAMED, school, changes=changes)
 
 
 def merge_schools(duplicate: School, keep: School) -> int:
@@ -164,7 +165,7 @@ def merge_schools(duplicate: School, keep: School) -> int:
         update(SchoolClass).where(SchoolClass.school_id == duplicate.id).values(school_id=keep.id)
         .execution_options(synchronize_session="fetch")
     ).rowcount
-    record("school.merged", keep, merged_school_id=duplicate.id, merged_school_name=duplicate.name,
+    record(AuditAction.SCHOOL_MERGED, keep, merged_school_id=duplicate.id, merged_school_name=duplicate.name,
            classes_moved=moved)
     city = duplicate.city
     db.session.delete(duplicate)
@@ -196,13 +197,13 @@ def save_material(edition: Edition, material: Material | None, values: dict, pdf
         values = {**values, "file_key": None, "file_name": None, "file_size": None}
     changes = _apply(material, values)
     db.session.flush()
-    record("material.created" if created else "material.updated", material, edition_id=edition.id,
+    record(AuditAction.MATERIAL_CREATED if created else AuditAction.MATERIAL_UPDATED, material, edition_id=edition.id,
            changes=changes)
     return material
 
 
 def delete_material(material: Material) -> None:
-    record("material.deleted", material, edition_id=material.edition_id, title=material.title)
+    record(AuditAction.MATERIAL_DELETED, material, edition_id=material.edition_id, title=material.title)
     db.session.delete(material)
     db.session.flush()
 
@@ -217,5 +218,5 @@ def move_material(material: Material, direction: str) -> None:
     for position, item in enumerate(siblings):
         item.position = position
     db.session.flush()
-    record("material.moved", material, direction=direction, position=material.position)
+    record(AuditAction.MATERIAL_MOVED, material, direction=direction, position=material.position)
 

@@ -12,7 +12,7 @@ from competition import bp
 from competition.models import AgeGroup, Discipline, Edition, Material
 from core.db import utcnow
 from core.files import send_stored
-from core.i18n import file_size, language_name
+from core.i18n import language_name
 from core.permissions import get_or_404, public
 
 # gettext plural forms for the countdown, with the number left for the template (or the script) to fill in.
@@ -78,8 +78,6 @@ def public_edition():
         categories=sorted((c for c in edition.categories if c.enabled), key=_category_order),
         accepted_languages=[language_name(code) for code in edition.language_list],
         materials=Material.for_edition(edition.id),
-        language_name=language_name,
-        file_size=file_size,
         viewer_timezone=str(get_timezone()),
     )
 

@@ -21,7 +21,7 @@ from competition.editions.forms import (
 from competition.models import City, Edition, Material, School
 from core.db import db, utcnow
 from core.forms import ConfirmForm
-from core.i18n import country_name, file_size, language_name
+from core.i18n import country_name
 from core.permissions import get_or_404, roles_required
 
 secretariat_only = roles_required(Role.SECRETARIAT)
@@ -83,7 +83,7 @@ def admin_edition_make_current(edition_id: int):
 def admin_cities():
     cities = db.session.scalars(select(City).options(selectinload(City.schools))).all()
     cities.sort(key=lambda c: (not c.active, country_name(c.country_code).casefold(), c.name.casefold()))
-    return render_template("competition/editions/cities.html", cities=cities, country_name=country_name)
+    return render_template("competition/editions/cities.html", cities=cities)
 
 
 @bp.route("/admin/cities/new", methods=["GET", "POST"])
@@ -159,8 +159,7 @@ def admin_school_merge(school_id: int):
 def admin_materials(edition_id: int):
     edition = get_or_404(Edition, edition_id)
     return render_template("competition/editions/materials.html", edition=edition, action=ConfirmForm(),
-                           materials=Material.for_edition(edition.id), language_name=language_name,
-                           file_size=file_size)
+                           materials=Material.for_edition(edition.id))
 
 
 @bp.route("/admin/editions/<int:edition_id>/materials/new", methods=["GET", "POST"])
@@ -186,8 +185,7 @@ def _material_form(edition: Edition, material: Material | None):
                                      form.file.data.filename if form.pdf_bytes else None, form.remove_file.data)
         flash(_("The material %(title)s has been saved.", title=material.title), "success")
         return redirect(url_for("competition.admin_materials", edition_id=edition.id))
-    return render_template("competition/editions/material_form.html", form=form, edition=edition, material=material,
-                           file_size=file_size)
+    return render_template("competition/editions/material_form.html", form=form, edition=edition, material=material)
 
 
 @bp.post("/admin/materials/<int:material_id>/delete")

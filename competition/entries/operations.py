@@ -29,12 +29,13 @@ from competition.models import (
 from competition.models.entry import HIDDEN_SOURCE
 from competition.uploads import UploadLimits, clean_upload, safe_filename
 from core import audit, file_lifecycle, mail
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 
 WRITTEN_KINDS = {"pdf", "docx", "odt", "txt"}
 ILLUSTRATION_KINDS = {"image", "pdf"}
 CONSENT_FORM_KINDS = {"image", "pdf"}
-LIVE_STATUSES = (EntryStatus.DRAFT.value, EntryStatus.SUBMITTED.value)
+LIVE_STATUSES = (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
 
 
 class EntryError(Exception):
@@ -44,11 +45,11 @@ class EntryError(Exception):
 
 
 def accepted_kinds(discipline: str) -> set[str]:
-    return ILLUSTRATION_KINDS if discipline == Discipline.ILLUSTRATION.value else WRITTEN_KINDS
+    return ILLUSTRATION_KINDS if discipline == Discipline.ILLUSTRATION else WRITTEN_KINDS
 
 
 def upload_limits(category: Category | None, purpose: FilePurpose) -> UploadLimits:
-    pages = 1 if category is None or category.discipline == Discipline.ILLUSTRATION.value else category.max_pdf_pages
+    pages = 1 if category is None or category.discipline == Discipline.ILLUSTRATION else category.max_pdf_pages
     if purpose is FilePurpose.CONSENT_FORM:
         pages = 4
     return UploadLimits(max_bytes=current_app.config["MAX_UPLOAD_BYTES"], max_pdf_pages=pages)
@@ -93,7 +94,7 @@ def set_details(entry: Entry, school_class: SchoolClass, discipline: str, title:
     if entry.id is None or entry.category_id != category.id:
         if _count_live(school_class, category, exclude=entry) >= category.max_entries_per_class:
             raise EntryError(_l("This class already has %(n)d entries in this category, the most allowed.", n=category.max_entries_per_class))
-    if not language and discipline != Discipline.ILLUSTRATION.value:
+    if not language and discipline != Discipline.ILLUSTRATION:
         raise EntryError(_l("Choose the language the work is written in: only an illustration can have no words."))
     if language and language not in school_class.edition.language_list:
         raise EntryError(_l("Choose one of the languages accepted in this edition."))
@@ -120,17 +121,17 @@ def set_details(entry: Entry, school_class: SchoolClass, discipline: str, title:
     if entry.id is None:
         db.session.add(entry)
         db.session.flush()
-        audit.record("entry.created", entry, title=title, category=category.title)
+        audit.record(AuditAction.ENTRY_CREATED, entry, title=title, category=category.title)
     else:
         _back_to_draft(entry)
-        audit.record("entry.changed", entry, part="details", title=title)
+        audit.record(AuditAction.ENTRY_CHANGED, entry, part="details", title=title)
     return entry
 
 
 def _back_to_draft(entry: Entry) -> None:
     """Any change to a submitted entry returns it to draft, so that it is checked and submitted again."""
-    if entry.status == EntryStatus.SUBMITTED.value:
-        entry.status = EntryStatus.DRAFT.value
+    if entry.status == EntryStatus.SUBMITTED:
+        entry.status = EntryStatus.DRAFT
         entry.submitted_at = None
     db.session.flush()
 
@@ -139,7 +140,7 @@ def set_text(entry: Entry, text: str) -> None:
     _require_changeable(entry)
     entry.text = text
     _back_to_draft(entry)
-    audit.record("entry.changed", entry, part="text", characters=len(text))
+    audit.record(AuditAction.ENTRY_CHANGED, entry, part="text", characters=len(text))
 
 
 def set_translation(entry: Entry, language: str, text: str) -> None:
@@ -147,7 +148,7 @@ def set_translation(entry: Entry, language: str, text: str) -> None:
     entry.translation_language = language if text else ""
     entry.translation_text = text
     _back_to_draft(entry)
-    audit.record("entry.changed", entry, part="translation", characters=len(text))
+    audit.record(AuditAction.ENTRY_CHANGED, entry, part="translation", characters=len(text))
 
 
 def set_consent(entry: Entry, judging: bool, publication: bool, social: bool, name: bool) -> None:
@@ -161,7 +162,7 @@ def set_consent(entry: Entry, judging: bool, publication: bool, social: bool, na
     entry.consent_social, entry.consent_name = social, name
     if not only_withdrawn:
         _back_to_draft(entry)
-    audit.record("entry.consent", entry, judging=judging, publication=publication, social=social, name=name)
+    audit.record(AuditAction.ENTRY_CONSENT, entry, judging=judging, publication=publication, social=social, name=name)
 
 
 WITHDRAWABLE_CONSENTS = ("publication", "social", "name")
@@ -177,7 +178,7 @@ def withdraw_consent(entry: Entry, withdrawn: set[str]) -> list[str]:
         setattr(entry, f"consent_{kind}", False)
     if changed:
         db.session.flush()
-        audit.record("entry.consent_withdrawn", entry, withdrawn=changed, status=entry.status)
+        audit.record(AuditAction.ENTRY_CONSENT_WITHDRAWN, entry, withdrawn=changed, status=entry.status)
     return changed
 
 
@@ -191,7 +192,7 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
     # unless another row shares them (core.file_lifecycle).
     original_key = file_lifecycle.put("uploads", data)
     stored = EntryFile(
-        purpose=purpose.value,
+        purpose=purpose,
         kind=cleaned.kind,
         original_name=safe_filename(filename or "", fallback="upload"),
         original_key=original_key,
@@ -208,13 +209,13 @@ def store_upload(entry: Entry, purpose: FilePurpose, data: bytes, filename: str)
         width=cleaned.width,
         height=cleaned.height,
     )
-    for old in [f for f in entry.files if f.purpose == purpose.value]:
+    for old in [f for f in entry.files if f.purpose == purpose]:
         entry.files.remove(old)
     entry.files.append(stored)
-    if purpose is FilePurpose.WORK and entry.category.discipline != Discipline.ILLUSTRATION.value:
+    if purpose is FilePurpose.WORK and entry.category.discipline != Discipline.ILLUSTRATION:
         entry.text = ""  # an uploaded file replaces typed text
     _back_to_draft(entry)
-    audit.record("entry.file_uploaded", entry, purpose=purpose.value, name=stored.original_name,
+    audit.record(AuditAction.ENTRY_FILE_UPLOADED, entry, purpose=purpose.value, name=stored.original_name,
                  size=stored.original_size, sha256=original_key, kind=stored.kind)
     if stored.kind == "image" and not stored.thumb_key:
         from competition.entries.image_copies import queue_copies
@@ -227,7 +228,7 @@ def remove_file(entry: Entry, stored: EntryFile) -> None:
     _require_changeable(entry)
     entry.files.remove(stored)
     _back_to_draft(entry)
-    audit.record("entry.file_removed", entry, purpose=stored.purpose, name=stored.original_name)
+    audit.record(AuditAction.ENTRY_FILE_REMOVED, entry, purpose=stored.purpose, name=stored.original_name)
 
 
 def has_work(entry: Entry) -> bool:
@@ -247,7 +248,7 @@ def missing_items(entry: Entry) -> list[str]:
 def identity_texts(entry: Entry) -> dict[str, str]:
     texts = {"title": entry.title, "text": entry.text, "translation": entry.translation_text}
     for stored in entry.files:
-        if stored.purpose == FilePurpose.CONSENT_FORM.value:
+        if stored.purpose == FilePurpose.CONSENT_FORM:
             continue
         texts[f"file name: {stored.original_name}"] = stored.original_name
         if stored.text:
@@ -258,7 +259,7 @@ def identity_texts(entry: Entry) -> dict[str, str]:
 def hidden_texts(entry: Entry) -> dict[str, str]:
     """What cleaning removed from the entry's files (never shown to jurors), by file."""
     return {f"{HIDDEN_SOURCE}{stored.original_name}": stored.hidden_text for stored in entry.files
-            if stored.purpose != FilePurpose.CONSENT_FORM.value and stored.hidden_text}
+            if stored.purpose != FilePurpose.CONSENT_FORM and stored.hidden_text}
 
 
 def identity_needles(entry: Entry):
@@ -292,9 +293,9 @@ def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> li
     school_class = entry.school_class
     if not school_class.is_open(now):
         raise EntryError(_l("The deadline has passed: this entry can no longer be submitted."))
-    if entry.status in (EntryStatus.WITHDRAWN.value, EntryStatus.DISQUALIFIED.value):
+    if entry.status in (EntryStatus.WITHDRAWN, EntryStatus.DISQUALIFIED):
         raise EntryError(_l("This entry is out of the competition, so it cannot be submitted again."))
-    if entry.status != EntryStatus.DRAFT.value:
+    if entry.status != EntryStatus.DRAFT:
         raise EntryError(_l("This entry has already been submitted."))
     reason = frozen_reason(entry)
     if reason is not None:
@@ -311,14 +312,14 @@ def submit(entry: Entry, confirm_names: bool, now: datetime | None = None) -> li
     hits_json = json.dumps([dataclasses.asdict(h) for h in hits], ensure_ascii=False)
     claimed = db.session.execute(
         update(Entry)
-        .where(Entry.id == entry.id, Entry.status == EntryStatus.DRAFT.value)
-        .values(status=EntryStatus.SUBMITTED.value, submitted_at=now, blindness_flag=bool(visible), blindness_hits_json=hits_json)
+        .where(Entry.id == entry.id, Entry.status == EntryStatus.DRAFT)
+        .values(status=EntryStatus.SUBMITTED, submitted_at=now, blindness_flag=bool(visible), blindness_hits_json=hits_json)
         .execution_options(synchronize_session=False)
     ).rowcount
     if claimed != 1:
         raise EntryError(_l("This entry has already been submitted."))
     db.session.refresh(entry)
-    audit.record("entry.submitted", entry, blindness_hits=len(hits), files=receipt_lines(entry))
+    audit.record(AuditAction.ENTRY_SUBMITTED, entry, blindness_hits=len(hits), files=receipt_lines(entry))
     return hits
 
 
@@ -327,23 +328,23 @@ def withdraw(entry: Entry) -> None:
     It leaves the jurors' lists, the rankings and every public output on the next request."""
     if entry.status not in LIVE_STATUSES:
         raise EntryError(_l("Only a draft or a submitted entry can be withdrawn."))
-    was_submitted = entry.status == EntryStatus.SUBMITTED.value
-    entry.status = EntryStatus.WITHDRAWN.value
+    was_submitted = entry.status == EntryStatus.SUBMITTED
+    entry.status = EntryStatus.WITHDRAWN
     entry.withdrawn_at = utcnow()
     db.session.flush()
-    audit.record("entry.withdrawn", entry)
+    audit.record(AuditAction.ENTRY_WITHDRAWN, entry)
     if was_submitted:  # a draft was in no ranking
         judging_hooks().entry_status_changed(entry)
 
 
 def disqualify(entry: Entry, reason: str) -> None:
     """The secretariat takes a submitted entry out of the competition, and the teacher is told why by email."""
-    if entry.status != EntryStatus.SUBMITTED.value:
+    if entry.status != EntryStatus.SUBMITTED:
         raise EntryError(_l("Only a submitted entry can be disqualified."))
-    entry.status = EntryStatus.DISQUALIFIED.value
+    entry.status = EntryStatus.DISQUALIFIED
     entry.disqualified_reason = reason
     db.session.flush()
-    audit.record("entry.disqualified", entry, reason=reason)
+    audit.record(AuditAction.ENTRY_DISQUALIFIED, entry, reason=reason)
     judging_hooks().entry_status_changed(entry)
     teacher = entry.school_class.teacher
     mail.send_template(teacher.email, "entry_disqualified", teacher.language, entry=entry, teacher=teacher,
@@ -352,13 +353,13 @@ def disqualify(entry: Entry, reason: str) -> None:
 
 def reinstate(entry: Entry) -> None:
     """Undo a disqualification: the entry is submitted again, and its reason is kept in the audit only."""
-    if entry.status != EntryStatus.DISQUALIFIED.value:
+    if entry.status != EntryStatus.DISQUALIFIED:
         raise EntryError(_l("Only a disqualified entry can be reinstated."))
     previous = entry.disqualified_reason
-    entry.status = EntryStatus.SUBMITTED.value
+    entry.status = EntryStatus.SUBMITTED
     entry.disqualified_reason = ""
     db.session.flush()
-    audit.record("entry.reinstated", entry, previous_reason=previous)
+    audit.record(AuditAction.ENTRY_REINSTATED, entry, previous_reason=previous)
     judging_hooks().entry_status_changed(entry)
 
 

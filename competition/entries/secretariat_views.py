@@ -98,7 +98,7 @@ def _status_counts(edition: Edition) -> dict[str, int]:
 
 def _category_counts(edition: Edition) -> list[tuple[Category, int]]:
     query = _scope(select(Entry.category_id, func.count(Entry.id)).join(Entry.school_class).join(SchoolClass.school)
-                   .where(SchoolClass.edition_id == edition.id, Entry.status == EntryStatus.SUBMITTED.value)
+                   .where(SchoolClass.edition_id == edition.id, Entry.status == EntryStatus.SUBMITTED)
                    .group_by(Entry.category_id))
     by_id = {cid: n for cid, n in db.session.execute(query).all()}
     return [(c, by_id.get(c.id, 0)) for c in edition.categories if c.enabled]
@@ -109,7 +109,7 @@ def _category_counts(edition: Edition) -> list[tuple[Category, int]]:
 def disqualify_entry(entry_id: int):
     entry = get_or_404(Entry, entry_id)
     form = DisqualifyForm()
-    if entry.status != EntryStatus.SUBMITTED.value:
+    if entry.status != EntryStatus.SUBMITTED:
         flash(_("Only a submitted entry can be disqualified."), "error")
         return redirect(url_for("competition.entry", entry_id=entry.id))
     if form.validate_on_submit():
@@ -126,7 +126,7 @@ def disqualify_entry(entry_id: int):
 @roles_required(Role.SECRETARIAT)
 def reinstate_entry(entry_id: int):
     entry = get_or_404(Entry, entry_id)
-    if entry.status == EntryStatus.DISQUALIFIED.value and ConfirmForm().validate_on_submit():
+    if entry.status == EntryStatus.DISQUALIFIED and ConfirmForm().validate_on_submit():
         ops.reinstate(entry)
         flash(_("The entry is back in the competition."), "success")
     return redirect(url_for("competition.entry", entry_id=entry.id))

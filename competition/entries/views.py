@@ -98,7 +98,7 @@ def entry(entry_id: int):
     entry = viewable_entry(entry_id)
     is_teacher = entry.school_class.teacher_id == current_user.id
     can_edit = is_teacher and entry.can_edit(current_user)
-    checking = can_edit and entry.status == EntryStatus.DRAFT.value  # the teacher's "check your answers"
+    checking = can_edit and entry.status == EntryStatus.DRAFT  # the teacher's "check your answers"
     hits = ops.blindness_hits(entry) if checking or current_user.has_role(Role.SECRETARIAT) else []
     hidden_hits = [hit for hit in hits if ops.is_hidden(hit)]  # the secretariat sees these at any time
     hits = [hit for hit in hits if not ops.is_hidden(hit)] if checking else []
@@ -141,7 +141,7 @@ def submit_entry(entry_id: int):
 @signed_in
 def entry_receipt(entry_id: int):
     entry = viewable_entry(entry_id)
-    if entry.status != EntryStatus.SUBMITTED.value:
+    if entry.status != EntryStatus.SUBMITTED:
         return redirect(url_for("competition.entry", entry_id=entry.id))
     return render_template("competition/entries/receipt.html", entry=entry, lines=ops.receipt_lines(entry))
 

@@ -22,7 +22,7 @@ def _render_work(entry, text_form=None, upload_form=None, status=200):
     return render_template(
         "competition/entries/work.html", entry=entry,
         text_form=text_form or WorkTextForm(obj=entry), upload_form=upload_form or WorkUploadForm(),
-        remove_form=ConfirmForm(), is_illustration=entry.category.discipline == Discipline.ILLUSTRATION.value,
+        remove_form=ConfirmForm(), is_illustration=entry.category.discipline == Discipline.ILLUSTRATION,
         max_mb=_max_mb(),
     ), status
 
@@ -55,7 +55,7 @@ def entry_work_text(entry_id: int):
     if blocked:
         return blocked
     form = WorkTextForm()
-    if entry.category.discipline == Discipline.ILLUSTRATION.value:
+    if entry.category.discipline == Discipline.ILLUSTRATION:
         abort(404)
     if not form.validate_on_submit():
         return _render_work(entry, text_form=form, status=400)
@@ -149,7 +149,7 @@ def entry_file(entry_id: int, file_id: int, variant: str):
     stored: EntryFile | None = next((f for f in entry.files if f.id == file_id), None)
     if stored is None or variant not in VARIANTS:
         abort(404)
-    if (variant == "original" or stored.purpose == FilePurpose.CONSENT_FORM.value) and not stored.can_view_original(current_user):
+    if (variant == "original" or stored.purpose == FilePurpose.CONSENT_FORM) and not stored.can_view_original(current_user):
         abort(404)
     base = stored.original_name.rsplit(".", 1)[0] or "file"
     if variant == "original":

@@ -101,10 +101,10 @@ class Entry(db.Model):
         return [h for h in self.blindness_hits if h["source"].startswith(HIDDEN_SOURCE)]
 
     def work_files(self) -> list[EntryFile]:
-        return [f for f in self.files if f.purpose == FilePurpose.WORK.value]
+        return [f for f in self.files if f.purpose == FilePurpose.WORK]
 
     def consent_form(self) -> EntryFile | None:
-        return next((f for f in self.files if f.purpose == FilePurpose.CONSENT_FORM.value), None)
+        return next((f for f in self.files if f.purpose == FilePurpose.CONSENT_FORM), None)
 
     # Permissions ------------------------------------------------------------
     def can_view(self, user) -> bool:
@@ -116,7 +116,7 @@ class Entry(db.Model):
 
         return (
             self.school_class.can_edit(user)
-            and self.status in (EntryStatus.DRAFT.value, EntryStatus.SUBMITTED.value)
+            and self.status in (EntryStatus.DRAFT, EntryStatus.SUBMITTED)
             and frozen_reason(self) is None
         )
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from accounts.models import User
 from competition.models import Discipline, Entry, SchoolClass
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 from judging.assignment.assign import PARTIAL, STRICT, AssignmentResult, EntrySpec, JurorSpec, assign
 from judging.jury.reach import Reach, reach_of
@@ -34,7 +35,7 @@ from judging.models import (
     order_key,
 )
 
-WRITTEN = {Discipline.POEM.value, Discipline.ESSAY.value}
+WRITTEN = {Discipline.POEM, Discipline.ESSAY}
 
 
 @dataclass
@@ -95,7 +96,7 @@ def _other_rounds_load(judging_round: Round) -> dict[int, int]:
     rows = db.session.execute(
         select(Assignment.juror_id, func.count()).join(Round, Round.id == Assignment.round_id)
         .where(Round.edition_id == judging_round.edition_id, Round.id != judging_round.id,
-               Round.status != RoundStatus.CLOSED.value)
+               Round.status != RoundStatus.CLOSED)
         .group_by(Assignment.juror_id))
     return dict(rows.all())
 
@@ -143,7 +144,7 @@ def _round_assignments(judging_round: Round) -> list[Assignment]:
 
 
 def has_submitted_score(assignment: Assignment) -> bool:
-    return assignment.score_set is not None and assignment.score_set.status == ScoreStatus.SUBMITTED.value
+    return assignment.score_set is not None and assignment.score_set.status == ScoreStatus.SUBMITTED
 
 
 def _solve(judging_round, keep_rows, mode, avoid=()):
@@ -196,7 +197,7 @@ def run_assignment(judging_round: Round) -> Outcome:
             outcome.removed += 1
     kept_pairs = {(a.entry_id, a.juror_id) for a in keep} | set(existing)
     _create(judging_round, [p for p in outcome.result.pairs if p not in kept_pairs], rows, outcome)
-    record("round_assigned", judging_round, created=len(outcome.created), removed=outcome.removed,
+    record(AuditAction.ROUND_ASSIGNED, judging_round, created=len(outcome.created), removed=outcome.removed,
            seed=judging_round.seed, k=judging_round.jurors_per_entry)
     return outcome
 
@@ -237,7 +238,7 @@ def reassign(judging_round: Round) -> Outcome:
     db.session.flush()
     outcome = _fill(judging_round, avoid=released)
     outcome.removed = removed
-    record("round_reassigned", judging_round, created=len(outcome.created), removed=removed)
+    record(AuditAction.ROUND_REASSIGNED, judging_round, created=len(outcome.created), removed=removed)
     return outcome
 
 
@@ -252,7 +253,7 @@ def _fill(judging_round: Round, avoid=()) -> Outcome:
     """Fill the open slots, keeping every row there is (even one a pending declaration will later release)."""
     rows = _round_assignments(judging_round)
     outcome = _solve(judging_round, rows, PARTIAL, avoid=avoid)
-    if judging_round.status != RoundStatus.CLOSED.value:
+    if judging_round.status != RoundStatus.CLOSED:
         have = {(a.entry_id, a.juror_id) for a in rows}
         _create(judging_round, [p for p in outcome.result.pairs if p not in have], rows, outcome)
     return outcome
@@ -284,7 +285,7 @@ def add_manual(judging_round: Round, entry: Entry, juror: User) -> Assignment:
     db.session.execute(delete(RemovedPair).where(  # added back by hand: no longer forbidden
         RemovedPair.round_id == judging_round.id, RemovedPair.entry_id == entry.id, RemovedPair.juror_id == juror.id))
     db.session.flush()
-    record("assignment_added", assignment, round_id=judging_round.id, entry_id=entry.id, juror_id=juror.id)
+    record(AuditAction.ASSIGNMENT_ADDED, assignment, round_id=judging_round.id, entry_id=entry.id, juror_id=juror.id)
     return assignment
 
 
@@ -292,7 +293,7 @@ def remove(assignment: Assignment) -> None:
     """Remove one assignment (a draft score goes with it). Refused with a submitted score."""
     if has_submitted_score(assignment):
         raise ValueError("assignment has a submitted score")
-    record("assignment_removed", assignment, round_id=assignment.round_id, entry_id=assignment.entry_id,
+    record(AuditAction.ASSIGNMENT_REMOVED, assignment, round_id=assignment.round_id, entry_id=assignment.entry_id,
            juror_id=assignment.juror_id, had_draft=assignment.score_set is not None)
     db.session.add(RemovedPair(round_id=assignment.round_id, entry_id=assignment.entry_id, juror_id=assignment.juror_id))
     db.session.delete(assignment)
@@ -311,17 +312,17 @@ def declare_entry_conflict(assignment: Assignment, profile: JurorProfile) -> Non
     judging_round = assignment.round
     if not judging_round.is_open:
         raise RoundClosed()
-    db.session.add(Conflict(juror_id=profile.user_id, kind=ConflictKind.ENTRY.value, entry_id=assignment.entry_id))
+    db.session.add(Conflict(juror_id=profile.user_id, kind=ConflictKind.ENTRY, entry_id=assignment.entry_id))
     if not has_submitted_score(assignment):
         db.session.delete(assignment)
     db.session.flush()
-    record("conflict_declared", object_type="conflicts", kind="entry", juror_id=profile.user_id)
+    record(AuditAction.CONFLICT_DECLARED, object_type="conflicts", kind="entry", juror_id=profile.user_id)
 
 
 def reassign_open_rounds(juror_id: int) -> list[tuple[Round, Outcome]]:
     """After a juror's change (conflict, dropped out): reassign every round of theirs not closed yet."""
     rounds = db.session.scalars(
         select(Round).join(Assignment, Assignment.round_id == Round.id)
-        .where(Assignment.juror_id == juror_id, Round.status != RoundStatus.CLOSED.value).distinct())
+        .where(Assignment.juror_id == juror_id, Round.status != RoundStatus.CLOSED).distinct())
     return [(judging_round, reassign(judging_round)) for judging_round in list(rounds)]
 

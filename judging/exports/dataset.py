@@ -98,7 +98,7 @@ def _categories_with_scores(rounds) -> set[tuple[int, int]]:
     return set(db.session.execute(
         select(Assignment.round_id, Entry.category_id).join(Entry, Entry.id == Assignment.entry_id)
         .join(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-        .where(Assignment.round_id.in_([r.id for r in rounds]), ScoreSet.status == ScoreStatus.SUBMITTED.value)
+        .where(Assignment.round_id.in_([r.id for r in rounds]), ScoreSet.status == ScoreStatus.SUBMITTED)
         .group_by(Assignment.round_id, Entry.category_id).having(func.count(ScoreSet.id) > 0)).all())
 
 

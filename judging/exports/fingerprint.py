@@ -75,7 +75,7 @@ def published_digest(edition: Edition) -> str:
                EntryFile.web_key, EntryFile.cleaned_mime, EntryFile.cleaned_ext, EntryFile.width, EntryFile.height,
                EntryFile.page_count, func.length(EntryFile.text))
         .where(EntryFile.entry_id.in_(awarded),
-               EntryFile.purpose.in_((FilePurpose.WORK.value, FilePurpose.TRANSLATION.value)))
+               EntryFile.purpose.in_((FilePurpose.WORK, FilePurpose.TRANSLATION)))
         .order_by(EntryFile.id)).all()
     digest.rows("files", [(*row, *(bool(key) and storage.exists(key) for key in (row[4], row[5]))) for row in files])
     return digest.hexdigest()
@@ -97,7 +97,7 @@ def ranking_digest(edition: Edition) -> str:
     # new one is the newest change. Every edition's are counted: no join, and old editions do not move.
     digest.rows("scores", db.session.execute(
         select(func.count(ScoreSet.id), func.max(ScoreSet.id), func.max(ScoreSet.updated_at))
-        .where(ScoreSet.status == ScoreStatus.SUBMITTED.value)))
+        .where(ScoreSet.status == ScoreStatus.SUBMITTED)))
     # Which entries are in the competition, by category: a change of consent or text does not move it.
     digest.rows("entries", db.session.execute(
         select(Entry.category_id, Entry.status, func.count(Entry.id), func.sum(Entry.id),

@@ -87,7 +87,7 @@ def _exposes(job) -> dict[str, list[int]] | None:
 
 
 def _lost_consent(exposes: dict, now: dict[int, tuple]) -> bool:
-    live = EntryStatus.SUBMITTED.value
+    live = EntryStatus.SUBMITTED
     for entry_id in exposes.get("named", ()):
         if entry_id not in now or not now[entry_id][1]:
             return True

@@ -21,6 +21,7 @@ from sqlalchemy import select
 
 from competition.models import Edition
 from core import audit, tasks
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.files import uses_s3
 from judging.exports import freshness, outputs, service
@@ -56,7 +57,7 @@ def download_name(job: ExportJob, edition: Edition) -> str:
 def running_job(edition: Edition, kind: str) -> ExportJob | None:
     job = db.session.scalar(select(ExportJob).where(
         ExportJob.edition_id == edition.id, ExportJob.kind == kind,
-        ExportJob.status.in_([JobStatus.QUEUED.value, JobStatus.RUNNING.value])).order_by(ExportJob.id.desc()))
+        ExportJob.status.in_([JobStatus.QUEUED, JobStatus.RUNNING])).order_by(ExportJob.id.desc()))
     return None if job is None or is_stale(job) else job
 
 
@@ -73,7 +74,7 @@ def create(edition: Edition, kind: str, user) -> ExportJob:
                     heartbeat_at=utcnow())
     db.session.add(job)
     db.session.flush()
-    audit.record("export.started", job, kind=kind)
+    audit.record(AuditAction.EXPORT_STARTED, job, kind=kind)
     return job
 
 
@@ -94,7 +95,7 @@ def _export_task(payload: dict) -> None:
 def run(job_id: int, language: str, base_url: str) -> None:
     """Do the export of ``job_id`` here; record success or failure on the row."""
     job = db.session.get(ExportJob, job_id)
-    job.status = JobStatus.RUNNING.value
+    job.status = JobStatus.RUNNING
     job.heartbeat_at = utcnow()
     db.session.commit()
     folder, archive = job_folder(job), job_archive(job)
@@ -119,21 +120,21 @@ def run(job_id: int, language: str, base_url: str) -> None:
         shutil.rmtree(folder, ignore_errors=True)
         work.rename(folder)
         service.zip_folder(folder, archive)
-        job.status, job.file_name, job.file_size = JobStatus.DONE.value, archive.name, archive.stat().st_size
+        job.status, job.file_name, job.file_size = JobStatus.DONE, archive.name, archive.stat().st_size
         outputs.publish(job.id, folder, archive, _local_previews(folder))  # with S3: into the bucket
         job.done = job.total
         freshness.record(job, results, digest)
     except service.NothingToExport:
-        job.status, job.error = JobStatus.FAILED.value, "no_winners"
+        job.status, job.error = JobStatus.FAILED, "no_winners"
     except Exception:  # recorded on the job; the page says it failed and the log has the traceback
         log.exception("export job %s failed", job_id)
         db.session.rollback()
         job = db.session.get(ExportJob, job_id)
-        job.status, job.error = JobStatus.FAILED.value, "internal"
+        job.status, job.error = JobStatus.FAILED, "internal"
     finally:
         shutil.rmtree(work, ignore_errors=True)
     job.finished_at = job.heartbeat_at = utcnow()
-    audit.record("export.finished", job, kind=job.kind, status=job.status, size=job.file_size)
+    audit.record(AuditAction.EXPORT_FINISHED, job, kind=job.kind, status=job.status, size=job.file_size)
     db.session.commit()
     prune(job.edition_id)
 
@@ -165,7 +166,7 @@ def previews(job: ExportJob) -> list:
 def prune(edition_id: int) -> None:
     """Delete the outputs of all but the newest ``KEEP`` finished jobs."""
     old = db.session.scalars(select(ExportJob).where(
-        ExportJob.edition_id == edition_id, ExportJob.status.in_([JobStatus.DONE.value, JobStatus.FAILED.value]))
+        ExportJob.edition_id == edition_id, ExportJob.status.in_([JobStatus.DONE, JobStatus.FAILED]))
         .order_by(ExportJob.id.desc()).offset(KEEP)).all()
     for job in old:
         discard_output(job)

@@ -23,6 +23,7 @@ from sqlalchemy import func, select
 from accounts.models import Role
 from competition.models import Category, Edition, Entry, EntryStatus
 from core import audit
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.files import content_disposition, stream_size
 from core.forms import ConfirmForm
@@ -93,9 +94,9 @@ def exports():
                                 .order_by(ExportJob.id.desc()).limit(jobs.KEEP)).all()
     freshness = jobs.freshness_of(edition, recent)  # deletes the files of outputs that lost consent
     # The newest publication (or bundle) that has preview pages and is still offered.
-    latest_pdf, pdf_pages = next(((j, pages) for j in recent if j.status == JobStatus.DONE.value
+    latest_pdf, pdf_pages = next(((j, pages) for j in recent if j.status == JobStatus.DONE
                                   and freshness.get(j.id) is not Freshness.WITHDRAWN
-                                  and j.kind in (ExportKind.PUBLICATION.value, ExportKind.BUNDLE.value)
+                                  and j.kind in (ExportKind.PUBLICATION, ExportKind.BUNDLE)
                                   and (pages := jobs.previews(j))), (None, []))
     language = current_language()
     card_files.prune(card_files.current_digests(results.for_social, SIZES, current_app.config["LANGUAGES"]))
@@ -134,7 +135,7 @@ def export_results(fmt: str):
             write_feed(results, text)
         buffer.write(text.getvalue().encode("utf-8-sig" if fmt == "csv" else "utf-8"))
     buffer.seek(0)
-    audit.record("export.downloaded", edition, format=fmt)  # committed with the download (200)
+    audit.record(AuditAction.EXPORT_DOWNLOADED, edition, format=fmt)  # committed with the download (200)
     name = f"{slugify(edition.name) or 'edition'}-results-{utcnow():%Y-%m-%d}.{fmt}"
     response = send_file(buffer, mimetype=FORMATS[fmt], as_attachment=True, download_name=name)
     response.headers["Content-Disposition"] = content_disposition("attachment", name)
@@ -166,7 +167,7 @@ def start_export():
     if kind not in JOB_KINDS or not form.validate_on_submit():
         flash(_("Choose an export from the list."), "error")
         return redirect(url_for("judging.exports"))
-    if kind != ExportKind.RESULTS.value and not collect(edition, ranked=False).has_winners:
+    if kind != ExportKind.RESULTS and not collect(edition, ranked=False).has_winners:
         flash(_("No winners are decided yet: give the awards on the results page first, then export."), "error")
         return redirect(url_for("judging.exports"))
     job = jobs.running_job(edition, kind)
@@ -184,7 +185,7 @@ def export_job(job_id: int):
     """The job's progress, for the page's script."""
     job = _job(job_id)
     stale = jobs.is_stale(job)
-    offered = job.status == JobStatus.DONE.value and _offered(job)
+    offered = job.status == JobStatus.DONE and _offered(job)
     return jsonify(status="interrupted" if stale else job.status, done=job.done, total=job.total,
                    percent=job.percent, finished=job.finished or stale,
                    download=url_for("judging.download_export", job_id=job.id) if offered else None)
@@ -194,11 +195,11 @@ def export_job(job_id: int):
 @roles_required(Role.SECRETARIAT)
 def download_export(job_id: int):
     job = _job(job_id)
-    if job.status == JobStatus.DONE.value and not _offered(job):
+    if job.status == JobStatus.DONE and not _offered(job):
         flash(_("This export is no longer offered: consent was withdrawn for an entry in it since it was made. "
                 "Make it again."), "error")
         return redirect(url_for("judging.exports", _anchor=f"job-{job.id}"))
-    stream = outputs.open_archive(job.id, jobs.job_archive(job)) if job.status == JobStatus.DONE.value else None
+    stream = outputs.open_archive(job.id, jobs.job_archive(job)) if job.status == JobStatus.DONE else None
     if stream is None:
         abort(404)
     name = jobs.download_name(job, _edition())
@@ -231,12 +232,12 @@ def _offered(job: ExportJob) -> bool:
 
 def _submitted(edition: Edition) -> int:
     return db.session.scalar(select(func.count(Entry.id)).join(Entry.category).where(
-        Category.edition_id == edition.id, Entry.status == EntryStatus.SUBMITTED.value))
+        Category.edition_id == edition.id, Entry.status == EntryStatus.SUBMITTED))
 
 
 def open_rounds(edition: Edition) -> list[Round]:
     return db.session.scalars(select(Round).where(Round.edition_id == edition.id,
-                                                  Round.status == RoundStatus.OPEN.value)).all()
+                                                  Round.status == RoundStatus.OPEN)).all()
 
 
 @bp.post("/exports/publish")

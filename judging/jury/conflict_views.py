@@ -79,10 +79,10 @@ def my_conflicts():
                     "reassignment: then every entry you have not started yet is given out again."), "success")
             return redirect(url_for("judging.my_conflicts"))
     conflicts = [] if profile is None else db.session.scalars(
-        select(Conflict).where(Conflict.juror_id == profile.user_id, Conflict.kind != ConflictKind.ENTRY.value)
+        select(Conflict).where(Conflict.juror_id == profile.user_id, Conflict.kind != ConflictKind.ENTRY)
         .order_by(Conflict.created_at)).all()
     works = 0 if profile is None else db.session.scalar(select(func.count()).select_from(Conflict).where(
-        Conflict.juror_id == profile.user_id, Conflict.kind == ConflictKind.ENTRY.value))
+        Conflict.juror_id == profile.user_id, Conflict.kind == ConflictKind.ENTRY))
     all_cities = dict(db.session.execute(select(City.id, City.name)).all())
     names = {"city": all_cities, "school": {s.id: s.name for s in schools}}
     errors = city_form.errors or school_form.errors
@@ -95,7 +95,7 @@ def my_conflicts():
 @roles_required(Role.JUROR)
 def delete_conflict(conflict_id: int):
     conflict = db.session.get(Conflict, conflict_id)
-    if conflict is None or conflict.juror_id != current_user.id or conflict.kind == ConflictKind.ENTRY.value:
+    if conflict is None or conflict.juror_id != current_user.id or conflict.kind == ConflictKind.ENTRY:
         abort(404)
     if not ConfirmForm().validate_on_submit():
         abort(400)

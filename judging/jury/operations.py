@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 from accounts.models import Role, User, UserRole
 from competition.models import City
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 from judging.models import Assignment, Conflict, ConflictKind, JurorProfile
 
@@ -32,7 +33,7 @@ def is_juror(user: User) -> bool:
 def jurors() -> list[dict]:
     """Every user with the juror role, with their profile (or None), city and counts, by name."""
     users = db.session.scalars(
-        select(User).join(UserRole).where(UserRole.role == Role.JUROR.value).order_by(func.lower(User.name), User.id)
+        select(User).join(UserRole).where(UserRole.role == Role.JUROR).order_by(func.lower(User.name), User.id)
     ).unique().all()
     ids = [u.id for u in users]
     profiles = {p.user_id: p for p in db.session.scalars(select(JurorProfile).where(JurorProfile.user_id.in_(ids)))}
@@ -62,7 +63,7 @@ def update_profile(user: User, profile: JurorProfile, values: dict, actor) -> bo
         return False
     db.session.flush()
     changed = sorted(k for k in after if after[k] != before[k])
-    record("juror.changed", profile, actor=actor, object_type="juror_profiles", object_id=user.id,
+    record(AuditAction.JUROR_CHANGED, profile, actor=actor, object_type="juror_profiles", object_id=user.id,
            changed=changed, old={k: before[k] for k in changed}, new={k: after[k] for k in changed})
     return True
 
@@ -86,18 +87,18 @@ def declare_conflict(profile: JurorProfile, *, city_id: int | None = None, schoo
     secretariat's next reassignment applies it (``assignment.service.reassign``)."""
     if (city_id is None) == (school_id is None):
         raise ValueError("a conflict is with one city or one school")
-    kind = ConflictKind.CITY.value if city_id is not None else ConflictKind.SCHOOL.value
+    kind = ConflictKind.CITY if city_id is not None else ConflictKind.SCHOOL
     conflict = Conflict(juror_id=profile.user_id, kind=kind, city_id=city_id, school_id=school_id)
     db.session.add(conflict)
     db.session.flush()
-    record("conflict_declared", conflict, kind=conflict.kind)
+    record(AuditAction.CONFLICT_DECLARED, conflict, kind=conflict.kind)
     return conflict
 
 
 def delete_conflict(conflict: Conflict) -> None:
     """Withdraw a declared city or school conflict; "I know this work" (an entry conflict) stays."""
-    if conflict.kind == ConflictKind.ENTRY.value:
+    if conflict.kind == ConflictKind.ENTRY:
         raise ValueError("an entry conflict cannot be withdrawn")
-    record("conflict_deleted", conflict, kind=conflict.kind)
+    record(AuditAction.CONFLICT_DELETED, conflict, kind=conflict.kind)
     db.session.delete(conflict)
     db.session.flush()

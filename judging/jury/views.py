@@ -7,7 +7,6 @@ from flask_login import current_user
 
 from accounts.models import Role, User
 from competition.models import Edition
-from core.i18n import country_name, language_name
 from core.permissions import get_or_404, roles_required
 from judging import bp
 from judging.jury import operations as ops
@@ -17,8 +16,7 @@ from judging.jury.forms import JurorForm, ProfileForm, profile_form_data
 @bp.get("/jury")
 @roles_required(Role.SECRETARIAT)
 def jury():
-    return render_template("judging/jury/index.html", jurors=ops.jurors(), country_name=country_name,
-                           language_name=language_name)
+    return render_template("judging/jury/index.html", jurors=ops.jurors())
 
 
 @bp.route("/jury/<int:user_id>", methods=["GET", "POST"])

@@ -55,10 +55,10 @@ class ExportJob(db.Model):
 
     @property
     def percent(self) -> int:
-        if self.status == JobStatus.DONE.value:
+        if self.status == JobStatus.DONE:
             return 100
         return int(100 * self.done / self.total) if self.total else 0
 
     @property
     def finished(self) -> bool:
-        return self.status in (JobStatus.DONE.value, JobStatus.FAILED.value)
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)

@@ -91,7 +91,7 @@ class Round(db.Model):
 
     @property
     def is_open(self) -> bool:
-        return self.status == RoundStatus.OPEN.value and (self.closes_at is None or utcnow() < self.closes_at)
+        return self.status == RoundStatus.OPEN and (self.closes_at is None or utcnow() < self.closes_at)
 
 
 class ShortlistEntry(db.Model):

@@ -13,6 +13,7 @@ from sqlalchemy import exists, select
 
 from competition.models import Category, Edition, Entry
 from core import audit
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from judging.exports.dataset import collect
 from judging.models import Award, Round, RoundStatus, ShortlistEntry, TieOrder
@@ -32,7 +33,7 @@ def set_method(round_: Round, method: str) -> None:
     if method not in service.METHODS:
         raise ValueError(method)
     if method != round_.method:
-        audit.record("round.method_changed", round_, before=round_.method, after=method)
+        audit.record(AuditAction.ROUND_METHOD_CHANGED, round_, before=round_.method, after=method)
         round_.method = method
         db.session.flush()
 
@@ -42,16 +43,16 @@ def make_shortlist(round_: Round, picked: dict[int, list[int]], rule: dict) -> t
     final = service.final_round(round_.edition_id)
     if final is None:
         final = Round(edition_id=round_.edition_id, number=service.FINAL_ROUND_NUMBER, name="Final",
-                      jurors_per_entry=round_.jurors_per_entry, status=RoundStatus.SETUP.value,
+                      jurors_per_entry=round_.jurors_per_entry, status=RoundStatus.SETUP,
                       method=round_.method, tie_criterion_key=round_.tie_criterion_key, seed=round_.seed)
         db.session.add(final)
         db.session.flush()
-        audit.record("round.created", final, number=final.number, source_round=round_.id)
+        audit.record(AuditAction.ROUND_CREATED, final, number=final.number, source_round=round_.id)
     present = set(db.session.scalars(select(ShortlistEntry.entry_id).where(ShortlistEntry.round_id == final.id)))
     added = [i for ids in picked.values() for i in ids if i not in present]
     db.session.add_all(ShortlistEntry(round_id=final.id, entry_id=i) for i in added)
     db.session.flush()
-    audit.record("round.shortlisted", final, source_round=round_.id, method=round_.method, added=added,
+    audit.record(AuditAction.ROUND_SHORTLISTED, final, source_round=round_.id, method=round_.method, added=added,
                  **{k: v for k, v in rule.items() if v is not None})
     return final, len(added)
 
@@ -66,12 +67,13 @@ def give_award(edition_id: int, category: Category, entry: Entry, kind: str, not
     db.session.add(award)
     db.session.flush()
     extra = {"exceptions": list(exceptions), "reason": reason} if exceptions else {}
-    audit.record("award.given", award, entry=entry.reference, kind=kind, category=category.id, note=note, **extra)
+    audit.record(AuditAction.AWARD_GIVEN, award, entry=entry.reference, kind=kind, category=category.id, note=note,
+                 **extra)
     return award
 
 
 def remove_award(award: Award) -> None:
-    audit.record("award.removed", award, entry_id=award.entry_id, kind=award.kind, category=award.category_id)
+    audit.record(AuditAction.AWARD_REMOVED, award, entry_id=award.entry_id, kind=award.kind, category=award.category_id)
     db.session.delete(award)
     db.session.flush()
 
@@ -88,7 +90,7 @@ def decide_tie(round_: Round, res: service.CategoryResults, tie_rows: list, orde
     db.session.add(decision)
     db.session.flush()
     refs = {r.entry_id: r.reference for r in tie_rows}
-    audit.record("round.tie_decided", round_, category=res.category.id, rank=tie_rows[0].ranked.rank,
+    audit.record(AuditAction.ROUND_TIE_DECIDED, round_, category=res.category.id, rank=tie_rows[0].ranked.rank,
                  method=res.method, order=[refs[i] for i in order], reason=decision.reason)
     store.schedule(round_.id, res.category.id, delay=0)
     return decision
@@ -98,7 +100,7 @@ def publish(edition: Edition) -> None:
     """Put the results on the public page (the gallery, the entry pages and the feed). Refused while a round is
     open (a juror still scoring would see the authors' names) and when nothing has consent to publication."""
     if db.session.scalar(select(exists().where(Round.edition_id == edition.id,
-                                               Round.status == RoundStatus.OPEN.value))):
+                                               Round.status == RoundStatus.OPEN))):
         raise PublishRefused(_l("Close the rounds that are still open first: jurors who are still scoring would see "
                                 "the authors' names on the public page."))
     if not collect(edition, ranked=False).for_publication:
@@ -106,11 +108,11 @@ def publish(edition: Edition) -> None:
                                 "publication."))
     edition.results_published_at = edition.results_published_at or utcnow()
     db.session.flush()
-    audit.record("results.published", edition)
+    audit.record(AuditAction.RESULTS_PUBLISHED, edition)
 
 
 def unpublish(edition: Edition) -> None:
     """Take the results off the public page; they can be published again later."""
     edition.results_published_at = None
     db.session.flush()
-    audit.record("results.unpublished", edition)
+    audit.record(AuditAction.RESULTS_UNPUBLISHED, edition)

@@ -32,7 +32,7 @@ from judging.models import (
 )
 
 METHODS = tuple(m.value for m in ScoringMethod)
-PLACES = (AwardKind.FIRST.value, AwardKind.SECOND.value, AwardKind.THIRD.value)
+PLACES = (AwardKind.FIRST, AwardKind.SECOND, AwardKind.THIRD)
 SCALE = (0.0, 10.0)  # where the weighted totals live, whatever each criterion's own scale
 FINAL_ROUND_NUMBER = 2
 TAU_LIMIT = 400  # Kendall's tau is O(n²): shown for categories up to this size
@@ -90,7 +90,7 @@ class CategoryResults:
 def _in_round(round_: Round, category_id: int):
     """The filter shared by every query: this round's assignments of this category's submitted entries."""
     return and_(Assignment.round_id == round_.id, Entry.category_id == category_id,
-                Entry.status == EntryStatus.SUBMITTED.value)
+                Entry.status == EntryStatus.SUBMITTED)
 
 
 def _evidence(round_: Round, category_id: int):
@@ -102,7 +102,7 @@ def _evidence(round_: Round, category_id: int):
     return and_(Assignment.round_id.in_(select(Round.id).where(Round.edition_id == round_.edition_id,
                                                                Round.number <= round_.number)),
                 Assignment.entry_id.in_(select(Assignment.entry_id).where(Assignment.round_id == round_.id)),
-                Entry.category_id == category_id, Entry.status == EntryStatus.SUBMITTED.value)
+                Entry.category_id == category_id, Entry.status == EntryStatus.SUBMITTED)
 
 
 def tie_break_keys(round_: Round, criteria) -> tuple[str, ...]:
@@ -129,20 +129,20 @@ def load_category(round_: Round, category: Category, method: str | None = None,
 
     counts = db.session.execute(
         select(func.count(Assignment.id),
-               func.count(case((ScoreSet.status == ScoreStatus.SUBMITTED.value, 1))),
-               func.count(case((ScoreSet.status == ScoreStatus.DRAFT.value, 1))))
+               func.count(case((ScoreSet.status == ScoreStatus.SUBMITTED, 1))),
+               func.count(case((ScoreSet.status == ScoreStatus.DRAFT, 1))))
         .select_from(Assignment).join(Entry, Entry.id == Assignment.entry_id)
         .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id).where(where)).one()
     res.assigned, res.submitted, res.drafts = counts
     sets = db.session.execute(
         select(ScoreSet.id, ScoreSet.rubric_id, Assignment.juror_id, Assignment.entry_id)
         .join(Assignment, Assignment.id == ScoreSet.assignment_id).join(Entry, Entry.id == Assignment.entry_id)
-        .where(scored, ScoreSet.status == ScoreStatus.SUBMITTED.value)
+        .where(scored, ScoreSet.status == ScoreStatus.SUBMITTED)
         .order_by(Assignment.round_id, ScoreSet.id)).all()
     values = db.session.execute(
         select(ScoreValue.score_set_id, ScoreValue.criterion_id, ScoreValue.value)
         .join(ScoreSet, ScoreSet.id == ScoreValue.score_set_id)
-        .where(ScoreSet.assignment_id.in_(base), ScoreSet.status == ScoreStatus.SUBMITTED.value)
+        .where(ScoreSet.assignment_id.in_(base), ScoreSet.status == ScoreStatus.SUBMITTED)
         .order_by(ScoreValue.id)).all()
     criteria = db.session.scalars(
         select(Criterion).where(Criterion.rubric_id.in_(
@@ -295,7 +295,7 @@ def award_problem(edition_id: int, category: Category, entry: Entry | None, kind
     """(field, message saying how to fix it) when this award cannot be given; None when it can."""
     if entry is None or entry.category_id != category.id or entry.category.edition_id != edition_id:
         return "entry", _("Choose an entry of this category.")
-    if entry.status != EntryStatus.SUBMITTED.value:
+    if entry.status != EntryStatus.SUBMITTED:
         return "entry", _("Only an entry still in the competition can get an award: this one is %(status)s.",
                           status=entry.status_enum.title.lower())
     if kind not in {k.value for k in AwardKind}:

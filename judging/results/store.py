@@ -73,7 +73,7 @@ class StoredResults(service.CategoryResults):
 def inputs_version(round_: Round, category_id: int) -> str:
     """The digest of what the ranking is made from: one aggregate query, whatever the size (the round's tie orders
     of the category, and its current rubric, are read by the same statement, as scalar subqueries)."""
-    submitted = ScoreSet.status == ScoreStatus.SUBMITTED.value
+    submitted = ScoreSet.status == ScoreStatus.SUBMITTED
     of_category = (TieOrder.round_id == round_.id, TieOrder.category_id == category_id)
     current_rubric = (Rubric.category_id == category_id, Rubric.is_current.is_(True))
     assigned, count, ids, rubrics, changed, ties, last_tie, rubric_id, rubric_revision = db.session.execute(

@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from competition.models import Category
 from core import audit
+from core.audit_actions import AuditAction
 from core.db import db
 from judging.aggregation.final_round import Proposal, propose_final_round, waves
 from judging.assignment import service as assignment_service
@@ -135,7 +136,8 @@ def create(the_plan: Plan) -> tuple[Round, int]:
         db.session.add(stored)
     stored.workload, stored.spent = the_plan.workload, proposal.total
     db.session.flush()
-    audit.record("round.final_proposal_used", final, source_round=the_plan.round.id, category=the_plan.category.id,
+    audit.record(AuditAction.ROUND_FINAL_PROPOSAL_USED, final, source_round=the_plan.round.id,
+                 category=the_plan.category.id,
                  workload=the_plan.workload, first_wave=the_plan.first_wave, top_n=the_plan.top_n,
                  score_sets=proposal.total,
                  extra={str(k): v for k, v in extra.items()},

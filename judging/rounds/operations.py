@@ -17,6 +17,7 @@ from accounts.models import User
 from competition.models import Edition
 from core import mail
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 from core.hosts import public_url
 from judging.assignment import service
@@ -33,6 +34,7 @@ STATE_REFUSALS = {
     RoundStatus.OPEN: _l("Scoring is already open in this round; nothing was changed."),
     RoundStatus.CLOSED: _l("The round is closed (reopen it first); nothing was changed."),
 }
+AUDITED = {"open": AuditAction.ROUND_OPENED, "close": AuditAction.ROUND_CLOSED, "reopen": AuditAction.ROUND_REOPENED}
 RESULTS_PUBLIC = _l("The results are public: take them off the public page (Exports) first, since no juror may "
                     "score while they are up; nothing was changed.")
 
@@ -76,7 +78,8 @@ def create_round(edition: Edition, jurors_per_entry: int, seed: int, closes_at: 
                           jurors_per_entry=jurors_per_entry, seed=seed, closes_at=closes_at)
     db.session.add(judging_round)
     db.session.flush()
-    record("round.created", judging_round, number=number, k=judging_round.jurors_per_entry, seed=judging_round.seed)
+    record(AuditAction.ROUND_CREATED, judging_round, number=number, k=judging_round.jurors_per_entry,
+           seed=judging_round.seed)
     return judging_round
 
 
@@ -87,16 +90,16 @@ def change_round(judging_round: Round, jurors_per_entry: int, seed: int, closes_
     judging_round.seed = seed
     judging_round.closes_at = closes_at
     db.session.flush()
-    record("round_changed", judging_round, k=judging_round.jurors_per_entry, seed=judging_round.seed)
+    record(AuditAction.ROUND_CHANGED, judging_round, k=judging_round.jurors_per_entry, seed=judging_round.seed)
 
 
 def set_status(judging_round: Round, action: str) -> None:
     """``open`` scoring (and tell every juror of the round), ``close`` the round, or ``reopen`` a closed one."""
     before, after = TRANSITIONS[action]
     check_state(judging_round, (before,), scoring=after is RoundStatus.OPEN)
-    judging_round.status = after.value
+    judging_round.status = after
     db.session.flush()
-    record("round_" + action, judging_round)
+    record(AUDITED[action], judging_round)
     if action == "open":
         tell_jurors(judging_round)
 
@@ -123,7 +126,7 @@ def tell_jurors(judging_round: Round, created=None) -> None:
 
     ``created``: the new assignments; None tells every juror of the round (when scoring opens).
     """
-    if judging_round.status != RoundStatus.OPEN.value:
+    if judging_round.status != RoundStatus.OPEN:
         return
     if created is None:
         created = db.session.scalars(select(Assignment).where(Assignment.round_id == judging_round.id)).all()
@@ -151,5 +154,5 @@ def send_reminders(judging_round: Round, juror_ids: set[int] | None = None) -> l
         mail.send_template(juror.email, "juror_reminder", juror.language, timezone=juror.timezone, juror=juror,
                            round=judging_round, assigned=jp.total["assigned"], submitted=jp.total["submitted"],
                            unfinished=jp.unfinished, closes=closes, link=public_url("judging.index"))
-    record("reminders_sent", judging_round, jurors=[jp.juror.id for jp in targets])
+    record(AuditAction.REMINDERS_SENT, judging_round, jurors=[jp.juror.id for jp in targets])
     return targets

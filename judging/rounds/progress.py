@@ -59,9 +59,9 @@ def round_progress(judging_round: Round) -> RoundProgress:
         counts = jp.by_category.setdefault(category_id, Counter())
         for bucket in (counts, jp.total, total):
             bucket["assigned"] += n
-            if state == ScoreStatus.DRAFT.value:
+            if state == ScoreStatus.DRAFT:
                 bucket["draft"] += n
-            elif state == ScoreStatus.SUBMITTED.value:
+            elif state == ScoreStatus.SUBMITTED:
                 bucket["submitted"] += n
     per_entry = Counter(dict(db.session.execute(
         select(Assignment.entry_id, func.count(Assignment.id)).where(Assignment.round_id == judging_round.id)

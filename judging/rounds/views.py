@@ -65,7 +65,7 @@ def round_new():
 @roles_required(SECRETARIAT)
 def round_edit(round_id: int):
     judging_round = get_or_404(Round, round_id)
-    if judging_round.status == RoundStatus.CLOSED.value:
+    if judging_round.status == RoundStatus.CLOSED:
         abort(404)
     form = RoundForm(obj=judging_round)
     if request.method == "GET" and judging_round.closes_at:
@@ -148,7 +148,7 @@ def round_preview(round_id: int):
 @roles_required(SECRETARIAT)
 def round_assign(round_id: int):
     judging_round = get_or_404(Round, round_id)
-    if not ConfirmForm().validate_on_submit() or judging_round.status == RoundStatus.CLOSED.value:
+    if not ConfirmForm().validate_on_submit() or judging_round.status == RoundStatus.CLOSED:
         abort(400)
     outcome = ops.assign(judging_round)
     if not outcome.complete:  # nothing was changed

@@ -11,6 +11,7 @@ from flask_babel import force_locale
 from sqlalchemy import exists, func, select
 
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db
 from judging.models import Criterion, Rubric, ScoreSet
 from judging.rubrics.defaults import ensure_rubrics
@@ -70,7 +71,7 @@ def save_rubric(rubric: Rubric, values: list[dict], actor) -> tuple[Rubric, str]
         new.criteria = [_as_criterion(v, key, position) for position, (v, key) in enumerate(zip(values, keys))]
         db.session.add(new)
         db.session.flush()
-        record("rubric.versioned", new, actor=actor, category_id=rubric.category_id, old_rubric_id=rubric.id,
+        record(AuditAction.RUBRIC_VERSIONED, new, actor=actor, category_id=rubric.category_id, old_rubric_id=rubric.id,
                old_version=rubric.version, version=new.version, old=before, new=after)
         return new, "versioned"
     existing = {c.key: c for c in rubric.criteria}
@@ -84,7 +85,7 @@ def save_rubric(rubric: Rubric, values: list[dict], actor) -> tuple[Rubric, str]
         kept.append(criterion)
     rubric.criteria = kept  # criteria left out are deleted (delete-orphan)
     db.session.flush()
-    record("rubric.changed", rubric, actor=actor, category_id=rubric.category_id, version=rubric.version,
+    record(AuditAction.RUBRIC_CHANGED, rubric, actor=actor, category_id=rubric.category_id, version=rubric.version,
            old=before, new=after)
     return rubric, "changed"
 

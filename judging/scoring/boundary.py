@@ -103,12 +103,12 @@ def _entry_in_lists(assignment=Assignment):
     primary key, rather than a join the planner may answer by reading every entry."""
     entry = aliased(Entry)
     status = select(entry.status).where(entry.id == assignment.entry_id).correlate(assignment).scalar_subquery()
-    return status == EntryStatus.SUBMITTED.value
+    return status == EntryStatus.SUBMITTED
 
 
 # The statements of a juror's page are built once, with parameters (:juror, :now, ...): building and keying
 # a statement of subqueries costs more Python than the database takes to answer it.
-_OPEN_ROUND = (Round.status == RoundStatus.OPEN.value,
+_OPEN_ROUND = (Round.status == RoundStatus.OPEN,
                or_(Round.closes_at.is_(None), Round.closes_at > bindparam("now")))
 _IN_OPEN_LIST = (Assignment.juror_id == bindparam("juror"), *_OPEN_ROUND, _entry_in_lists())
 # The juror's list: round by round, then the round's secret order (Assignment.position, a keyed hash).
@@ -121,7 +121,7 @@ _LIST = (
     .join(Entry, Entry.id == Assignment.entry_id)
     .join(Category, Category.id == Entry.category_id)
     .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
-    .where(Assignment.juror_id == bindparam("juror"), *_OPEN_ROUND, Entry.status == EntryStatus.SUBMITTED.value)
+    .where(Assignment.juror_id == bindparam("juror"), *_OPEN_ROUND, Entry.status == EntryStatus.SUBMITTED)
     .order_by(*_ORDER))
 
 
@@ -133,7 +133,7 @@ def juror_list(juror_id: int) -> list[ListItem]:
 
 
 def progress_of(items: list[ListItem]) -> Progress:
-    return Progress(sum(1 for i in items if i.status == ScoreStatus.SUBMITTED.value), len(items))
+    return Progress(sum(1 for i in items if i.status == ScoreStatus.SUBMITTED), len(items))
 
 
 def _step(forward: bool):
@@ -149,7 +149,7 @@ def _step(forward: bool):
         other.juror_id == Assignment.juror_id, other.round_id == Assignment.round_id, _entry_in_lists(other),
         here > there if forward else here < there)
     beyond = (select(other.code).join(other_round, other_round.id == other.round_id).where(
-        other.juror_id == Assignment.juror_id, other_round.status == RoundStatus.OPEN.value,
+        other.juror_id == Assignment.juror_id, other_round.status == RoundStatus.OPEN,
         or_(other_round.closes_at.is_(None), other_round.closes_at > bindparam("now")), _entry_in_lists(other),
         round_here > round_there if forward else round_here < round_there))
     if forward:
@@ -163,7 +163,7 @@ def _step(forward: bool):
 
 
 # The progress of the open list: the only part of a page's statement that reads the whole list.
-_SUBMITTED = case((ScoreSet.status == ScoreStatus.SUBMITTED.value, 1), else_=0)
+_SUBMITTED = case((ScoreSet.status == ScoreStatus.SUBMITTED, 1), else_=0)
 _COUNTS = (select(func.count().label("total"), func.coalesce(func.sum(_SUBMITTED), 0).label("done"))
            .select_from(Assignment).join(Round, Round.id == Assignment.round_id)
            .outerjoin(ScoreSet, ScoreSet.assignment_id == Assignment.id)
@@ -212,7 +212,7 @@ _WORK_AND_SCORES = (
     select(literal("file").label("source"), EntryFile.id.label("ref"), EntryFile.purpose, EntryFile.kind,
            EntryFile.width, EntryFile.height, EntryFile.page_count, EntryFile.text, cast(null(), Numeric).label("value"))
     .where(EntryFile.entry_id == bindparam("entry"),
-           EntryFile.purpose.in_([FilePurpose.WORK.value, FilePurpose.TRANSLATION.value]))
+           EntryFile.purpose.in_([FilePurpose.WORK, FilePurpose.TRANSLATION]))
     .union_all(
         select(literal("score"), ScoreValue.criterion_id, cast(null(), String), cast(null(), String),
                cast(null(), Integer), cast(null(), Integer), cast(null(), Integer), ScoreValue.comment, ScoreValue.value)
@@ -238,7 +238,7 @@ _ENTRY = (
     .outerjoin(Rubric, Rubric.id == func.coalesce(ScoreSet.rubric_id, _CURRENT_RUBRIC))
     .join(_COUNTS, true())
     .where(Assignment.code == bindparam("code"), Assignment.juror_id == bindparam("juror"),
-           Entry.status == EntryStatus.SUBMITTED.value))
+           Entry.status == EntryStatus.SUBMITTED))
 
 
 def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
@@ -265,8 +265,8 @@ def juror_entry(juror_id: int, code: str) -> JurorEntry | None:
         assignment_id=row.id, code=row.code, category_title=_category_title(row.age_group, row.discipline),
         language=row.language, text=row.text, translation_text=row.translation_text,
         translation_language=row.translation_language,
-        work_files=tuple(f for f in files if f.purpose == FilePurpose.WORK.value),
-        translation_files=tuple(f for f in files if f.purpose == FilePurpose.TRANSLATION.value),
+        work_files=tuple(f for f in files if f.purpose == FilePurpose.WORK),
+        translation_files=tuple(f for f in files if f.purpose == FilePurpose.TRANSLATION),
         rubric=_rubric(row.rubric_id, row.rubric_revision), score_set=score_set, round=round_info,
         previous_code=row.previous, next_code=row.following, progress=Progress(int(row.scored or 0), int(row.listed)))
 
@@ -280,7 +280,7 @@ def other_scores(assignment_id: int) -> list[dict]:
         .join(mine, (mine.c.round_id == Assignment.round_id) & (mine.c.entry_id == Assignment.entry_id))
         .join(ScoreSet, ScoreSet.assignment_id == Assignment.id)
         .outerjoin(ScoreValue, ScoreValue.score_set_id == ScoreSet.id)
-        .where(Assignment.id != assignment_id, ScoreSet.status == ScoreStatus.SUBMITTED.value)
+        .where(Assignment.id != assignment_id, ScoreSet.status == ScoreStatus.SUBMITTED)
         .order_by(Assignment.code))
     by_code: dict[str, dict] = {}
     for code, total, criterion_id, value in rows:
@@ -309,7 +309,7 @@ def cleaned_file(juror_id: int, code: str, purpose: str, web: bool) -> StoredCop
                EntryFile.kind)
         .select_from(Assignment).join(Entry, Entry.id == Assignment.entry_id)
         .join(EntryFile, EntryFile.entry_id == Entry.id)
-        .where(Assignment.code == code, Assignment.juror_id == juror_id, Entry.status == EntryStatus.SUBMITTED.value,
+        .where(Assignment.code == code, Assignment.juror_id == juror_id, Entry.status == EntryStatus.SUBMITTED,
                EntryFile.purpose == purpose)
         .order_by(EntryFile.id).limit(1)).first()
     if row is None:
@@ -325,5 +325,5 @@ def own_assignment(juror_id: int, code: str) -> Assignment | None:
 
     return db.session.scalar(
         select(Assignment).join(Entry, Entry.id == Assignment.entry_id)
-        .where(Assignment.code == code, Assignment.juror_id == juror_id, Entry.status == EntryStatus.SUBMITTED.value)
+        .where(Assignment.code == code, Assignment.juror_id == juror_id, Entry.status == EntryStatus.SUBMITTED)
         .options(joinedload(Assignment.round), joinedload(Assignment.score_set)))

@@ -40,7 +40,7 @@ def confirm_submit_scores(code: str):
     view = _view_or_404(code)  # the juror's boundary: no entry is loaded
     rubric, score_set = view.rubric, view.score_set
     back = url_for("judging.score_entry", code=code)
-    if score_set is None or score_set.status != ScoreStatus.DRAFT.value:
+    if score_set is None or score_set.status != ScoreStatus.DRAFT:
         if score_set is not None:
             flash(str(ops.ALREADY_SUBMITTED), "error")
         return redirect(back)

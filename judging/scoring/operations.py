@@ -9,6 +9,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.audit import record
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from judging.models import ScoreSet, ScoreStatus, ScoreValue
 from judging.scoring.forms import plain
@@ -27,8 +28,8 @@ ALREADY_SUBMITTED = _l("You have already submitted your scores for this entry. S
 
 STATUS_TITLES = {
     "not_started": _l("Not started"),
-    ScoreStatus.DRAFT.value: _l("Draft"),
-    ScoreStatus.SUBMITTED.value: _l("Submitted"),
+    ScoreStatus.DRAFT: _l("Draft"),
+    ScoreStatus.SUBMITTED: _l("Submitted"),
 }
 
 
@@ -59,7 +60,7 @@ def _score_set(assignment, rubric) -> ScoreSet:
     existing = db.session.scalar(select(ScoreSet).where(ScoreSet.assignment_id == assignment.id))
     if existing is not None:
         return existing
-    created = ScoreSet(assignment_id=assignment.id, rubric_id=rubric.id, status=ScoreStatus.DRAFT.value)
+    created = ScoreSet(assignment_id=assignment.id, rubric_id=rubric.id, status=ScoreStatus.DRAFT)
     db.session.add(created)
     try:
         db.session.flush()
@@ -70,14 +71,14 @@ def _score_set(assignment, rubric) -> ScoreSet:
         if existing is None:  # pragma: no cover - the constraint failed for another reason
             raise
         return existing
-    record("score.created", created, assignment=assignment.code)
+    record(AuditAction.SCORE_CREATED, created, assignment=assignment.code)
     return created
 
 
 def _lock_draft(score_set) -> None:
     """Take the row (PostgreSQL waits here for a parallel writer) and refuse if it is no longer a draft."""
     touched = db.session.execute(
-        update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT.value)
+        update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT)
         .values(updated_at=utcnow())
         # A draft's row only: no ranking's input, so the rankings' revision token stays (judging/results/inputs.py).
         .execution_options(synchronize_session=False, ranking_inputs_unchanged=True)
@@ -130,7 +131,7 @@ def save_draft(assignment, rubric, data: dict) -> ScoreSet | None:
     _lock_draft(score_set)
     changes = _apply(score_set, rubric, data)
     if changes:
-        record("score.saved", score_set, assignment=assignment.code, changes=changes)
+        record(AuditAction.SCORE_SAVED, score_set, assignment=assignment.code, changes=changes)
     return score_set
 
 
@@ -145,14 +146,15 @@ def submit(assignment, rubric, data: dict) -> ScoreSet:
     changes = _apply(score_set, rubric, data)
     now = utcnow()
     done = db.session.execute(
-        update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT.value)
-        .values(status=ScoreStatus.SUBMITTED.value, submitted_at=now).execution_options(synchronize_session=False)
+        update(ScoreSet).where(ScoreSet.id == score_set.id, ScoreSet.status == ScoreStatus.DRAFT)
+        .values(status=ScoreStatus.SUBMITTED, submitted_at=now).execution_options(synchronize_session=False)
     ).rowcount
     if done != 1:  # pragma: no cover - the row lock above makes this the second line of defence
         raise ScoringRefused(ALREADY_SUBMITTED)
     db.session.refresh(score_set)
     changes["status"] = [ScoreStatus.DRAFT.value, ScoreStatus.SUBMITTED.value]
-    record("score.submitted", score_set, assignment=assignment.code, changes=changes, total=plain(score_set.total))
+    record(AuditAction.SCORE_SUBMITTED, score_set, assignment=assignment.code, changes=changes,
+           total=plain(score_set.total))
     from judging.results.store import schedule  # the stored ranking is computed again, once per burst of submissions
 
     schedule(assignment.round_id, assignment.entry.category_id)

@@ -108,7 +108,7 @@ class JurorEntry:
 
     @property
     def submitted(self) -> bool:
-        return self.status == ScoreStatus.SUBMITTED.value
+        return self.status == ScoreStatus.SUBMITTED
 
 
 @dataclass(frozen=True)
@@ -121,5 +121,5 @@ class RoundData:
     show_other_scores: bool
 
     def info(self, now: datetime) -> RoundInfo:
-        is_open = self.status == RoundStatus.OPEN.value and (self.closes_at is None or now < self.closes_at)
+        is_open = self.status == RoundStatus.OPEN and (self.closes_at is None or now < self.closes_at)
         return RoundInfo(self.number, self.name, is_open, self.show_other_scores)

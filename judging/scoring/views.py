@@ -109,7 +109,6 @@ def autosave(code: str):
     try:
         _save(code, view, form, False)
     except ops.ScoringRefused as refused:
-        db.session.rollback()
         return jsonify(saved=False, errors={}, message=str(refused.message)), 409
     now = utcnow()
     return jsonify(saved=True, at=now.isoformat(), message=_("Saved at %(time)s", time=format_time(now, "short")))
@@ -124,7 +123,7 @@ def entry_file(code: str, variant: str):
     """The cleaned copies only, named after the code: never an original, never a consent form."""
     if variant not in VARIANTS or not ops.valid_code(code):
         abort(404)
-    purpose = FilePurpose.TRANSLATION.value if variant == "translation" else FilePurpose.WORK.value
+    purpose = FilePurpose.TRANSLATION if variant == "translation" else FilePurpose.WORK
     stored = boundary.cleaned_file(current_user.id, code, purpose, web=variant == "web")
     if stored is None or (variant == "web" and stored.kind != "image"):
         abort(404)

@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from core.db import db
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.screens import DESKTOP, PHONE
 
 ARTIFACTS = Path("test-artifacts")
 PER_SHAPE = 1  # pages of one kind (the same path but for its numbers and codes) per account

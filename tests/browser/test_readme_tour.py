@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.support import Translations
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.screens import DESKTOP, PHONE
 
 FRENCH = Translations.load(str(Path(__file__).resolve().parents[2] / "translations"), ["fr"])
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tests.browser.conftest import DESKTOP, PHONE
+from tests.browser.screens import DESKTOP, PHONE
 
 
 def sign_in(page, server, email, password):

@@ -9,8 +9,8 @@ import pytest
 from PIL import Image
 
 from campaign.cards import SIZES, card_png, layout
-from tests.campaign.conftest import ARABIC_STORY, ARABIC_TRANSLATION, jpeg_bytes, make_submission
-from tests.judging.exports.test_scripts import assert_no_notdef
+from tests.campaign.submissions import ARABIC_STORY, ARABIC_TRANSLATION, jpeg_bytes, make_submission
+from tests.glyphs import assert_no_notdef
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 MIXED = "أنا طباخة في Lisbon منذ 2019. أحب FC Porto! أنا مهاجرة."

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from campaign.checks import MAX_PAGES, length, quote_suggestions, statement_language_ok
 from campaign.crop import crop_box
 from campaign.schedule import Planned, per_day, plan
-from tests.campaign.conftest import QUOTE, STATEMENT
+from tests.campaign.submissions import QUOTE, STATEMENT
 
 
 def test_one_page_is_about_500_words_and_three_pages_are_too_long():

@@ -9,7 +9,7 @@ from PIL import Image
 from campaign.models import Submission
 from core.db import db, utcnow
 from core.files import get_storage
-from tests.campaign.conftest import ARABIC_STORY, ARABIC_TRANSLATION, QUOTE, STATEMENT, docx_bytes, gps_exif, jpeg_bytes
+from tests.campaign.submissions import ARABIC_STORY, ARABIC_TRANSLATION, QUOTE, STATEMENT, docx_bytes, gps_exif, jpeg_bytes
 
 
 def _quote(post, text=QUOTE, **extra):
@@ -43,7 +43,7 @@ def test_a_quote_card_from_draft_to_receipt(post, client, signed_in_coordinator,
 
 
 def test_a_change_before_the_deadline_returns_it_to_draft(post, signed_in_coordinator, edition, cities):
-    from tests.campaign.conftest import make_submission
+    from tests.campaign.submissions import make_submission
 
     sub = make_submission(edition, cities[0], status="submitted")
     response = post(f"/campaign/{sub.id}/details", {"person_name": "Amina", "language": "en",
@@ -53,7 +53,7 @@ def test_a_change_before_the_deadline_returns_it_to_draft(post, signed_in_coordi
 
 
 def test_a_sixth_quote_card_is_refused(post, client, signed_in_coordinator, edition, cities):
-    from tests.campaign.conftest import make_submission
+    from tests.campaign.submissions import make_submission
 
     for n in range(5):
         make_submission(edition, cities[0], status="draft", person_name=f"P{n}")
@@ -149,7 +149,7 @@ def test_guiding_questions_are_shown_as_hints(client, signed_in_coordinator):
 
 
 def test_after_the_deadline_nothing_is_created_changed_or_submitted(post, client, signed_in_coordinator, edition, cities):
-    from tests.campaign.conftest import make_submission
+    from tests.campaign.submissions import make_submission
 
     draft = make_submission(edition, cities[0], status="draft")
     edition.campaign_deadline_at = utcnow() - timedelta(minutes=1)
@@ -163,7 +163,7 @@ def test_after_the_deadline_nothing_is_created_changed_or_submitted(post, client
 
 
 def test_a_submission_sent_back_can_be_changed_after_the_deadline(post, signed_in_coordinator, edition, cities):
-    from tests.campaign.conftest import make_submission
+    from tests.campaign.submissions import make_submission
 
     sub = make_submission(edition, cities[0], status="returned", review_message="Add the ending.")
     edition.campaign_deadline_at = utcnow() - timedelta(minutes=1)
@@ -174,7 +174,7 @@ def test_a_submission_sent_back_can_be_changed_after_the_deadline(post, signed_i
 
 
 def test_a_coordinator_cannot_see_or_submit_for_another_city(client, post, sign_in, other_coordinator, edition, cities):
-    from tests.campaign.conftest import make_submission
+    from tests.campaign.submissions import make_submission
 
     sub = make_submission(edition, cities[0], status="draft")
     sign_in(client, other_coordinator)
@@ -189,7 +189,7 @@ def test_a_coordinator_cannot_see_or_submit_for_another_city(client, post, sign_
 
 
 def test_consent_withdrawn_keeps_the_status(post, signed_in_coordinator, edition, cities):
-    from tests.campaign.conftest import make_submission
+    from tests.campaign.submissions import make_submission
 
     sub = make_submission(edition, cities[0], status="approved")
     edition.campaign_deadline_at = utcnow() - timedelta(days=10)
@@ -201,7 +201,7 @@ def test_consent_withdrawn_keeps_the_status(post, signed_in_coordinator, edition
 
 def test_a_signed_consent_form_is_kept_for_the_secretariat_only(post, client, sign_in, signed_in_coordinator,
                                                                  secretariat, edition, cities):
-    from tests.campaign.conftest import make_submission
+    from tests.campaign.submissions import make_submission
 
     sub = make_submission(edition, cities[0], status="draft")
     response = post(f"/campaign/{sub.id}/consent", {"consent_publication": "y",

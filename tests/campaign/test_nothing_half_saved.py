@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from campaign.models import Submission, SubmissionFile
 from core.audit import AuditEvent
 from core.db import db
-from tests.campaign.conftest import QUOTE, jpeg_bytes, make_submission
+from tests.campaign.submissions import QUOTE, jpeg_bytes, make_submission
 
 
 def _state(sub_id: int):

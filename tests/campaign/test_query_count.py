@@ -6,7 +6,7 @@ from contextlib import contextmanager
 from sqlalchemy import event
 
 from core.db import db
-from tests.campaign.conftest import make_submission
+from tests.campaign.submissions import make_submission
 
 
 @contextmanager

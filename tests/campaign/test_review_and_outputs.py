@@ -8,7 +8,7 @@ from PIL import Image
 
 from campaign.models import Submission
 from core.db import db
-from tests.campaign.conftest import ARABIC_STORY, ARABIC_TRANSLATION, QUOTE, STATEMENT, jpeg_bytes, make_submission
+from tests.campaign.submissions import ARABIC_STORY, ARABIC_TRANSLATION, QUOTE, STATEMENT, jpeg_bytes, make_submission
 
 
 def test_the_list_filters_by_city_kind_and_status(client, sign_in, secretariat, edition, cities):
@@ -105,7 +105,7 @@ def test_consent_withdrawn_after_publication_leaves_the_page_and_cards_at_once(c
     assert client.get(f"/campaign/page/photo/{sub.id}.jpg").status_code == 200
     coordinator_client = client.application.test_client()
     sign_in(coordinator_client, coordinator)
-    from tests.conftest import form_post
+    from tests.clients import form_post
 
     form_post(coordinator_client, f"/campaign/{sub.id}/withdraw-consent", {"withdraw": ["image", "name"]})
     page = client.get("/campaign/page").get_data(as_text=True)

@@ -17,7 +17,7 @@ def test_the_timeline_defaults_to_the_brief_s_calendar(app, edition):
 
 
 def test_the_secretariat_sets_the_timeline_and_the_plan_follows(client, post, sign_in, secretariat, edition, cities):
-    from tests.campaign.conftest import make_submission
+    from tests.campaign.submissions import make_submission
 
     make_submission(edition, cities[0])
     sign_in(client, secretariat)

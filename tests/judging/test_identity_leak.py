@@ -19,7 +19,7 @@ import pytest
 from PIL import Image
 
 from core.db import db
-from tests.conftest import without_tokens
+from tests.clients import without_tokens
 from tests.fixtures import GOOD, NAMES, token_of
 
 VARIANTS = ("web", "cleaned", "translation", "original", "thumb", "consent_form")

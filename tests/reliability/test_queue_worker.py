@@ -23,7 +23,7 @@ from app import create_app
 from core import mail
 from core.db import db
 from core.queue_model import QueuedTask
-from tests.test_mail import free_port
+from tests.network import free_port
 
 pytestmark = pytest.mark.slow
 LEASE = 2

@@ -8,7 +8,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from core.db import db, utcnow
-from tests.conftest import TEST_PASSWORD, csrf_token_of, form_post
+from tests.clients import TEST_PASSWORD, csrf_token_of, form_post
 
 
 def url(world) -> str:

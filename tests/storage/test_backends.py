@@ -15,7 +15,7 @@ import pytest
 from core.s3_storage import S3Storage, parse_storage_url
 from core.storage import CHUNK_SIZE, LocalStorage
 from tests.storage import _workers
-from tests.storage.conftest import leftovers, objects, overwrite, s3_storage
+from tests.storage.stores import leftovers, objects, overwrite, s3_storage
 from tests.storage.test_storage import BAD_KEYS
 
 

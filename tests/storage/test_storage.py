@@ -20,7 +20,7 @@ import pytest
 from core import storage as storage_module
 from core.storage import CHUNK_SIZE, LocalStorage, Storage, validate_key
 from tests.storage import _workers
-from tests.storage.conftest import leftovers
+from tests.storage.stores import leftovers
 
 
 def sha(data: bytes) -> str:

@@ -8,7 +8,7 @@ import pytest
 
 from competition.uploads import UploadLimits, UploadRejected, clean_upload, zipsafe
 from competition.uploads.zipsafe import SafeZip, central_directory
-from tests.uploads.builders import DOCM_MAIN, W_NS, docx, docx_paragraphs, odt, odt_content, rels, zip_of
+from tests.upload_builders import DOCM_MAIN, W_NS, docx, docx_paragraphs, odt, odt_content, rels, zip_of
 
 DOCS = {"docx", "odt"}
 HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"

@@ -10,7 +10,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from competition.uploads import UploadLimits, UploadRejected, clean_upload
-from tests.uploads.builders import (
+from tests.upload_builders import (
     PLANTED,
     docx,
     docx_paragraphs,

@@ -7,7 +7,7 @@ import pytest
 from PIL import Image, ImageCms
 
 from competition.uploads import UploadLimits, clean_upload
-from tests.uploads.builders import encode, gray_icc_profile, noisy, opened, raw_png
+from tests.upload_builders import encode, gray_icc_profile, noisy, opened, raw_png
 
 IMG = {"image"}
 

@@ -10,7 +10,7 @@ from PIL import ExifTags, Image, ImageCms, ImageFile
 
 from competition.uploads import UploadLimits, UploadRejected, clean_upload
 from competition.uploads.images import header_size
-from tests.uploads.builders import XMP_PACKET, encode, jpeg_insert_segment, noisy, opened, photo, png_chunk, raw_png
+from tests.upload_builders import XMP_PACKET, encode, jpeg_insert_segment, noisy, opened, photo, png_chunk, raw_png
 
 IMG = {"image"}
 

@@ -11,7 +11,7 @@ from PIL import ExifTags, Image, ImageCms
 from competition.uploads import UploadLimits, UploadRejected, clean_upload
 from competition.uploads.image_streams import strip_jpeg
 from competition.uploads.jpeg_lossless import profile_is_srgb
-from tests.uploads.builders import (
+from tests.upload_builders import (
     PLANTED, XMP_PACKET, encode, gray_icc_profile, jpeg_insert_segment, noisy, planted_xmp, tagged_jpeg)
 
 IMG = {"image"}

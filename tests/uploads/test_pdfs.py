@@ -9,7 +9,7 @@ from pypdf import PdfReader, PdfWriter
 
 from competition.uploads import UploadLimits, UploadRejected, clean_upload, pdfs
 from competition.uploads.sandbox import SandboxCrashed, SandboxMemory, SandboxTimeout
-from tests.uploads.builders import XMP_PACKET, build_pdf, pdf_objects, pdf_stream, pdf_with_object_stream, simple_pdf
+from tests.upload_builders import XMP_PACKET, build_pdf, pdf_objects, pdf_stream, pdf_with_object_stream, simple_pdf
 
 PDF = {"pdf"}
 

@@ -9,7 +9,7 @@ import pytest
 from competition import uploads
 from competition.uploads import KINDS, CleanedFile, UploadLimits, UploadRejected, clean_upload
 from competition.uploads.sniff import sniff
-from tests.uploads.builders import docx, encode, photo, simple_pdf
+from tests.upload_builders import docx, encode, photo, simple_pdf
 
 ALL = set(KINDS)
 

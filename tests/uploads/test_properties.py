@@ -6,7 +6,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from competition.uploads import UploadLimits, UploadRejected, ascii_filename, clean_upload, safe_filename
-from tests.uploads.builders import docx, encode, odt, photo
+from tests.upload_builders import docx, encode, odt, photo
 
 SETTINGS = settings(max_examples=150, derandomize=True, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 NO_PDF = {"image", "docx", "odt", "txt"}  # PDFs spawn a worker each: covered in test_pdfs

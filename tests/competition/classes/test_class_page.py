@@ -8,7 +8,8 @@ import pytest
 from accounts.models import Role
 from competition.models import Entry, SchoolClass
 from core.db import db, utcnow
-from tests.competition.classes.helpers import audit_actions, count, text_of
+from tests.competition.classes.helpers import text_of
+from tests.rows import audit_actions, count
 
 DETAILS = {"name": "6B", "age_group": "5-10", "pupil_count": "24", "language": "en"}
 

@@ -8,7 +8,8 @@ from sqlalchemy import select
 
 from competition.models import Pupil
 from core.db import db
-from tests.competition.classes.helpers import audit_actions, count, text_of
+from tests.competition.classes.helpers import text_of
+from tests.rows import audit_actions, count
 
 
 def rows(*pupils, start=0):

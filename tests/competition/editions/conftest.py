@@ -4,15 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime, timezone
 
 import pytest
-from sqlalchemy import func, select
 
 from accounts.models import Role
-from core.audit import AuditEvent
 from core.db import db
 
 UTC = timezone.utc
-CATEGORY_KEYS = [f"{age}_{discipline}" for age in ("younger", "older")
-                 for discipline in ("poem", "essay", "illustration")]
 
 
 @pytest.fixture()
@@ -68,26 +64,3 @@ def make_city(app):
         return city
 
     return _make
-
-
-def edition_form(**overrides) -> dict:
-    """A valid edition form, as a browser would send it; a value of None leaves the field out."""
-    data = {
-        "name": "More than migrants 2026", "theme": "What defines you?", "rules": "One entry per pupil.\nNo names.",
-        "deadline_date": "2026-11-19", "deadline_time": "23:59", "deadline_timezone": "Europe/Paris",
-        "results_on": "2026-12-06", "languages": ["en", "fr"],
-    }
-    for key in CATEGORY_KEYS:
-        data.update({f"{key}_enabled": "y", f"{key}_limit": "3", f"{key}_pages": "4"})
-    data.update(overrides)
-    return {name: value for name, value in data.items() if value is not None}
-
-
-def count(model) -> int:
-    db.session.expire_all()
-    return db.session.scalar(select(func.count()).select_from(model))
-
-
-def audit_actions() -> list[str]:
-    db.session.expire_all()
-    return list(db.session.scalars(select(AuditEvent.action).order_by(AuditEvent.id)))

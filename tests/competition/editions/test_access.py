@@ -7,8 +7,8 @@ from flask import url_for
 from accounts.models import Role
 from competition.models import Material, School
 from core.db import db
-from tests.competition.editions.conftest import count
-from tests.conftest import csrf_token_of
+from tests.rows import count
+from tests.clients import csrf_token_of
 
 ADMIN_PATH = "/competition/admin/"
 

@@ -8,7 +8,7 @@ from accounts.models import Role
 from competition.models import City, School, SchoolClass
 from core.audit import AuditEvent
 from core.db import db
-from tests.competition.editions.conftest import audit_actions, count
+from tests.rows import audit_actions, count
 
 NEW = "/competition/admin/cities/new"
 

@@ -9,7 +9,8 @@ from sqlalchemy import select
 from competition.models import Category, Edition
 from core.audit import AuditEvent
 from core.db import db
-from tests.competition.editions.conftest import audit_actions, count, edition_form
+from tests.competition.editions.edition_forms import edition_form
+from tests.rows import audit_actions, count
 
 UTC = timezone.utc
 EDIT = "/competition/admin/editions/{id}"

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from competition.editions import operations as edition_operations
 from competition.models import Material
 from core.db import db
-from tests.competition.editions.conftest import audit_actions, count
+from tests.rows import audit_actions, count
 
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 

@@ -9,7 +9,8 @@ from accounts.models import Role
 from competition.editions.public_views import countdown_script_texts, countdown_text, time_left
 from competition.models import Category, Material
 from core.db import db, utcnow
-from tests.competition.editions.conftest import count, edition_form
+from tests.competition.editions.edition_forms import edition_form
+from tests.rows import count
 
 UTC = timezone.utc
 PAGE = "/competition/about"

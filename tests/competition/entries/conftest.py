@@ -8,7 +8,7 @@ import pytest
 
 from accounts.models import Role
 from core.db import db, utcnow
-from tests.conftest import TEST_PASSWORD
+from tests.clients import client_for
 
 
 @pytest.fixture()
@@ -72,17 +72,6 @@ def pdf_bytes(text="A poem about many things", author=None) -> bytes:
     buffer = io.BytesIO()
     writer.write(buffer)
     return buffer.getvalue()
-
-
-def client_for(app, email):
-    client = app.test_client()
-    page = client.get("/").get_data(as_text=True)
-    token = page.split('name="csrf_token" value="')[1].split('"')[0]
-    response = client.post("/account/login", data={"email": email, "password": TEST_PASSWORD, "csrf_token": token})
-    assert response.status_code == 302
-    # The session is renewed at login, so the form token is too.
-    client.token = client.get("/").get_data(as_text=True).split('name="csrf_token" value="')[1].split('"')[0]
-    return client
 
 
 @pytest.fixture()

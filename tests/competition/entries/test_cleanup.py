@@ -6,7 +6,7 @@ import os
 import time
 
 from core.files import get_storage
-from tests.uploads.builders import simple_pdf
+from tests.upload_builders import simple_pdf
 
 
 def test_cleanup_removes_orphans_and_temp_files_but_keeps_referenced_files(app, post, draft):

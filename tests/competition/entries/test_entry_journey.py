@@ -14,7 +14,7 @@ from competition.models import Entry, EntryFile
 from core.audit import AuditEvent
 from core.db import db, utcnow
 from tests.fixtures import jpeg_bytes
-from tests.uploads.builders import simple_pdf
+from tests.upload_builders import simple_pdf
 
 POEM = "I am many things.\nI am a sister,\nI like football.\n\nI am more\nthan one word."
 

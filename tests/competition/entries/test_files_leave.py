@@ -18,7 +18,7 @@ from core import file_lifecycle
 from core.db import db
 from core.files import get_storage
 from tests.fixtures import jpeg_bytes
-from tests.uploads.builders import simple_pdf, tagged_jpeg
+from tests.upload_builders import simple_pdf, tagged_jpeg
 
 
 def upload(post, entry, data, name="work.pdf"):

@@ -6,7 +6,7 @@ from datetime import datetime, timezone
 from core.db import db
 from core.mail import mail_date
 from tests.competition.entries.test_entry_journey import consent, upload
-from tests.uploads.builders import simple_pdf
+from tests.upload_builders import simple_pdf
 
 
 def test_mail_dates_follow_the_recipients_language_and_time_zone(app):

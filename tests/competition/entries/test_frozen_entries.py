@@ -233,7 +233,7 @@ def test_withdrawing_consent_needs_a_given_consent_ticked(client, post, submitte
 
 
 def test_another_teacher_cannot_withdraw_consent_or_the_entry(app, submitted, make_user, sign_in):
-    from tests.conftest import form_post
+    from tests.clients import form_post
 
     other = sign_in(app.test_client(), make_user("t2@example.org", name="Other Teacher"))
     for path in ("consent/withdraw", "withdraw"):

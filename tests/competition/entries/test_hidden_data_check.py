@@ -7,7 +7,7 @@ import io
 
 from accounts.models import Role
 from core.db import db
-from tests.uploads.builders import fpdf_photo_pdf, tagged_jpeg
+from tests.upload_builders import fpdf_photo_pdf, tagged_jpeg
 
 
 def upload_photo_pdf(post, entry, name="Amira K."):

@@ -10,7 +10,7 @@ from accounts.models import Role
 from competition.models import City, Entry
 from core.audit import AuditEvent
 from core.db import db, utcnow
-from tests.competition.entries.conftest import client_for
+from tests.clients import client_for
 
 
 @pytest.fixture()

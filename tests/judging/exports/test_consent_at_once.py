@@ -13,7 +13,7 @@ import re
 import pytest
 
 from core.db import db
-from tests.conftest import form_post
+from tests.clients import form_post
 from tests.judging.exports.test_gallery import publish
 
 NAME = "Amira"

@@ -6,7 +6,7 @@ import re
 from pathlib import Path
 
 from core.db import db
-from tests.conftest import csrf_token_of
+from tests.clients import csrf_token_of
 
 
 def cache_files(app) -> set[str]:

@@ -10,7 +10,7 @@ from core.audit import AuditEvent
 from core.db import db
 from judging.exports import jobs
 from judging.models import ExportJob
-from tests.conftest import form_post
+from tests.clients import form_post
 from tests.judging.exports.test_export_views import start
 
 OUTDATED = "The results, the awards or an entry changed since it was made."

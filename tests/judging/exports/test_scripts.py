@@ -10,7 +10,6 @@ from __future__ import annotations
 import io
 import subprocess
 import unicodedata
-from functools import lru_cache
 from pathlib import Path
 
 import pytest
@@ -22,7 +21,8 @@ from judging.exports.cards import layout_card, render_card
 from judging.exports.fonts import Font, draw_line, printable
 from judging.exports.model import Author
 from judging.exports.publication import build_publication
-from judging.exports.scripts import BY_NAME, code_points, visual_runs
+from judging.exports.scripts import BY_NAME, visual_runs
+from tests.glyphs import assert_no_notdef, harfbuzz_font
 from tests.judging.exports.records import make_item, make_results
 from tests.judging.exports.test_publication import PDFTOPPM
 
@@ -42,29 +42,6 @@ SAMPLES = {
     "ja": ("二着のコート", "私たちは二つの言葉を持っています。\n冬の二着のコートのように。", "cjk"),
 }
 MIXED = "وصلت إلى Lisbon في عام 2019،\nوالآن عمري 12 سنة (تقريباً).\nأحب FC Porto!"
-
-
-@lru_cache(maxsize=None)
-def _harfbuzz(face: str, weight: str) -> hb.Font:
-    return hb.Font(hb.Face(hb.Blob.from_file_path(str(BY_NAME[face].file(weight)))))
-
-
-def assert_no_notdef(line: str, weight: str = "regular", rtl: bool = False) -> set[str]:
-    """Every run of ``line``: its font's cmap has each character, and HarfBuzz shapes it without glyph 0."""
-    faces = set()
-    for run in visual_runs(line, weight, rtl):
-        missing = [c for c in run.text if ord(c) not in code_points(run.face, weight)
-                   and unicodedata.category(c) != "Cf"]
-        assert not missing, (run, missing)
-        buffer = hb.Buffer()
-        buffer.add_str(run.text)
-        buffer.guess_segment_properties()
-        buffer.direction = run.direction
-        hb.shape(_harfbuzz(run.face, weight), buffer)
-        assert all(info.codepoint != 0 for info in buffer.glyph_infos), (run, [i.codepoint for i in buffer.glyph_infos])
-        if any(c.isalpha() for c in run.text):
-            faces.add(run.face)
-    return faces
 
 
 # --- fonts and runs -------------------------------------------------------------------------------------------
@@ -110,7 +87,7 @@ def test_the_check_fails_on_a_character_no_bundled_font_has():
         buffer = hb.Buffer()
         buffer.add_str("집")
         buffer.guess_segment_properties()
-        hb.shape(_harfbuzz("arabic", "regular"), buffer)
+        hb.shape(harfbuzz_font("arabic", "regular"), buffer)
         assert all(info.codepoint != 0 for info in buffer.glyph_infos)
     assert visual_runs("집", "regular") == ()  # never handed to a font
 

@@ -9,7 +9,7 @@ from core.db import db
 from judging.models import Assignment, RankingSnapshot, ScoreSet, ScoreValue
 from judging.results import service as results_service
 from judging.results import store as results_store
-from tests.conftest import form_post
+from tests.clients import form_post
 from tests.fixtures import category_of
 
 

@@ -7,7 +7,7 @@ from sqlalchemy import select
 from core.db import db
 from judging.assignment import service
 from judging.models import Assignment, Conflict, JurorProfile, order_key
-from tests.judging.rounds.conftest import count_assignments, pairs
+from tests.judging.rounds.assignments import count_assignments, pairs
 
 
 def test_assignment_gives_every_entry_k_distinct_jurors_with_shuffled_positions(round1, make_entries, jurors):

@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from core.db import db
 from judging.assignment import service
-from tests.conftest import csrf_token_of, without_tokens
-from tests.judging.rounds.conftest import pairs
+from tests.clients import csrf_token_of, without_tokens
+from tests.judging.rounds.assignments import pairs
 from tests.judging.rounds.places import network
 
 

@@ -7,7 +7,7 @@ from accounts.models import Role
 from core.db import db
 from judging.assignment import service
 from judging.models import Assignment, Conflict
-from tests.judging.rounds.conftest import count_assignments, pairs
+from tests.judging.rounds.assignments import count_assignments, pairs
 
 
 def test_juror_declares_a_city_and_a_school_and_deletes_one(round1, make_entries, make_juror, client, sign_in, post):
@@ -31,7 +31,7 @@ def test_juror_declares_a_city_and_a_school_and_deletes_one(round1, make_entries
 
 
 def _token(client):
-    from tests.conftest import csrf_token_of
+    from tests.clients import csrf_token_of
 
     return csrf_token_of(client)
 

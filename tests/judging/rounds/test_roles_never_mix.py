@@ -6,8 +6,8 @@ from sqlalchemy import select
 from accounts.models import Role
 from core.db import db
 from judging.assignment import service
-from tests.conftest import csrf_token_of
-from tests.judging.rounds.conftest import pairs
+from tests.clients import csrf_token_of
+from tests.judging.rounds.assignments import pairs
 from tests.judging.rounds.places import make_class, network
 
 

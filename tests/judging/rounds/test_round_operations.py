@@ -12,7 +12,7 @@ from core.db import db, utcnow
 from core.queue_model import QueuedTask
 from judging.models import Assignment, Round
 from judging.rounds import operations as ops
-from tests.judging.rounds.conftest import count_assignments
+from tests.judging.rounds.assignments import count_assignments
 
 
 def audited(action: str) -> int:

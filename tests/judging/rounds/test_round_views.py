@@ -7,7 +7,7 @@ from sqlalchemy import select
 from accounts.models import Role
 from core.db import db
 from judging.models import Assignment, Round
-from tests.judging.rounds.conftest import count_assignments, pairs
+from tests.judging.rounds.assignments import count_assignments, pairs
 
 
 def _new_round(post, **data):

@@ -9,9 +9,10 @@ from competition.models import City
 from core.audit import AuditEvent
 from core.db import db
 from judging.models import Conflict, JurorProfile
-from tests.conftest import without_tokens
+from tests.clients import without_tokens
 from tests.fixtures import NAMES
-from tests.judging.rubrics_jury.conftest import audit_actions, with_changes
+from tests.judging.rubrics_jury.form_fields import with_changes
+from tests.rows import audit_actions
 
 
 @pytest.fixture()

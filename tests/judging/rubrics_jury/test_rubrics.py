@@ -12,7 +12,8 @@ from core.db import db
 from judging.models import Rubric, ScoreSet
 from judging.rubrics.defaults import current_rubric
 from tests.fixtures import category_of
-from tests.judging.rubrics_jury.conftest import audit_actions, with_changes
+from tests.judging.rubrics_jury.form_fields import with_changes
+from tests.rows import audit_actions
 
 
 @pytest.fixture()
@@ -163,7 +164,7 @@ def test_a_criterion_can_be_added_moved_and_removed_without_script_and_only_savi
     assert "Not saved yet" in html and 'name="criteria-4-title"' in html
     assert rubric_state(poem) == before
 
-    from tests.judging.rubrics_jury.conftest import form_fields
+    from tests.judging.rubrics_jury.form_fields import form_fields
 
     fields = with_changes(form_fields(html), {"criteria-4-title": "Use of sources", "criteria-4-weight": "0.25"})
     fields = form_fields(send(edit_url, fields, action="up-4").get_data(as_text=True))
@@ -192,7 +193,7 @@ def test_a_level_can_be_added_in_the_empty_row(secretariat, page_form, send, edi
 def test_removing_the_last_criterion_is_refused(secretariat, page_form, send, edit_url, poem):
     fields = page_form(edit_url)
     for _n in range(3):
-        from tests.judging.rubrics_jury.conftest import form_fields
+        from tests.judging.rubrics_jury.form_fields import form_fields
 
         fields = form_fields(send(edit_url, fields, action="remove-0").get_data(as_text=True))
     before = rubric_state(poem)
@@ -207,7 +208,7 @@ def test_removing_the_last_criterion_is_refused(secretariat, page_form, send, ed
 
 def test_a_criterion_removed_and_added_again_under_its_old_title_gets_a_fresh_key(
         secretariat, page_form, send, edit_url, poem):
-    from tests.judging.rubrics_jury.conftest import form_fields
+    from tests.judging.rubrics_jury.form_fields import form_fields
 
     fields = form_fields(send(edit_url, page_form(edit_url), action="remove-1").get_data(as_text=True))
     fields = form_fields(send(edit_url, fields, action="add").get_data(as_text=True))

@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEvent
 from core.db import db, utcnow
-from tests.conftest import RequestIsolatedClient
+from tests.clients import RequestIsolatedClient
 from tests.fixtures import GOOD, score_sets, token_of
 
 

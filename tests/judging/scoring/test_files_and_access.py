@@ -88,7 +88,7 @@ def test_entry_id_is_not_a_code(juror_client, assignments):
 def test_a_disqualified_entry_leaves_the_jurors_list_and_its_page(app, make_entries, make_juror, round1, assign):
     from competition.models import EntryStatus
     from core.db import db
-    from tests.conftest import TEST_PASSWORD
+    from tests.clients import TEST_PASSWORD
 
     entry, kept = make_entries(2)
     juror = make_juror()

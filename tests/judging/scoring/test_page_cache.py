@@ -15,7 +15,7 @@ from sqlalchemy import event, update
 
 from app import create_app
 from core.db import db
-from tests.conftest import RequestIsolatedClient
+from tests.clients import RequestIsolatedClient
 from tests.fixtures import GOOD, token_of
 
 

@@ -74,7 +74,7 @@ def test_stored_rubric_texts_are_escaped_even_through_the_catalogue(app, make_en
     """A rubric description with markup must never be rendered as HTML on the juror's page."""
     from core.db import db
     from judging.rubrics.defaults import current_rubric
-    from tests.conftest import TEST_PASSWORD
+    from tests.clients import TEST_PASSWORD
 
     (entry,) = make_entries(1)
     criterion = current_rubric(entry.category).criteria[0]

@@ -19,7 +19,7 @@ import pytest
 
 from tests.reliability.servers import Client, free_port, request
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 FLASK = Path(sys.executable).parent / "flask"
 VERSION = re.compile(r"\d|python", re.IGNORECASE)
 
