@@ -1,6 +1,6 @@
 """JPEG and PNG pictures: check, decode fully, orient, convert to sRGB, strip every piece of metadata and
 re-encode (full size, web size, thumbnail). An upright sRGB JPEG loses its metadata losslessly instead,
-after a draft-mode decode as a check (jpeg_lossless.py)."""
+its headers put through the decoder as the check (jpeg_lossless.py)."""
 
 from __future__ import annotations
 

@@ -21,8 +21,9 @@ picture) when the pixels must change or the file is unusual:
   readers look for one: data hidden inside the scan data (bytes the decoder skips) or in an unused table
   survives a rewrite, a re-encode does not.
 
-The caller checks that the picture decodes (a draft-mode decode: every coefficient is read, but the
-pixels come out at a reduced scale) before it stores anything.
+Before anything is stored, :func:`lossless_result` puts the rewrite's headers (every table, frame and scan
+header, no scan data) through the decoder, which refuses a wrong one; with ``derived``, one draft-mode
+decode at the web copy's scale checks the picture and makes its copies.
 """
 
 from __future__ import annotations

@@ -209,7 +209,9 @@ def all_files(instance: Path) -> set[str]:
 
 # Requests ---------------------------------------------------------------------------------------------------
 def noise_jpeg(seed: int, size: tuple[int, int] = (2200, 1650), quality: int = 93) -> bytes:
-    """A JPEG of random noise: ~3.5-4.5 MB at the default size, different for every seed."""
+    """A JPEG of random noise: ~3.5-4.5 MB at the default size, different for every seed. It carries a camera's
+    EXIF, as a phone's photo does, so that its cleaned copy is a second file (a JPEG with no metadata is
+    cleaned losslessly into the same bytes, stored once)."""
     import random
 
     from PIL import Image
@@ -217,8 +219,10 @@ def noise_jpeg(seed: int, size: tuple[int, int] = (2200, 1650), quality: int = 9
     rng = random.Random(seed)
     w, h = size
     image = Image.frombytes("RGB", size, rng.randbytes(w * h * 3))
+    exif = Image.Exif()
+    exif[0x010F], exif[0x0110] = "Crash Test Camera", f"Model {seed}"  # Make, Model
     out = io.BytesIO()
-    image.save(out, "JPEG", quality=quality)
+    image.save(out, "JPEG", quality=quality, exif=exif.tobytes())
     return out.getvalue()
 
 
