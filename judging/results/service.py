@@ -6,9 +6,9 @@ awards, ties, publishing) are in operations.py.
 """
 from __future__ import annotations
 
-from collections import OrderedDict
 from dataclasses import dataclass, field
 
+from cachetools import LRUCache
 from flask_babel import gettext as _
 from flask_babel import ngettext
 from sqlalchemy import and_, case, func, select
@@ -192,8 +192,7 @@ def configured_tie_order(round_id: int, category_id: int) -> list[int]:
         for i in order]
 
 
-_CACHE: OrderedDict = OrderedDict()  # the whole input -> _aggregate's result; per process
-_CACHE_SIZE = 24
+_CACHE = LRUCache(maxsize=24)  # the whole input -> _aggregate's result; per process
 
 
 def _aggregate(round_id, category_id, criteria, used, usable, sets, values, options, manual_order=()):
@@ -206,7 +205,6 @@ def _aggregate(round_id, category_id, criteria, used, usable, sets, values, opti
            tuple((c.id, c.rubric_id, c.key, c.weight, c.scale_min, c.scale_max, c.step) for c in criteria),
            tuple(sorted(usable)), manual_order)
     if key in _CACHE:
-        _CACHE.move_to_end(key)
         return _CACHE[key]
     key_of = {c.id: c.key for c in criteria}
     per_set: dict = {}
@@ -233,10 +231,8 @@ def _aggregate(round_id, category_id, criteria, used, usable, sets, values, opti
         stats = list(group.entries.values())
         agreement = {m: agg.kendall_tau([st.mean for st in stats], [getattr(st, m) for st in stats])
                      for m in METHODS if m != "mean"}
-    _CACHE[key] = (group, rankings, skipped, agreement)
-    while len(_CACHE) > _CACHE_SIZE:
-        _CACHE.popitem(last=False)
-    return _CACHE[key]
+    _CACHE[key] = result = (group, rankings, skipped, agreement)
+    return result
 
 
 def _valid(crit, values) -> bool:

@@ -15,12 +15,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections import OrderedDict
 from dataclasses import asdict, dataclass
 from datetime import datetime
 from decimal import Decimal
 from types import SimpleNamespace
 
+from cachetools import LRUCache
 from flask import render_template
 from flask_babel import get_locale, ngettext
 from markupsafe import Markup
@@ -35,11 +35,11 @@ from judging.models import Assignment, RankingSnapshot, Round, Rubric, ScoreSet,
 from judging.results import inputs, service
 
 DEBOUNCE_SECONDS = 5
-_PARSED: OrderedDict = OrderedDict()  # (snapshot id, version) -> parsed data; per process
-_PARSED_SIZE = 16
-_HTML: OrderedDict = OrderedDict()  # rendered rows, see rows_html
-_EVIDENCE: OrderedDict = OrderedDict()  # (round, category, inputs' version, method, N) -> Evidence; see evidence
-_CURRENT: OrderedDict = OrderedDict()  # (snapshot id, its version, token now) -> the inputs' version now
+# Per-process caches, the least recently used dropped first (_memo).
+_PARSED = LRUCache(maxsize=16)  # (snapshot id, version, method) -> parsed data
+_HTML = LRUCache(maxsize=64)  # rendered rows and evidence notices, see rows_html and evidence_html
+_EVIDENCE = LRUCache(maxsize=16)  # (round, category, inputs' version, method, N) -> Evidence; see evidence
+_CURRENT = LRUCache(maxsize=64)  # (snapshot id, its version, token now) -> the inputs' version now
 
 
 @dataclass
@@ -179,18 +179,23 @@ _STAT_FIELDS = ("n", "mean", "median", "sd", "min", "max", "range", "disagreemen
 def _parsed(snapshot_id: int, version: str, method: str) -> tuple[dict, list, dict, list]:
     """The snapshot's data, its rows in ``method``'s order, its entries and its unresolved ties, read and built
     once per process and version."""
-    key = (snapshot_id, version, method)
-    if key not in _PARSED:
-        text = db.session.scalar(select(RankingSnapshot.data).where(RankingSnapshot.id == snapshot_id))
-        data = json.loads(text)
+    def build():
+        data = json.loads(db.session.scalar(select(RankingSnapshot.data).where(RankingSnapshot.id == snapshot_id)))
         entries = {int(i): tuple(v) for i, v in data["entries"].items()}
         rows = _rows(data, method)
         ties = service.CategoryResults(round=None, category=None, method=method, rows=rows).unresolved_ties
-        _PARSED[key] = data, rows, entries, ties
-        while len(_PARSED) > _PARSED_SIZE:
-            _PARSED.popitem(last=False)
-    _PARSED.move_to_end(key)
-    return _PARSED[key]
+        return data, rows, entries, ties
+
+    return _memo(_PARSED, (snapshot_id, version, method), build)
+
+
+def _memo(cache: LRUCache, key, build):
+    """``cache[key]``, built by ``build()`` on a miss."""
+    try:
+        return cache[key]
+    except KeyError:
+        value = cache[key] = build()
+        return value
 
 
 def _rows(data: dict, method: str) -> list:
@@ -234,12 +239,7 @@ def _current_version(round_: Round, category_id: int, key: tuple) -> str:
     a token."""
     if key[-1] is None:
         return inputs_version(round_, category_id)
-    if key not in _CURRENT:
-        _CURRENT[key] = inputs_version(round_, category_id)
-        while len(_CURRENT) > _PARSED_SIZE * 4:
-            _CURRENT.popitem(last=False)
-    _CURRENT.move_to_end(key)
-    return _CURRENT[key]
+    return _memo(_CURRENT, key, lambda: inputs_version(round_, category_id))
 
 
 def evidence(res: service.CategoryResults, freshness: Freshness):
@@ -256,19 +256,15 @@ def evidence(res: service.CategoryResults, freshness: Freshness):
     if res.group is not None or not res.has_scores:
         return evidence_service.for_results(res)
     n = evidence_service.top_n(res)
-    key = (res.round.id, res.category.id, freshness.current, res.method, n)
-    if key not in _EVIDENCE:
+
+    def build():
         stored = getattr(res, "stored_evidence", None)  # made by the task with the ranking, when still current
         if (stored and not freshness.stale and stored["method"] == res.method and stored["top_n"] == n
                 and stored["k"] == max(1, res.round.jurors_per_entry)):
-            _EVIDENCE[key] = _evidence_from(stored)
-        else:
-            live = service.load_category(res.round, res.category)
-            _EVIDENCE[key] = evidence_service.for_results(live)
-        while len(_EVIDENCE) > _PARSED_SIZE:
-            _EVIDENCE.popitem(last=False)
-    _EVIDENCE.move_to_end(key)
-    return _EVIDENCE[key]
+            return _evidence_from(stored)
+        return evidence_service.for_results(service.load_category(res.round, res.category))
+
+    return _memo(_EVIDENCE, (res.round.id, res.category.id, freshness.current, res.method, n), build)
 
 
 def rows_html(res: service.CategoryResults, rows: list, round_: Round, freshness: Freshness,
@@ -283,13 +279,8 @@ def rows_html(res: service.CategoryResults, rows: list, round_: Round, freshness
         return None
     shown = None if not evidence else (freshness.current, evidence.top_n, evidence.k)
     key = (*freshness.snapshot, res.method, str(get_locale()), len(rows), shown)
-    if key not in _HTML:
-        _HTML[key] = Markup(render_template("judging/results/_ranking_rows.html", rows=rows, res=res, round=round_,
-                                            evidence=evidence))
-        while len(_HTML) > _PARSED_SIZE * 4:
-            _HTML.popitem(last=False)
-    _HTML.move_to_end(key)
-    return _HTML[key]
+    return _memo(_HTML, key, lambda: Markup(render_template("judging/results/_ranking_rows.html", rows=rows, res=res,
+                                                            round=round_, evidence=evidence)))
 
 
 def evidence_html(res: service.CategoryResults, freshness: Freshness, evidence, unsubmitted: int) -> Markup | None:
@@ -302,13 +293,8 @@ def evidence_html(res: service.CategoryResults, freshness: Freshness, evidence, 
         return None
     key = ("evidence", *freshness.snapshot, freshness.current, res.method, str(get_locale()), evidence.top_n,
            evidence.k, unsubmitted)
-    if key not in _HTML:
-        _HTML[key] = Markup(render_template("judging/results/_evidence.html", res=res, evidence=evidence,
-                                            unsubmitted=unsubmitted))
-        while len(_HTML) > _PARSED_SIZE * 4:
-            _HTML.popitem(last=False)
-    _HTML.move_to_end(key)
-    return _HTML[key]
+    return _memo(_HTML, key, lambda: Markup(render_template("judging/results/_evidence.html", res=res,
+                                                            evidence=evidence, unsubmitted=unsubmitted)))
 
 
 def _rebuild(round_: Round, category: Category, data: dict, rows: list, entries: dict) -> StoredResults:
