@@ -125,14 +125,19 @@ def profile(url: str, requests: int, top: int) -> None:
     bare.get("/")
     show("                          the bench's bare page", measure(bare.get, ["/"], requests, database))
 
+    profiled("scoring pages", client, [f"/judging/entries/{code}" for code in codes], requests, top)
+
+
+def profiled(label: str, client, paths: list[str], requests: int, top: int) -> None:
+    """``requests`` GETs of ``paths`` in turn under cProfile: the time a page, and the profile's top lines."""
     profiler = cProfile.Profile()
     started = time.perf_counter()
     profiler.enable()
     for k in range(requests):
-        assert client.get(f"/judging/entries/{codes[k % len(codes)]}").status_code == 200
+        assert client.get(paths[k % len(paths)]).status_code == 200
     profiler.disable()
     elapsed = time.perf_counter() - started
-    print(f"{requests} scoring pages in one process: {1000 * elapsed / requests:.1f} ms a page (under cProfile)")
+    print(f"{requests} {label} in one process: {1000 * elapsed / requests:.1f} ms a page (under cProfile)")
     if os.environ.get("PROFILE_OUT"):
         profiler.dump_stats(os.environ["PROFILE_OUT"])  # for pstats' callers and callees
     out = io.StringIO()
@@ -173,10 +178,11 @@ def arguments(description: str):
     return parser.parse_args()
 
 
-def main() -> int:
+def run(profile, doc: str) -> int:
+    """The command line of a page profiler: ``profile(url, requests, top)`` on the bench's database."""
     from tests.pg_database import drop_database
 
-    args = arguments(__doc__)
+    args = arguments(doc)
     name, url, _built = open_database(args.keep, args.entries, args.jurors)
     try:
         profile(url, args.requests, args.top)
@@ -184,6 +190,10 @@ def main() -> int:
         if not args.keep:
             drop_database(name)
     return 0
+
+
+def main() -> int:
+    return run(profile, __doc__)
 
 
 if __name__ == "__main__":

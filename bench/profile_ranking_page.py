@@ -10,11 +10,8 @@ each SQL statement of one page with its time, and the profile's top lines.
 """
 from __future__ import annotations
 
-import cProfile
-import io
 import logging
 import os
-import pstats
 import sys
 import tempfile
 import time
@@ -22,7 +19,7 @@ import time
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from profile_juror_page import _sign_in, arguments, measure, open_database, show  # noqa: E402
+from profile_juror_page import _sign_in, measure, profiled, run, show  # noqa: E402
 
 
 def _round_and_category(url: str) -> tuple[int, int, bool]:
@@ -85,33 +82,11 @@ def profile(url: str, requests: int, top: int) -> None:
     bare.get("/")
     show("                          the bench's bare page", measure(bare.get, ["/"], requests, database))
 
-    profiler = cProfile.Profile()
-    started = time.perf_counter()
-    profiler.enable()
-    for _ in range(requests):
-        assert client.get(path).status_code == 200
-    profiler.disable()
-    print(f"{requests} ranking pages in one process: {1000 * (time.perf_counter() - started) / requests:.1f} ms a page"
-          " (under cProfile)")
-    out = io.StringIO()
-    stats = pstats.Stats(profiler, stream=out).strip_dirs()
-    stats.sort_stats("cumulative").print_stats(top)
-    stats.sort_stats("tottime").print_stats(top)
-    print(out.getvalue())
+    profiled("ranking pages", client, [path], requests, top)
 
 
 def main() -> int:
-    from tests.pg_database import drop_database
-
-    args = arguments(__doc__)
-    name, url, _built = open_database(args.keep, args.entries, args.jurors)
-    try:
-        profile(url, args.requests, args.top)
-    finally:
-        if not args.keep:
-            drop_database(name)
-    return 0
-
+    return run(profile, __doc__)
 
 if __name__ == "__main__":
     raise SystemExit(main())
