@@ -118,6 +118,12 @@ def available_jurors(final: Round, entries: list, had: dict[int, set[int]], prof
     return out
 
 
+def workload_of(final: Round, category_id: int) -> FinalRoundWorkload | None:
+    """The workload row of one category of the final round (None before its first wave)."""
+    return db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id,
+                                                              FinalRoundWorkload.category_id == category_id))
+
+
 def create(the_plan: Plan) -> tuple[Round, int]:
     """Shortlist the proposed entries in the final round with their extra jurors; (final round, entries added)."""
     proposal = the_plan.proposal
@@ -129,8 +135,7 @@ def create(the_plan: Plan) -> tuple[Round, int]:
     for item in db.session.scalars(select(ShortlistEntry).where(ShortlistEntry.round_id == final.id,
                                                                 ShortlistEntry.entry_id.in_(list(extra)))):
         item.extra_jurors = min(20, extra[item.entry_id])
-    stored = db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id,
-                                                                FinalRoundWorkload.category_id == the_plan.category.id))
+    stored = workload_of(final, the_plan.category.id)
     if stored is None:  # a first wave made again replaces the category's workload and what was spent
         stored = FinalRoundWorkload(round_id=final.id, category_id=the_plan.category.id, workload=the_plan.workload)
         db.session.add(stored)

@@ -26,11 +26,11 @@ from core.audit_actions import AuditAction
 from core.db import db
 from judging.aggregation.final_round import SECOND_WAVE_MAX_PER_ENTRY, Proposal, propose_final_round
 from judging.assignment import service as assignment_service
-from judging.models import Assignment, FinalRoundWorkload, Round, RoundStatus, ShortlistEntry
+from judging.models import Assignment, Round, RoundStatus, ShortlistEntry
 from judging.results import evidence as evidence_service
 from judging.results import service
 from judging.results.ranking_evidence import PRIZE_PLACES
-from judging.rounds.final_round import available_jurors, jurors_had
+from judging.rounds.final_round import available_jurors, jurors_had, workload_of
 from judging.rounds.operations import RoundRefused, state_refusal, tell_jurors
 
 MOST_JURORS = 20  # ShortlistEntry.extra_jurors' upper bound (its CHECK constraint)
@@ -66,13 +66,8 @@ class SecondWave:
 
 def budget(final: Round, category: Category) -> Budget:
     """The workload of the category's last first wave, and the score sets proposed since (one query)."""
-    row = _workload(final, category)
+    row = workload_of(final, category.id)
     return Budget(row.workload, row.spent) if row is not None else Budget()
-
-
-def _workload(final: Round, category: Category) -> FinalRoundWorkload | None:
-    return db.session.scalar(select(FinalRoundWorkload).where(FinalRoundWorkload.round_id == final.id,
-                                                              FinalRoundWorkload.category_id == category.id))
 
 
 def _refusal(final: Round, the_budget: Budget):
@@ -145,7 +140,7 @@ def add(wave: SecondWave) -> assignment_service.Outcome:
                                                                 ShortlistEntry.entry_id.in_(list(extra)))):
         now = max(wanted[item.entry_id], counts.get(item.entry_id, 0))
         item.extra_jurors = min(MOST_JURORS, now + extra[item.entry_id])
-    stored = _workload(final, wave.category)
+    stored = workload_of(final, wave.category.id)
     stored.spent += wave.proposal.total
     db.session.flush()
     outcome = assignment_service.fill(final)
