@@ -7,7 +7,8 @@ jurors, three assignments per entry and a submitted score set for each (bulk ins
 app with gunicorn (2 workers, loopback) and loads, from another process (threads + http.client,
 one logged-in session cookie): a juror's scoring page (/judging/entries/<code>), the secretariat's
 ranking page and, for comparison, a bare Flask + SQLAlchemy page doing one query, served the same
-way. The ranking page is measured twice: computed on every view (no stored ranking: what it did before
+way, and the app's floor: the same juror on a page that does nothing of its own (the session, the user's
+query, CSRF, the limiter, the transaction), then on one that renders only the layout. The ranking page is measured twice: computed on every view (no stored ranking: what it did before
 the queue stored it), then reading the ranking the queue stored (judging/results/store.py), after
 timing that computation itself. Prints requests/s and p50/p95 latency. The database is dropped at the end.
 """
@@ -47,6 +48,35 @@ def bare_app():
             title = conn.execute(text("select title from entries where id = :id"), {"id": random.randint(1, 1000)}).scalar()
         return f"<!doctype html><title>bare</title><p>{title}</p>"
 
+    return app
+
+
+# -- the app's floor (gunicorn imports it: bench_judging:floor_app()) -------------------------------------
+def floor_app():
+    """The app itself with two juror-only pages that do nothing of their own: what every signed-in page pays
+    before its own work (the session, Flask-Login's user query, CSRF, the limiter, the transaction, the
+    headers and the request log), then that plus the layout every page extends (base.html, empty)."""
+    from flask import current_app
+
+    from accounts.models import Role
+    from app import create_app
+    from core.permissions import roles_required
+
+    app = create_app()
+    layout = app.jinja_env.from_string('{% extends "base.html" %}{% block content %}<h1>Floor</h1>{% endblock %}')
+
+    @roles_required(Role.JUROR)
+    def signed_in_empty():
+        return "<!doctype html><title>floor</title><p>ok</p>"
+
+    @roles_required(Role.JUROR)
+    def signed_in_layout():
+        context = {}
+        current_app.update_template_context(context)
+        return layout.render(context)
+
+    app.add_url_rule("/bench/floor", "bench_floor", signed_in_empty)
+    app.add_url_rule("/bench/layout", "bench_layout", signed_in_layout)
     return app
 
 
@@ -266,6 +296,10 @@ def main() -> int:
         juror_paths = [f"/judging/entries/{code}" for code in info["codes"]]
         cases = [
             ("bare Flask + SQLAlchemy, one query", "bench_judging:bare_app()", ["/"], ""),
+            ("the app's floor: a signed-in juror, empty page", "bench_judging:floor_app()", ["/bench/floor"],
+             info["juror"]),
+            ("the app's floor with the layout (base.html)", "bench_judging:floor_app()", ["/bench/layout"],
+             info["juror"]),
             *([("juror scoring page, --compare tree", "app:create_app()", juror_paths, info["juror"])]
               if args.compare else []),
             ("juror scoring page /judging/entries/<code>", "app:create_app()", juror_paths, info["juror"]),
@@ -275,6 +309,7 @@ def main() -> int:
              [f"/judging/rounds/{r}/results?category={c}"], "secretariat@example.org"),
         ]
         print(f"{args.clients} concurrent clients, {args.seconds:.0f} s each, gunicorn 2 workers, loopback")
+        bare_rps = 0.0
         for label, target, paths, email in cases:
             if "stored" in label:
                 print(f"  the queue's task storing the ranking of every category: {store_rankings(url, r):.2f} s",
@@ -286,7 +321,9 @@ def main() -> int:
             finally:
                 proc.terminate()
                 proc.wait(10)
-            print(f"  {label:48s} {result['rps']:8.1f} req/s  p50 {result['p50_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms"
+            bare_rps = bare_rps if "bare" not in label else result["rps"]
+            print(f"  {label:48s} {result['rps']:8.1f} req/s ({result['rps'] / bare_rps:.2f}× bare)"
+                  f"  p50 {result['p50_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms"
                   f"  ({result['requests']} requests, {result['errors']} errors {result['statuses']};"
                   f" first request alone {result['first_ms']:.0f} ms)", flush=True)
     finally:
