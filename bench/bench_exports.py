@@ -64,8 +64,9 @@ def demo_app():
     return app
 
 
-def large_app(url: str | None, entries: int, selected: int):
-    """bench_judging's 10,000-entry database, plus ``selected`` awards with real image and PDF files."""
+def large_app(url: str | None, entries: int, selected: int, settings: dict | None = None):
+    """bench_judging's 10,000-entry database, plus ``selected`` awards with real image and PDF files; ``settings``
+    adds to the app's configuration (bench_public.py's ``--s3``: the files in an S3 bucket)."""
     from bench_judging import build
     from sqlalchemy import select
 
@@ -78,23 +79,27 @@ def large_app(url: str | None, entries: int, selected: int):
     instance = tempfile.mkdtemp(prefix="bench-exports-")
     url = url or f"sqlite:///{instance}/large.db"
     build(url, entries, max(30, entries // 40))
-    app = create_app({"INSTANCE_PATH": instance, "DATABASE_URL": url, "APP_ENV": "development"})
+    app = create_app({"INSTANCE_PATH": instance, "DATABASE_URL": url, "APP_ENV": "development", **(settings or {})})
     rng = random.Random(7)
     with app.app_context():
         storage = get_storage()
         picture, pdf = _sample_files(Path(instance))
-        picture_key, pdf_key = storage.put(picture.read_bytes()), storage.put(pdf.read_bytes())
+        picture_bytes, pdf_bytes = picture.read_bytes(), pdf.read_bytes()
         chosen = rng.sample(db.session.scalars(select(Entry)).all(), selected)
         kinds = ["first", "second", "third", "special"]
         for n, entry in enumerate(chosen):
             entry.consent_publication = entry.consent_social = True
             entry.consent_name = n % 3 != 0
             entry.text = "\n".join(f"Line {k} of a poem about being more than one thing." for k in range(12))
+            # Each winner's file is its own (bytes after the end are ignored by readers): a key per file, as
+            # uploads give, so that a question per file to the storage is one per file here too.
             if n % 4 == 0:
+                picture_key = storage.put(picture_bytes + f"\n{n}".encode())
                 entry.files.append(EntryFile(purpose="work", kind="image", original_name="x.png", original_key=picture_key,
                                              original_size=1, cleaned_key=picture_key, cleaned_ext="png",
                                              cleaned_mime="image/png", web_key=picture_key, width=1600, height=2000))
             elif n % 10 == 1:
+                pdf_key = storage.put(pdf_bytes + f"\n%{n}\n".encode())
                 entry.files.append(EntryFile(purpose="work", kind="pdf", original_name="x.pdf", original_key=pdf_key,
                                              original_size=1, cleaned_key=pdf_key, cleaned_ext="pdf",
                                              cleaned_mime="application/pdf", page_count=3))

@@ -16,7 +16,7 @@ from sqlalchemy.orm import selectinload
 from competition.models import Edition, Entry, EntryAuthor, EntryFile, SchoolClass
 from competition.models.places import School
 from core.db import db, utcnow
-from core.files import get_storage
+from core.files import get_storage, stored
 from core.storage import LocalStorage
 from judging.exports.model import AWARD_ORDER, METHODS, Author, Category, Item, LeftOut, Results, WorkFile
 from judging.models import Assignment, Award, Round, ScoreSet, ScoreStatus
@@ -159,6 +159,14 @@ class LocalCopy(os.PathLike):
     def __fspath__(self) -> str:
         return str(self.storage.local_copy(self.key))
 
+    def __copy__(self) -> LocalCopy:
+        return self
+
+    def __deepcopy__(self, memo) -> LocalCopy:
+        """A handle on a stored file, as immutable as a path: ``dataclasses.asdict`` of an Item (its cards'
+        digest) keeps it, rather than copying the storage's S3 client, which cannot be copied."""
+        return self
+
     @property
     def name(self) -> str:
         """As ``Path.name`` of a stored file: its key (the gallery's ETag)."""
@@ -176,7 +184,7 @@ class LocalCopy(os.PathLike):
 
 def _file(f: EntryFile, storage) -> WorkFile:
     def present(key):
-        if not key or not storage.exists(key):
+        if not stored(storage, key):
             return None
         return storage.path(key) if isinstance(storage, LocalStorage) else LocalCopy(storage, key)
 

@@ -6,7 +6,8 @@ request, in every app process, because each process reads it from the database: 
 remember to clear anything.
 
 * ``published_digest``: every column ``dataset.collect(ranked=False)`` reads, for the awarded entries
-  (their consent, status, texts, credits, file keys and whether each file is still stored), the
+  (their consent, status, texts, credits, file keys and whether each file is still stored: in S3, a yes is
+  remembered for a minute, ``core.files.stored``), the
   awards and the categories. It keys the public gallery's results (``judging/results/public.py``).
 * ``ranking_digest``: what the rankings are computed from: the rounds and their methods, the rubrics'
   criteria, and summaries of the submitted score sets (count, largest id, newest change: a submitted
@@ -22,6 +23,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import os
 
 from sqlalchemy import BigInteger, cast, func, select
 
@@ -29,7 +31,7 @@ from competition.models import Category, Edition, Entry, EntryAuthor, EntryFile,
 from competition.models.places import City, School
 from competition.models.school_class import Pupil
 from core.db import db
-from core.files import get_storage
+from core.files import get_storage, stored
 from judging.models import Award, Criterion, Round, Rubric, ScoreSet, ScoreStatus
 
 
@@ -77,7 +79,7 @@ def published_digest(edition: Edition) -> str:
         .where(EntryFile.entry_id.in_(awarded),
                EntryFile.purpose.in_((FilePurpose.WORK, FilePurpose.TRANSLATION)))
         .order_by(EntryFile.id)).all()
-    digest.rows("files", [(*row, *(bool(key) and storage.exists(key) for key in (row[4], row[5]))) for row in files])
+    digest.rows("files", [(*row, *(stored(storage, key) for key in (row[4], row[5]))) for row in files])
     return digest.hexdigest()
 
 
@@ -119,6 +121,12 @@ def exports_digest(edition: Edition) -> str:
 
 def item_digest(item, *extra) -> str:
     """A digest of one gathered entry (every field, so its consent too) and ``extra`` (a size, a language...)."""
-    fields = json.dumps([dataclasses.asdict(item), extra], default=str, sort_keys=True, ensure_ascii=False)
+    fields = json.dumps([dataclasses.asdict(item), extra], default=_named, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(fields.encode("utf-8", "surrogatepass")).hexdigest()
 
+
+def _named(value) -> str:
+    """A stored file by its whole key (an S3 object's ``LocalCopy``: its repr shortens the key, and
+    ``os.fspath`` would download it); a local path, a date or a Decimal as ``str``."""
+    key = getattr(value, "key", None)
+    return f"stored:{key}" if isinstance(key, str) and isinstance(value, os.PathLike) else str(value)

@@ -78,3 +78,57 @@ def test_the_public_gallery_serves_a_published_drawing_from_the_bucket(client, a
     assert key in response.headers["ETag"]  # the content hash: nothing about the pupil
     withdraw(app, sign_in, first, "publication")
     assert app.test_client().get(f"/results/{first.reference}/image").status_code == 404
+
+
+def test_a_winner_with_a_drawing_in_the_bucket_has_its_card(client, awarded, as_secretariat, post, app):
+    """A card is keyed by a digest of every field of the entry, its files too: a file in S3 is a handle on the
+    bucket, which the digest names by its key (copying the handle copied the S3 client, and failed)."""
+    from PIL import Image
+
+    from tests.judging.exports.test_gallery import publish
+
+    first = awarded["first"]
+    add_picture(first, None)
+    publish(post)
+    card = app.test_client().get(f"/results/{first.reference}/card-landscape.png")
+    assert card.status_code == 200 and Image.open(io.BytesIO(card.data)).size == (1200, 675)
+    again = app.test_client().get(f"/results/{first.reference}/card-landscape.png",
+                                  headers={"If-None-Match": card.headers["ETag"]})
+    assert again.status_code == 304
+
+
+def test_the_gallery_asks_the_bucket_once_a_minute_whether_a_winner_s_files_are_stored(
+        client, awarded, as_secretariat, post, app, monkeypatch):
+    """Every public page reads the digest of the published inputs, which says whether each file is still stored.
+    In S3 that is a HEAD request per file: the first page asks, the next ones in the same minute do not, a file
+    not found is asked again every time, and after the minute the bucket is asked again."""
+    from cachetools import TTLCache
+
+    from core import files
+    from tests.judging.exports.test_gallery import publish
+
+    first = awarded["first"]
+    add_picture(first, None)
+    publish(post)
+    clock = [0.0]  # a process that has not asked yet
+    monkeypatch.setattr(files, "_seen_stored", TTLCache(maxsize=100, ttl=files.PRESENT_TTL_S, timer=lambda: clock[0]))
+    heads = []
+    with app.app_context():
+        get_storage().client.meta.events.register("before-call.s3.HeadObject",
+                                                  lambda params, **kw: heads.append(params["url_path"]))
+    visitor = app.test_client()
+
+    assert visitor.get("/results/").status_code == 200
+    asked = len(heads)
+    assert asked >= 1  # the drawing's cleaned copy (and its web copy once made)
+    assert visitor.get("/results/").status_code == 200 and visitor.get(f"/results/{first.reference}").status_code == 200
+    assert len(heads) == asked  # remembered
+    clock[0] += files.PRESENT_TTL_S + 1
+    assert visitor.get("/results/").status_code == 200
+    assert len(heads) == 2 * asked  # the minute is over: asked again
+
+    with app.app_context():
+        storage = get_storage()
+        missing = "0" * 64
+        assert not files.stored(storage, missing) and not files.stored(storage, missing)
+        assert len(heads) == 2 * asked + 2  # a file not found is never remembered
