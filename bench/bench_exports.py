@@ -42,7 +42,8 @@ def run_exports(app, label: str, rows: list) -> dict:
         results = timed(f"{label}: gather the results", lambda: collect(edition, "https://example.org"), rows)
         counts = {"ranked": len(results.items), "selected": len(results.selected),
                   "publication": len(results.for_publication), "social": len(results.for_social)}
-        for kind in ("results", "social", "publication", "bundle"):
+        kinds = ("results", "social", "publication", "bundle") if results.has_winners else ("results",)
+        for kind in kinds:  # the demo may have no awards yet: then only the ranked results export
             with tempfile.TemporaryDirectory() as tmp:
                 timed(f"{label}: export {kind}", lambda: service.export(kind, results, Path(tmp)), rows)
                 if kind == "bundle":
@@ -191,7 +192,8 @@ def scripts(rows: list, cards: int = 10, poems: int = 20) -> None:
                     authors=(Author("Amira", "K", 12),), city="Lisbon", consent_publication=True,
                     consent_social=True, consent_name=True)
 
-    app = create_app({"INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-scripts-"), "DATABASE_URL": "sqlite://"})
+    app = create_app({"INSTANCE_PATH": tempfile.mkdtemp(prefix="bench-scripts-"), "DATABASE_URL": "sqlite://",
+                      "APP_ENV": "development"})
     with app.app_context(), app.test_request_context():
         for name, (title, text) in SCRIPT_SAMPLES.items():
             card_png(item(0, title, text))  # fonts loaded once, as in a real export
