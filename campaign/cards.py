@@ -33,7 +33,7 @@ def _photo_path(sub) -> Path | None:
     storage = get_storage()
     for key in (photo.web_key, photo.cleaned_key):
         if key and storage.exists(key):
-            return storage.path(key)
+            return storage.local_copy(key)  # in S3, a copy on this machine: Pillow reads a path
     return None
 
 
