@@ -4,7 +4,8 @@
   can register classes and submit. Its round 1 is open: the jurors have entries left to score.
 * The past edition, "More than migrants <last year>", is closed and judged: round 1 closed, every score
   submitted, the awards decided and the results published, so exports, publishing and the personal-data
-  purge can be tried at once.
+  purge can be tried at once. Its classes sent typed poems and essays and one drawing each, so the public
+  gallery and its cards show pictures.
 
 ``now`` is the clock: tests pass their own; the command uses the real time.
 """

@@ -57,12 +57,19 @@ SAMPLE_TITLES = ["Two names", "The bus to school", "My grandmother's songs", "A 
                  "The long table", "My city, your city", "Small words", "Where I am from"]
 
 
-def _sample_entries(edition, rng, submitted_at, sample_classes=SAMPLE_CLASSES) -> None:
-    from competition.models import City, Entry, Pupil, School, SchoolClass
+# Last year's illustrations, one a class: its published gallery and its cards show drawings.
+PAST_DRAWINGS = ["Hands across the sea", "Our street in colours", "The bridge", "Everyone's table"]
+
+
+def _sample_entries(edition, rng, submitted_at, sample_classes=SAMPLE_CLASSES, drawings=()) -> None:
+    from competition.models import City, Entry, EntryFile, Pupil, School, SchoolClass
+    from competition.uploads.pipeline import clean_upload
+    from core.files import get_storage
+    from demo.files import drawing
 
     teacher = db.session.scalar(select(User).where(User.email == "teacher2@example.org"))
     titles = iter(SAMPLE_TITLES)
-    for city_name, school_name, class_name, age_group, language in sample_classes:
+    for n_class, (city_name, school_name, class_name, age_group, language) in enumerate(sample_classes):
         school = db.session.scalar(select(School).join(City).where(City.name == city_name, School.name == school_name))
         ages = range(11, 15) if age_group == "11-18" else range(7, 11)
         school_class = SchoolClass(edition=edition, school=school, teacher=teacher, name=class_name, age_group=age_group,
@@ -77,6 +84,21 @@ def _sample_entries(edition, rng, submitted_at, sample_classes=SAMPLE_CLASSES) -
                     school_class=school_class, category=category, title=title, language=language, whole_class=True,
                     text=f"{title}.\nWe are all more than one thing.", status="submitted", submitted_at=submitted_at,
                     consent_judging=True, consent_publication=True))
+        if n_class < len(drawings):  # cleaned by the uploads' own pipeline, as a teacher's upload is
+            picture = drawing(20 + n_class, size=(1200, 900))
+            cleaned = clean_upload(picture, {"image"})
+            storage = get_storage()
+            original_key, cleaned_key = storage.put(picture), storage.put(cleaned.cleaned)
+            category = next(c for c in edition.categories if c.age_group == age_group and c.discipline == "illustration")
+            illustration = Entry(
+                school_class=school_class, category=category, title=drawings[n_class], language="", whole_class=True,
+                text="", status="submitted", submitted_at=submitted_at, consent_judging=True, consent_publication=True)
+            illustration.files.append(EntryFile(
+                purpose="work", kind="image", original_name="drawing.jpg", original_key=original_key,
+                original_size=len(picture), cleaned_key=cleaned_key, cleaned_mime=cleaned.cleaned_mime,
+                cleaned_ext=cleaned.cleaned_ext, web_key=storage.put(cleaned.web) if cleaned.web else None,
+                width=cleaned.width, height=cleaned.height))
+            db.session.add(illustration)
     db.session.flush()
 
 
@@ -117,7 +139,7 @@ def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None, p
         specs.append(JurorSpec(id=user.id, languages=frozenset(languages.split(",")), cap=40))
     rubrics = {r.category_id: r for r in ensure_rubrics(edition)}
     if past:
-        _sample_entries(edition, rng, edition.deadline_at - timedelta(days=3), PAST_SAMPLE_CLASSES)
+        _sample_entries(edition, rng, edition.deadline_at - timedelta(days=3), PAST_SAMPLE_CLASSES, PAST_DRAWINGS)
     else:
         _sample_entries(edition, rng, now or utcnow())
     db.session.flush()
