@@ -6,6 +6,7 @@ submitted and round 1 is closed; demo.results then decides its awards and publis
 """
 from __future__ import annotations
 
+import hashlib
 import random
 from datetime import timedelta
 from decimal import Decimal
@@ -151,9 +152,13 @@ def load_demo_judging(password: str, seed: int = 2026, edition=None, now=None, p
         [] if e.category.discipline == "illustration" else [e.language] + ([e.translation_language] if e.translation_language else [])),
         conflicts=conflicted_jurors(e, profiles, reach))
         for e in entries]
+    # The demo is the same at every load (its scores, rankings and final-round proposals too): its rounds' secret
+    # order key comes from the seed, not from secrets.token_hex as a real round's does. Which of the main juror's
+    # entries are left unscored is the first of their list, so a random key changed every ranking after it.
+    secret = hashlib.sha256(f"demo order {seed} {edition.name}".encode()).hexdigest()
     judging_round = Round(edition=edition, number=1, name="Round 1", jurors_per_entry=3,
                           status=(RoundStatus.CLOSED if past else RoundStatus.OPEN).value,
-                          seed=seed)
+                          seed=seed, order_secret=secret)
     db.session.add(judging_round)
     result = assign(entry_specs, specs, k=3, seed=seed, mode="partial")
     assignments = [Assignment(round=judging_round, entry_id=e, juror_id=j) for e, j in result.pairs]
