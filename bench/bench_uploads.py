@@ -32,6 +32,7 @@ from pypdf import PdfReader, PdfWriter
 
 from competition.uploads import UploadLimits, clean_upload, pdf_worker
 from competition.uploads.sandbox import run_isolated
+from tests.upload_builders import build_pdf
 
 MB = 1024 * 1024
 PDF_LIMITS = UploadLimits(max_pdf_pages=30)
@@ -93,7 +94,7 @@ def make_photo_pdf(photos: int = 3) -> bytes:
         objs.append(b"<< /Type /XObject /Subtype /Image /Width 4000 /Height 3000 /ColorSpace /DeviceRGB "
                     b"/BitsPerComponent 8 /Filter /DCTDecode /Length %d >>\nstream\n" % len(jpeg) + jpeg + b"\nendstream")
     objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), photos)
-    return _assemble(objs, info=False)
+    return build_pdf(objs)
 
 
 def make_pdf(pages: int = 30) -> bytes:
@@ -116,22 +117,7 @@ def make_pdf(pages: int = 30) -> bytes:
         objs.append(b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(content) + content + b"\nendstream")
     objs[1] = b"<< /Type /Pages /Kids [%s] /Count %d >>" % (b" ".join(b"%d 0 R" % k for k in kids), pages)
     objs.append(b"<< /Author (Ms Teacher Name) /Producer (bench) >>")
-    return _assemble(objs, info=True)
-
-
-def _assemble(objs: list[bytes], info: bool) -> bytes:
-    """Numbered objects, a classic xref table, and a trailer (with the last object as /Info if ``info``)."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objs, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objs) + 1)
-    out += b"".join(b"%010d 00000 n \n" % off for off in offsets)
-    trailer = b"/Info %d 0 R " % len(objs) if info else b""
-    out += b"trailer\n<< /Size %d /Root 1 0 R %s>>\nstartxref\n%d\n%%%%EOF\n" % (len(objs) + 1, trailer, xref)
-    return bytes(out)
+    return build_pdf(objs, trailer_extra=b" /Info %d 0 R" % len(objs))
 
 
 # ----------------------------------------------------------------- cases

@@ -82,10 +82,8 @@ def profile(url: str, requests: int, top: int) -> None:
     import logging
 
     from bench_judging import PASSWORD, bare_app
-    from sqlalchemy import event
 
     from app import create_app
-    from core.db import db
 
     email, codes = _juror_and_codes(url)
     os.environ["DATABASE_URL"] = url  # for the bare page
@@ -97,6 +95,26 @@ def profile(url: str, requests: int, top: int) -> None:
     _sign_in(client, email, PASSWORD)
     for code in codes[:10]:  # warm up: templates, caches, the connection pool
         assert client.get(f"/judging/entries/{code}").status_code == 200
+
+    _page, timings = statements_of(app, client, f"/judging/entries/{codes[10]}")
+    print(f"one scoring page: {len(timings)} statements, {1000 * sum(t for t, _ in timings):.1f} ms in the database")
+    show_statements(timings)
+
+    database = url.rsplit("/", 1)[1]
+    show("one process, no profiler: scoring page", measure(client.get, [f"/judging/entries/{c}" for c in codes],
+                                                           requests, database))
+    bare = bare_app().test_client()
+    bare.get("/")
+    show("                          the bench's bare page", measure(bare.get, ["/"], requests, database))
+
+    profiled("scoring pages", client, [f"/judging/entries/{code}" for code in codes], requests, top)
+
+
+def statements_of(app, client, path: str):
+    """(response, [(seconds, SQL)]): one GET of ``path``, with the time of each statement it ran."""
+    from sqlalchemy import event
+
+    from core.db import db
 
     timings: list[tuple[float, str]] = []
     started_at: dict = {}
@@ -111,21 +129,18 @@ def profile(url: str, requests: int, top: int) -> None:
         engine = db.engine
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
-    assert client.get(f"/judging/entries/{codes[10]}").status_code == 200
-    event.remove(engine, "before_cursor_execute", before)
-    event.remove(engine, "after_cursor_execute", after)
-    print(f"one scoring page: {len(timings)} statements, {1000 * sum(t for t, _ in timings):.1f} ms in the database")
+    try:
+        response = client.get(path)
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+    assert response.status_code == 200, path
+    return response, timings
+
+
+def show_statements(timings) -> None:
     for seconds, statement in timings:
         print(f"  {1000 * seconds:7.2f} ms  {' '.join(statement.split())[:150]}")
-
-    database = url.rsplit("/", 1)[1]
-    show("one process, no profiler: scoring page", measure(client.get, [f"/judging/entries/{c}" for c in codes],
-                                                           requests, database))
-    bare = bare_app().test_client()
-    bare.get("/")
-    show("                          the bench's bare page", measure(bare.get, ["/"], requests, database))
-
-    profiled("scoring pages", client, [f"/judging/entries/{code}" for code in codes], requests, top)
 
 
 def profiled(label: str, client, paths: list[str], requests: int, top: int) -> None:

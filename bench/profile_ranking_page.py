@@ -14,12 +14,11 @@ import logging
 import os
 import sys
 import tempfile
-import time
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from profile_juror_page import _sign_in, measure, profiled, run, show  # noqa: E402
+from profile_juror_page import _sign_in, measure, profiled, run, show, show_statements, statements_of  # noqa: E402
 
 
 def _round_and_category(url: str) -> tuple[int, int, bool]:
@@ -36,10 +35,8 @@ def _round_and_category(url: str) -> tuple[int, int, bool]:
 
 def profile(url: str, requests: int, top: int) -> None:
     from bench_judging import PASSWORD, bare_app, store_rankings
-    from sqlalchemy import event
 
     from app import create_app
-    from core.db import db
 
     round_id, category_id, stored = _round_and_category(url)
     if not stored:
@@ -54,27 +51,10 @@ def profile(url: str, requests: int, top: int) -> None:
     for _ in range(5):  # warm up: templates, the per-process caches, the connection pool
         assert client.get(path).status_code == 200
 
-    timings: list[tuple[float, str]] = []
-    started_at: dict = {}
-
-    def before(conn, cursor, statement, parameters, context, executemany):
-        started_at[id(cursor)] = time.perf_counter()
-
-    def after(conn, cursor, statement, parameters, context, executemany):
-        timings.append((time.perf_counter() - started_at.pop(id(cursor), time.perf_counter()), statement))
-
-    with app.app_context():
-        engine = db.engine
-    event.listen(engine, "before_cursor_execute", before)
-    event.listen(engine, "after_cursor_execute", after)
-    page = client.get(path)
-    assert page.status_code == 200
-    event.remove(engine, "before_cursor_execute", before)
-    event.remove(engine, "after_cursor_execute", after)
+    page, timings = statements_of(app, client, path)
     print(f"one ranking page ({len(page.data) // 1024} KiB): {len(timings)} statements,"
           f" {1000 * sum(t for t, _ in timings):.1f} ms in the database")
-    for seconds, statement in timings:
-        print(f"  {1000 * seconds:7.2f} ms  {' '.join(statement.split())[:150]}")
+    show_statements(timings)
 
     database = url.rsplit("/", 1)[1]
     show("one process, no profiler: ranking page", measure(client.get, [path], requests, database))

@@ -85,28 +85,15 @@ def _stage_times(stats: pstats.Stats, requests: int) -> list[tuple[str, float, i
 
 
 def _baselines(data: bytes, path: Path, rounds: int) -> dict[str, float]:
-    from flask import Flask, request
+    from tests.reliability.rush import bare_app
 
     best: dict[str, float] = {}
     for _ in range(rounds):
         started = time.perf_counter()
         hashlib.sha256(path.read_bytes()).hexdigest()
         best["read file + SHA-256"] = min(best.get("read file + SHA-256", 1e9), time.perf_counter() - started)
-    app = Flask("bare")
-    folder = Path(tempfile.mkdtemp(prefix="profile-bare-"))
-
-    @app.post("/upload")
-    def upload():  # the rush's bare baseline (tests/reliability/rush.py bare_app)
-        body = request.files["file"].read()
-        key = hashlib.sha256(body).hexdigest()
-        fd, tmp = tempfile.mkstemp(dir=folder)
-        with os.fdopen(fd, "wb") as out:
-            out.write(body)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(tmp, folder / key)
-        return key
-
+    os.environ["BARE_UPLOAD_FOLDER"] = tempfile.mkdtemp(prefix="profile-bare-")
+    app = bare_app()  # the rush's bare baseline: multipart parse, SHA-256, write, fsync
     body, ctype = _multipart(data, {})
     client = app.test_client()
     for _ in range(rounds):

@@ -12,7 +12,6 @@ import io
 import re
 import unicodedata
 import zlib
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -22,6 +21,7 @@ from core.db import db
 from tests.clients import without_tokens
 from tests.fixtures import GOOD, NAMES, token_of
 from tests.image_bytes import without_pixels
+from tests.links import Links
 
 VARIANTS = ("web", "cleaned", "translation", "original", "thumb", "consent_form")
 JUDGING_URL = re.compile(r"^/judging/((entries(/[A-Z0-9]{10}(/file/[a-z_]+|/autosave)?)?/?)|profile|conflicts)?$")
@@ -62,21 +62,6 @@ def leaks_in_bytes(data: bytes) -> list[str]:
             if encoded and encoded in low:
                 found.append(name)
     return found
-
-
-class Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.urls: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag in ("a", "link") and attrs.get("href"):
-            self.urls.append(attrs["href"])
-        if tag in ("img", "script", "source", "iframe") and attrs.get("src"):
-            self.urls.append(attrs["src"])
-        if tag == "form" and attrs.get("action") and (attrs.get("method") or "get").lower() == "get":
-            self.urls.append(attrs["action"])
 
 
 # The account page lists every IANA timezone ("Europe/Lisbon"): a fixed list, not data about an entry.

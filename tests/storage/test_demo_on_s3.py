@@ -3,12 +3,12 @@ reach by following links answers without a server error (SeaweedFS on loopback).
 
 The other tests run on disk, where a stored file is a path. In S3 it is a handle on the bucket, and some
 code paths only break there: a winner's card once failed because its digest copied the S3 client. This
-crawl follows the demo's links, pictures and Open Graph images, as each demo user and as a visitor.
+crawl follows the demo's links, pictures and Open Graph images (tests/links.py), as each demo user and as a
+visitor.
 """
 from __future__ import annotations
 
 import re
-from html.parser import HTMLParser
 from urllib.parse import urljoin, urlsplit
 
 import pytest
@@ -16,25 +16,11 @@ from sqlalchemy import select
 
 from accounts.models import User
 from core.db import db
+from tests.links import Links
 
 PER_SHAPE = 3  # pages of one shape (ids and codes folded) visited per user; a visitor sees every winner
 MAX_PAGES = 300
 SKIP = re.compile(r"/static/|/logout")
-
-
-class _Links(HTMLParser):
-    def __init__(self):
-        super().__init__()
-        self.links: list[str] = []
-
-    def handle_starttag(self, tag, attrs):
-        attrs = dict(attrs)
-        if tag == "a" and attrs.get("href"):
-            self.links.append(attrs["href"])
-        elif tag == "img" and attrs.get("src"):
-            self.links.append(attrs["src"])
-        elif tag == "meta" and attrs.get("property") == "og:image" and attrs.get("content"):
-            self.links.append(attrs["content"])
 
 
 def _crawl(client, per_shape: int = PER_SHAPE) -> dict[str, tuple[int, str]]:
@@ -55,9 +41,9 @@ def _crawl(client, per_shape: int = PER_SHAPE) -> dict[str, tuple[int, str]]:
         if response.status_code in (301, 302, 303) and "Location" in response.headers:
             found = [response.headers["Location"]]
         elif response.status_code == 200 and response.mimetype == "text/html":
-            parser = _Links()
+            parser = Links()
             parser.feed(response.get_data(as_text=True))
-            found = parser.links
+            found = parser.urls
         for link in found:
             target = urlsplit(urljoin("http://localhost" + url, link))
             if target.netloc in ("localhost", "") and target.scheme in ("http", ""):
@@ -88,8 +74,8 @@ def test_every_page_and_file_of_the_demo_answers_from_the_bucket(app, sign_in):
                                 .where(EntryFile.kind == "image").order_by(Award.id)).first()
     assert winner is not None and storage.exists(winner.files[0].cleaned_key)  # last year's drawings, in the bucket
 
-    visitors = [("a visitor", app.test_client())] + [
-        (user.email, sign_in(app.test_client(), user)) for user in db.session.scalars(select(User).order_by(User.email))]
+    users = db.session.scalars(select(User).order_by(User.email))
+    visitors = [("a visitor", app.test_client())] + [(user.email, sign_in(app.test_client(), user)) for user in users]
     reached: dict[str, tuple[int, str]] = {}
     for who, client in visitors:
         seen = _crawl(client, MAX_PAGES if who == "a visitor" else PER_SHAPE)
